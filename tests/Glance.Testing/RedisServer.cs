@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace Glance.Testing;
+
+/// <summary>
+/// A real <c>redis-server</c> process on a free loopback port, owned by one test class, that a
+/// test can stop and start again (fault tests). Nothing is persisted to disk.
+/// </summary>
+public sealed class RedisServer : IAsyncDisposable
+{
+    private Process? _process;
+
+    private RedisServer(int port) => Port = port;
+
+    /// <summary>The loopback port Redis listens on.</summary>
+    public int Port { get; }
+
+    /// <summary>A StackExchange.Redis connection string for this server.</summary>
+    public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false,connectTimeout=1000,syncTimeout=1000";
+
+    /// <summary>True while the process runs.</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
+    /// <summary>Starts a new server on a free port.</summary>
+    public static async Task<RedisServer> StartNewAsync()
+    {
+        var server = new RedisServer(FreePort.Next());
+        await server.StartAsync();
+        return server;
+    }
+
+    /// <summary>Starts (or restarts) the process on the same port and waits until it answers PING.</summary>
+    public async Task StartAsync()
+    {
+        if (IsRunning)
+        {
+            return;
+        }
+
+        var executable = File.Exists("/usr/bin/redis-server") ? "/usr/bin/redis-server" : "redis-server";
+        var info = new ProcessStartInfo(executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in new[] { "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--protected-mode", "yes" })
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start; install it with apt-get install -y redis-server");
+        _process.OutputDataReceived += static (_, _) => { };
+        _process.ErrorDataReceived += static (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await PingAsync())
+            {
+                return;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new InvalidOperationException($"redis-server did not answer on port {Port}");
+    }
+
+    /// <summary>Kills the process and waits for it to exit.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Sends a raw RESP command and returns the first reply line (for assertions on keys).</summary>
+    public async Task<string> CommandAsync(params string[] parts)
+    {
+        ArgumentNullException.ThrowIfNull(parts);
+        using var client = new TcpClient();
+        await client.ConnectAsync("127.0.0.1", Port);
+        var stream = client.GetStream();
+        var builder = new System.Text.StringBuilder();
+        builder.Append('*').Append(parts.Length).Append("\r\n");
+        foreach (var part in parts)
+        {
+            builder.Append('$').Append(System.Text.Encoding.UTF8.GetByteCount(part)).Append("\r\n").Append(part).Append("\r\n");
+        }
+
+        await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(builder.ToString()));
+        var buffer = new byte[64 * 1024];
+        var read = await stream.ReadAsync(buffer);
+        return System.Text.Encoding.UTF8.GetString(buffer, 0, read);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync() => await StopAsync();
+
+    private async Task<bool> PingAsync()
+    {
+        try
+        {
+            return (await CommandAsync("PING")).StartsWith("+PONG", StringComparison.Ordinal);
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
+}
