@@ -9,9 +9,17 @@ namespace Glance.Testing;
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
+    /// <summary>The environment variable scripts/test.sh sets to the Redis it started for the run.</summary>
+    public const string SharedVariable = "GLANCE_TEST_REDIS";
+
+    private readonly bool _owned;
     private Process? _process;
 
-    private RedisServer(int port) => Port = port;
+    private RedisServer(int port, bool owned)
+    {
+        Port = port;
+        _owned = owned;
+    }
 
     /// <summary>The loopback port Redis listens on.</summary>
     public int Port { get; }
@@ -19,20 +27,46 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>A StackExchange.Redis connection string for this server.</summary>
     public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false,connectTimeout=1000,syncTimeout=1000";
 
-    /// <summary>True while the process runs.</summary>
-    public bool IsRunning => _process is { HasExited: false };
+    /// <summary>True while the process runs (always true for the run's shared server).</summary>
+    public bool IsRunning => !_owned || _process is { HasExited: false };
 
     /// <summary>Starts a new server on a free port.</summary>
     public static async Task<RedisServer> StartNewAsync()
     {
-        var server = new RedisServer(FreePort.Next());
+        var server = new RedisServer(FreePort.Next(), owned: true);
         await server.StartAsync();
         return server;
+    }
+
+    /// <summary>
+    /// The run's shared Redis when scripts/test.sh started one (<see cref="SharedVariable"/>),
+    /// else a new server of the caller's own. A shared server cannot be stopped; fault tests that
+    /// stop Redis use <see cref="StartNewAsync"/>.
+    /// </summary>
+    public static async Task<RedisServer> SharedOrNewAsync()
+    {
+        var shared = Environment.GetEnvironmentVariable(SharedVariable);
+        if (!string.IsNullOrEmpty(shared))
+        {
+            var port = int.Parse(shared[(shared.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+            var server = new RedisServer(port, owned: false);
+            if (await server.PingAsync())
+            {
+                return server;
+            }
+        }
+
+        return await StartNewAsync();
     }
 
     /// <summary>Starts (or restarts) the process on the same port and waits until it answers PING.</summary>
     public async Task StartAsync()
     {
+        if (!_owned)
+        {
+            throw new InvalidOperationException("The run's shared Redis is not this test's to start or stop.");
+        }
+
         if (IsRunning)
         {
             return;
@@ -73,6 +107,11 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>Kills the process and waits for it to exit.</summary>
     public async Task StopAsync()
     {
+        if (!_owned)
+        {
+            throw new InvalidOperationException("The run's shared Redis is not this test's to start or stop.");
+        }
+
         if (_process is null)
         {
             return;
@@ -109,7 +148,13 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync() => await StopAsync();
+    public async ValueTask DisposeAsync()
+    {
+        if (_owned)
+        {
+            await StopAsync();
+        }
+    }
 
     private async Task<bool> PingAsync()
     {

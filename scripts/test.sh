@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs every test of the repository, as CI does. It sets up what the tests need by itself:
+# installs what is missing with apt (redis-server, python3-glanceclient), starts a Redis on a
+# free loopback port for the test run, runs every test project of the solution, stops what it
+# started, and ends with one line: "tests: N passed, N failed".
+set -uo pipefail
+
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$root"
+
+log() { printf '[test.sh] %s\n' "$*" >&2; }
+
+# 1. Packages the tests use: a real Redis server and the real Glance CLI.
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
+command -v glance >/dev/null 2>&1 || missing+=(python3-glanceclient)
+command -v python3 >/dev/null 2>&1 || missing+=(python3)
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  log "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq >/dev/null || { echo "tests: 0 passed, 1 failed"; exit 1; }
+  $sudo apt-get install -y -qq "${missing[@]}" >/dev/null || { echo "tests: 0 passed, 1 failed"; exit 1; }
+fi
+
+# 2. A Redis for the run, on a free loopback port, nothing persisted.
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --protected-mode yes >/dev/null 2>&1 &
+redis_pid=$!
+results=$(mktemp -d)
+cleanup() {
+  kill "$redis_pid" 2>/dev/null
+  wait "$redis_pid" 2>/dev/null
+  rm -rf "$results"
+}
+trap cleanup EXIT
+for _ in $(seq 1 100); do
+  redis-cli -p "$port" ping >/dev/null 2>&1 && break
+  sleep 0.1
+done
+redis-cli -p "$port" ping >/dev/null 2>&1 || { log "redis-server did not start"; echo "tests: 0 passed, 1 failed"; exit 1; }
+export GLANCE_TEST_REDIS="127.0.0.1:$port"
+log "redis-server on 127.0.0.1:$port"
+
+# 3. Every test project of the solution.
+dotnet test "$root/Glance.Gateway.sln" --logger trx --results-directory "$results" "$@"
+rc=$?
+
+# 4. One line of totals, summed over the test projects' result files.
+read -r passed failed < <(
+  cat "$results"/*.trx 2>/dev/null | python3 -c '
+import re, sys
+text = sys.stdin.read()
+passed = sum(int(m) for m in re.findall(r"<Counters [^>]*?passed=\"(\d+)\"", text))
+failed = sum(int(m) for m in re.findall(r"<Counters [^>]*?failed=\"(\d+)\"", text))
+print(passed, failed)'
+)
+passed=${passed:-0}
+failed=${failed:-0}
+if [ "$rc" -ne 0 ] && [ "$failed" -eq 0 ]; then
+  # A project that did not build or whose test host crashed reports no failures of its own.
+  failed=1
+fi
+echo "tests: $passed passed, $failed failed"
+[ "$rc" -eq 0 ]
