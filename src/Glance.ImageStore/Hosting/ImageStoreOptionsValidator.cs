@@ -1,0 +1,80 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace Glance.ImageStore.Hosting;
+
+/// <summary>
+/// Checks <see cref="ImageStoreOptions"/> once, at start-up: a wrong setting stops the store with
+/// one clear message before it listens.
+/// </summary>
+internal sealed class ImageStoreOptionsValidator : IValidateOptions<ImageStoreOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ImageStoreOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var failures = new List<string>();
+        if (!TryParseLoopbackUrl(options.Url, out _, out var urlError))
+        {
+            failures.Add(urlError);
+        }
+
+        if (string.IsNullOrWhiteSpace(options.DataPath))
+        {
+            failures.Add("ImageStore:DataPath must name a folder.");
+        }
+
+        if (!Uri.TryCreate(options.IdentityUri, UriKind.Absolute, out _))
+        {
+            failures.Add($"ImageStore:IdentityUri '{options.IdentityUri}' is not an absolute URI.");
+        }
+
+        if (options.MaxJsonBodyBytes < 1024)
+        {
+            failures.Add("ImageStore:MaxJsonBodyBytes must be at least 1024.");
+        }
+
+        if (options.MaxImageBytes < 1)
+        {
+            failures.Add("ImageStore:MaxImageBytes must be positive.");
+        }
+
+        if (options.DevIdentity is { Enabled: true } dev && string.IsNullOrWhiteSpace(dev.ProjectId) && string.IsNullOrWhiteSpace(dev.Roles))
+        {
+            failures.Add("ImageStore:DevIdentity needs a ProjectId or Roles when enabled.");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>Parses an <c>http://loopback:port</c> URL into the endpoint Kestrel listens on.</summary>
+    public static bool TryParseLoopbackUrl(string? url, out IPEndPoint endpoint, out string error)
+    {
+        endpoint = new IPEndPoint(IPAddress.Loopback, 0);
+        error = string.Empty;
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp
+            || (uri.AbsolutePath != "/" && uri.AbsolutePath.Length != 0) || uri.Query.Length != 0)
+        {
+            error = $"ImageStore:Url '{url}' must be an http URL with a loopback host and a port, such as http://127.0.0.1:9191.";
+            return false;
+        }
+
+        IPAddress? address = null;
+        if (string.Equals(uri.Host, "localhost", StringComparison.OrdinalIgnoreCase))
+        {
+            address = IPAddress.Loopback;
+        }
+        else if (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var parsed) && IPAddress.IsLoopback(parsed))
+        {
+            address = parsed;
+        }
+
+        if (address is null)
+        {
+            error = $"ImageStore:Url '{url}' is not a loopback address: the store trusts identity headers and must listen on loopback only (127.0.0.1, [::1] or localhost).";
+            return false;
+        }
+
+        endpoint = new IPEndPoint(address, uri.Port);
+        return true;
+    }
+}

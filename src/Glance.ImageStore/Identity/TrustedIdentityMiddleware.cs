@@ -1,0 +1,50 @@
+using Glance.Policy.Errors;
+using Glance.Policy.Identity;
+using Glance.Policy.Members;
+using Microsoft.Extensions.Options;
+
+namespace Glance.ImageStore.Identity;
+
+/// <summary>
+/// Reads the identity keystonemiddleware (or the gateway) established: <c>X-Identity-Status:
+/// Confirmed</c>, <c>X-Project-Id</c>, <c>X-Roles</c>. Anything else is a 401 exactly as
+/// keystonemiddleware writes it. With <see cref="ImageStoreOptions.DevIdentity"/> enabled, a
+/// request with an <c>X-Auth-Token</c> and no identity headers gets the configured identity.
+/// </summary>
+internal sealed partial class TrustedIdentityMiddleware(RequestDelegate next, IOptions<ImageStoreOptions> options, ILogger<TrustedIdentityMiddleware> logger)
+{
+    private readonly ImageStoreOptions _options = options.Value;
+    private readonly CallerFeature? _devCaller = options.Value.DevIdentity.Enabled
+        ? new CallerFeature(Caller.From(options.Value.DevIdentity.ProjectId, SplitRoles(options.Value.DevIdentity.Roles)), options.Value.DevIdentity.UserId)
+        : null;
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var headers = context.Request.Headers;
+        if (string.Equals(headers[IdentityHeaders.IdentityStatus].ToString(), IdentityHeaders.Confirmed, StringComparison.Ordinal))
+        {
+            var caller = Caller.From(headers[IdentityHeaders.ProjectId].ToString(), SplitRoles(headers[IdentityHeaders.Roles].ToString()));
+            var userId = headers[IdentityHeaders.UserId].ToString();
+            context.Features.Set(new CallerFeature(caller, userId.Length == 0 ? null : userId));
+            return next(context);
+        }
+
+        if (_devCaller is not null && !string.IsNullOrEmpty(headers["X-Auth-Token"].ToString()))
+        {
+            context.Features.Set(_devCaller);
+            return next(context);
+        }
+
+        Log.Unauthenticated(logger, context.TraceIdentifier, context.Request.Method, context.Request.Path.Value ?? string.Empty);
+        return GlanceErrorWriter.WriteUnauthorizedAsync(context, _options.IdentityUri);
+    }
+
+    private static string[] SplitRoles(string roles) =>
+        roles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Request {RequestId} {Method} {Path} has no confirmed identity; answered 401")]
+        public static partial void Unauthenticated(ILogger logger, string requestId, string method, string path);
+    }
+}

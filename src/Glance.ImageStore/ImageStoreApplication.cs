@@ -1,0 +1,67 @@
+using Glance.ImageStore.Errors;
+using Glance.ImageStore.Hosting;
+using Glance.ImageStore.Identity;
+using Glance.ImageStore.ImageData;
+using Glance.ImageStore.Images;
+using Glance.ImageStore.Members;
+using Glance.ImageStore.Persistence;
+using Glance.ImageStore.Schemas;
+using Glance.Policy.RequestIds;
+using Microsoft.Extensions.Options;
+
+namespace Glance.ImageStore;
+
+/// <summary>
+/// Builds the image store as its own <see cref="WebApplication"/> (its own Kestrel and services),
+/// so that it runs standalone (<c>Program.cs</c>) or hosted alongside the gateway in one process.
+/// The pipeline below is the request's path through the store, in order.
+/// </summary>
+public static class ImageStoreApplication
+{
+    /// <summary>
+    /// Validates <paramref name="options"/>, creates or migrates the database under
+    /// <see cref="ImageStoreOptions.DataPath"/>, and returns the store ready to start on
+    /// <see cref="ImageStoreOptions.Url"/>. After <c>StartAsync</c>, <c>app.Urls</c> holds the
+    /// address actually bound (useful with port 0).
+    /// </summary>
+    /// <param name="options">The settings.</param>
+    /// <param name="configureLogging">Lets a host route the store's logs into its own logging.</param>
+    /// <exception cref="OptionsValidationException">A setting is wrong; the message says which.</exception>
+    public static WebApplication Build(ImageStoreOptions options, Action<ILoggingBuilder>? configureLogging = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var validation = new ImageStoreOptionsValidator().Validate(Options.DefaultName, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(ImageStoreOptions.SectionName, typeof(ImageStoreOptions), validation.Failures);
+        }
+
+        // An empty builder: the store reads no appsettings, environment or arguments of its own;
+        // everything comes in through options, so a host cannot leak its settings into the store.
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions
+        {
+            ApplicationName = typeof(ImageStoreApplication).Assembly.GetName().Name,
+        });
+        builder.WebHost.UseImageStoreKestrel(options);
+        builder.Services.AddRoutingCore();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddImageStoreOptions(options);
+        configureLogging?.Invoke(builder.Logging);
+
+        builder.Services.AddImageStorePersistence(options);
+        builder.Services.AddTrustedIdentity();
+
+        var app = builder.Build();
+        app.UseOpenStackRequestId();
+        app.UseGlanceExceptionHandler();
+        app.UseTrustedIdentity();
+        app.UseBlankImageIdGuard();
+        app.UseRouting();
+        app.MapImages();
+        app.MapImageData();
+        app.MapMembers();
+        app.MapSchemas();
+        app.MapGlanceNotFound();
+        return app;
+    }
+}

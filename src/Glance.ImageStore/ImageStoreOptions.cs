@@ -1,0 +1,46 @@
+namespace Glance.ImageStore;
+
+/// <summary>
+/// Settings of the image store, bound from the configuration section <c>ImageStore</c> and
+/// validated before the store serves anything (see <see cref="Hosting.ImageStoreOptionsValidator"/>).
+/// </summary>
+public sealed class ImageStoreOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "ImageStore";
+
+    /// <summary>
+    /// Where the store listens. Must be an <c>http</c> URL on a loopback address (the store trusts
+    /// identity headers, so it is never reachable from outside); port 0 picks a free port.
+    /// Default <c>http://127.0.0.1:9191</c>.
+    /// </summary>
+    public string Url { get; set; } = "http://127.0.0.1:9191";
+
+    /// <summary>
+    /// The folder holding the SQLite database (<c>glance.db</c>) and the image data files
+    /// (<c>images/</c>). Created when missing. Default <c>./data</c>.
+    /// </summary>
+    public string DataPath { get; set; } = "./data";
+
+    /// <summary>
+    /// The identity service URI named in the <c>WWW-Authenticate</c> challenge of a 401.
+    /// Default <c>http://127.0.0.1:5000/v3</c>.
+    /// </summary>
+    public string IdentityUri { get; set; } = "http://127.0.0.1:5000/v3";
+
+    /// <summary>The largest JSON request body, in bytes; larger bodies get 413. Default 65536.</summary>
+    public long MaxJsonBodyBytes { get; set; } = 64 * 1024;
+
+    /// <summary>
+    /// The largest image data upload, in bytes; larger uploads get 413 and store nothing.
+    /// Default 1 TiB, Glance's <c>image_size_cap</c>.
+    /// </summary>
+    public long MaxImageBytes { get; set; } = 1L << 40;
+
+    /// <summary>
+    /// Development only: when <c>Enabled</c>, a request that carries any <c>X-Auth-Token</c> but no
+    /// identity headers is treated as the configured identity, so that python-glanceclient can
+    /// talk to the store directly. Off by default.
+    /// </summary>
+    public DevIdentityOptions DevIdentity { get; set; } = new();
+}

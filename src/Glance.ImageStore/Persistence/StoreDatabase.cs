@@ -1,0 +1,121 @@
+using Microsoft.Data.Sqlite;
+
+namespace Glance.ImageStore.Persistence;
+
+/// <summary>
+/// The store's SQLite database under <see cref="ImageStoreOptions.DataPath"/>: opens pooled
+/// connections, and creates or migrates the schema once, at start-up (never per request).
+/// </summary>
+internal sealed class StoreDatabase
+{
+    /// <summary>The schema version this code reads and writes.</summary>
+    public const int CurrentSchemaVersion = 1;
+
+    private readonly string _connectionString;
+
+    public StoreDatabase(string dataPath)
+    {
+        var root = Path.GetFullPath(dataPath);
+        Directory.CreateDirectory(root);
+        ImagesPath = Path.Combine(root, "images");
+        Directory.CreateDirectory(ImagesPath);
+        FilePath = Path.Combine(root, "glance.db");
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = FilePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    /// <summary>The database file.</summary>
+    public string FilePath { get; }
+
+    /// <summary>The folder of the image data files.</summary>
+    public string ImagesPath { get; }
+
+    /// <summary>Opens a pooled connection.</summary>
+    public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    /// <summary>Creates the schema, or migrates an older one, inside one transaction.</summary>
+    public void Migrate()
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        Execute(connection, null, "PRAGMA journal_mode=WAL;");
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);");
+        var version = Convert.ToInt32(Scalar(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_version;"), System.Globalization.CultureInfo.InvariantCulture);
+        if (version > CurrentSchemaVersion)
+        {
+            throw new InvalidOperationException($"The database {FilePath} has schema version {version}, newer than this store's {CurrentSchemaVersion}.");
+        }
+
+        if (version < 1)
+        {
+            Execute(connection, transaction, """
+                CREATE TABLE images (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    name TEXT NULL,
+                    status TEXT NOT NULL,
+                    visibility TEXT NOT NULL,
+                    owner TEXT NULL,
+                    protected INTEGER NOT NULL DEFAULT 0,
+                    os_hidden INTEGER NOT NULL DEFAULT 0,
+                    disk_format TEXT NULL,
+                    container_format TEXT NULL,
+                    min_disk INTEGER NOT NULL DEFAULT 0,
+                    min_ram INTEGER NOT NULL DEFAULT 0,
+                    size INTEGER NULL,
+                    virtual_size INTEGER NULL,
+                    checksum TEXT NULL,
+                    os_hash_algo TEXT NULL,
+                    os_hash_value TEXT NULL,
+                    tags TEXT NOT NULL DEFAULT '[]',
+                    properties TEXT NOT NULL DEFAULT '{}',
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    deleted INTEGER NOT NULL DEFAULT 0,
+                    deleted_at TEXT NULL
+                );
+                CREATE INDEX images_owner ON images (owner) WHERE deleted = 0;
+                CREATE TABLE image_members (
+                    image_id TEXT NOT NULL,
+                    member_id TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    PRIMARY KEY (image_id, member_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX image_members_member ON image_members (member_id);
+                INSERT INTO schema_version (version) VALUES (1);
+                """);
+        }
+
+        transaction.Commit();
+    }
+
+    private static void Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return command.ExecuteScalar();
+    }
+}
