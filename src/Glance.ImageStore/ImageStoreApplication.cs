@@ -6,6 +6,7 @@ using Glance.ImageStore.Images;
 using Glance.ImageStore.Members;
 using Glance.ImageStore.Persistence;
 using Glance.ImageStore.Schemas;
+using Glance.ImageStore.Versions;
 using Glance.Policy.RequestIds;
 using Microsoft.Extensions.Options;
 
@@ -50,6 +51,10 @@ public static class ImageStoreApplication
 
         builder.Services.AddImageStorePersistence(options);
         builder.Services.AddTrustedIdentity();
+        builder.Services.AddImages();
+        builder.Services.AddImageData();
+        builder.Services.AddMembers();
+        builder.Services.AddSchemas();
 
         var app = builder.Build();
         app.UseOpenStackRequestId();
@@ -61,6 +66,7 @@ public static class ImageStoreApplication
         app.MapImageData();
         app.MapMembers();
         app.MapSchemas();
+        app.MapVersions();
         app.MapGlanceNotFound();
         return app;
     }

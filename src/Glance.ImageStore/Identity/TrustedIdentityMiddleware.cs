@@ -1,3 +1,4 @@
+using Glance.ImageStore.Versions;
 using Glance.Policy.Errors;
 using Glance.Policy.Identity;
 using Glance.Policy.Members;
@@ -21,6 +22,11 @@ internal sealed partial class TrustedIdentityMiddleware(RequestDelegate next, IO
     public Task InvokeAsync(HttpContext context)
     {
         var headers = context.Request.Headers;
+        if (VersionsEndpoints.IsAnonymous(context.Request.Path))
+        {
+            return next(context);
+        }
+
         if (string.Equals(headers[IdentityHeaders.IdentityStatus].ToString(), IdentityHeaders.Confirmed, StringComparison.Ordinal))
         {
             var caller = Caller.From(headers[IdentityHeaders.ProjectId].ToString(), SplitRoles(headers[IdentityHeaders.Roles].ToString()));

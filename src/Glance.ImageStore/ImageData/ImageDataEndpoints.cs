@@ -1,6 +1,192 @@
+using System.Buffers;
+using System.Security.Cryptography;
+using Glance.ImageStore.Identity;
+using Glance.ImageStore.Images;
+using Glance.ImageStore.Persistence;
+using Glance.ImageStore.Routing;
+using Glance.Policy.Errors;
+using Glance.Policy.Members;
+using Microsoft.Extensions.Options;
+
 namespace Glance.ImageStore.ImageData;
 
-internal static class ImageDataEndpoints
+/// <summary>
+/// <c>PUT|GET /v2/images/{image_id}/file</c>: image data streamed between the request and a file
+/// under <c>DataPath/images</c> in small chunks (never whole in memory), with md5 checksum,
+/// sha512 <c>os_hash_value</c> and size computed on the way in; queued → saving → active.
+/// </summary>
+internal sealed partial class ImageDataEndpoints(ImagesEndpoints imageLookup, ImageRepository images, StoreDatabase database, TimeProvider time, IOptions<ImageStoreOptions> options, ILogger<ImageDataEndpoints> logger)
 {
-    public static IEndpointRouteBuilder MapImageData(this IEndpointRouteBuilder endpoints) => endpoints;
+    private const int ChunkBytes = 64 * 1024;
+    private readonly long _maxImageBytes = options.Value.MaxImageBytes;
+
+    public Task FileAsync(HttpContext context)
+    {
+        var imageId = Resource.Id(context, "imageId", 2);
+        return context.Request.Method switch
+        {
+            "GET" or "HEAD" => DownloadAsync(context, imageId),
+            "PUT" => UploadAsync(context, imageId),
+            _ => Resource.MethodNotAllowedAsync(context, "GET, PUT"),
+        };
+    }
+
+    private async Task UploadAsync(HttpContext context, string imageId)
+    {
+        var contentType = context.Request.ContentType;
+        if (contentType is not null && !contentType.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
+        {
+            await GlanceErrorWriter.WriteAsync(context, 415, $"The request media type {contentType} is not supported by this server.");
+            return;
+        }
+
+        var caller = context.GetCaller().Caller;
+        var image = await imageLookup.FindVisibleAsync(imageId, caller, context.RequestAborted);
+        if (image is null)
+        {
+            await GlanceErrorWriter.WriteAsync(context, 404, ImagesEndpoints.NoImage(imageId));
+            return;
+        }
+
+        if (!caller.IsAdmin && (image.Owner is null || caller.ProjectId != image.Owner))
+        {
+            await GlanceErrorWriter.WriteAsync(context, 403, "You are not permitted to upload data for this image.");
+            return;
+        }
+
+        if (context.Request.ContentLength > _maxImageBytes)
+        {
+            await GlanceErrorWriter.WriteAsync(context, 413, TooLarge());
+            return;
+        }
+
+        // Claim the image: only one upload moves it from queued to saving.
+        var now = GlanceTime.Format(time.GetUtcNow());
+        if (!await images.TransitionAsync(image.Id, [ImageStatus.Queued], ImageStatus.Saving, now, context.RequestAborted))
+        {
+            await GlanceErrorWriter.WriteAsync(context, 409, $"Image status transition from {image.Status} to saving is not allowed");
+            return;
+        }
+
+        var finalPath = Path.Combine(database.ImagesPath, image.Id);
+        var tempPath = finalPath + "." + Guid.NewGuid().ToString("N") + ".part";
+        var completed = false;
+        try
+        {
+            var (size, checksum, hash, tooLarge) = await CopyToFileAsync(context, tempPath);
+            if (tooLarge)
+            {
+                await GlanceErrorWriter.WriteAsync(context, 413, TooLarge());
+                return;
+            }
+
+            File.Move(tempPath, finalPath, overwrite: true);
+            if (!await images.CompleteUploadAsync(image.Id, size, checksum, hash, GlanceTime.Format(time.GetUtcNow()), CancellationToken.None))
+            {
+                File.Delete(finalPath);
+                await GlanceErrorWriter.WriteAsync(context, 410, $"Image {image.Id} could not be found after upload. The image may have been deleted during the upload.");
+                completed = true;
+                return;
+            }
+
+            completed = true;
+            Log.Uploaded(logger, context.TraceIdentifier, image.Id, size, checksum);
+            await Resource.NoContentAsync(context);
+        }
+        finally
+        {
+            File.Delete(tempPath);
+            if (!completed)
+            {
+                // The upload failed (too large, client gone, disk error): back to queued, data gone.
+                await images.TransitionAsync(image.Id, [ImageStatus.Saving], ImageStatus.Queued, GlanceTime.Format(time.GetUtcNow()), CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task<(long Size, string Checksum, string Hash, bool TooLarge)> CopyToFileAsync(HttpContext context, string path)
+    {
+        using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
+        using var sha512 = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
+        var buffer = ArrayPool<byte>.Shared.Rent(ChunkBytes);
+        long size = 0;
+        try
+        {
+            await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous);
+            while (true)
+            {
+                var read = await context.Request.Body.ReadAsync(buffer.AsMemory(0, ChunkBytes), context.RequestAborted);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                size += read;
+                if (size > _maxImageBytes)
+                {
+                    return (size, string.Empty, string.Empty, true);
+                }
+
+                md5.AppendData(buffer, 0, read);
+                sha512.AppendData(buffer, 0, read);
+                await file.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
+            }
+
+            await file.FlushAsync(context.RequestAborted);
+            file.Flush(flushToDisk: true);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        return (size, Convert.ToHexStringLower(md5.GetHashAndReset()), Convert.ToHexStringLower(sha512.GetHashAndReset()), false);
+    }
+
+    private async Task DownloadAsync(HttpContext context, string imageId)
+    {
+        var caller = context.GetCaller().Caller;
+        var image = await imageLookup.FindVisibleAsync(imageId, caller, context.RequestAborted);
+        if (image is null)
+        {
+            await GlanceErrorWriter.WriteAsync(context, 404, ImagesEndpoints.NoImage(imageId));
+            return;
+        }
+
+        if (image.Status == ImageStatus.Deactivated && !caller.IsAdmin)
+        {
+            await GlanceErrorWriter.WriteAsync(context, 403, "The requested image has been deactivated. Image data download is forbidden.");
+            return;
+        }
+
+        var path = Path.Combine(database.ImagesPath, image.Id);
+        if (image.Size is null || !File.Exists(path))
+        {
+            // Glance answers 204 for an image without data.
+            await Resource.NoContentAsync(context);
+            return;
+        }
+
+        var response = context.Response;
+        response.StatusCode = 200;
+        response.ContentType = "application/octet-stream";
+        response.ContentLength = image.Size;
+        if (image.Checksum is not null)
+        {
+            response.Headers["Content-MD5"] = image.Checksum;
+        }
+
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await response.SendFileAsync(path, context.RequestAborted);
+        }
+    }
+
+    private string TooLarge() => $"Image exceeds the storage quota: the image data is larger than the limit of {_maxImageBytes} bytes.";
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Image data uploaded {RequestId} {ImageId}: {Size} bytes, md5 {Checksum}")]
+        public static partial void Uploaded(ILogger logger, string requestId, string imageId, long size, string checksum);
+    }
 }

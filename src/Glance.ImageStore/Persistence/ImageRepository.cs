@@ -1,6 +1,232 @@
+using System.Globalization;
+using System.Text.Json;
+using Glance.ImageStore.Images;
+using Glance.Policy.Members;
+using Microsoft.Data.Sqlite;
+
 namespace Glance.ImageStore.Persistence;
 
+/// <summary>
+/// Reads and writes image rows. Every call is one statement on a pooled connection; state changes
+/// that race (upload, deactivate, delete) are conditional updates whose row count decides.
+/// </summary>
 internal sealed class ImageRepository(StoreDatabase database)
 {
-    public StoreDatabase Database { get; } = database;
+    private const string Columns =
+        "id, name, status, visibility, owner, protected, os_hidden, disk_format, container_format, min_disk, min_ram, "
+        + "size, virtual_size, checksum, os_hash_algo, os_hash_value, tags, properties, created_at, updated_at";
+
+    /// <summary>The image with exactly this id, unless deleted; <paramref name="callerProject"/> fills CallerIsMember.</summary>
+    public async Task<ImageRecord?> FindAsync(string id, string? callerProject, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT " + Columns
+            + ", EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = images.id AND m.member_id = $caller)"
+            + " FROM images WHERE id = $id AND deleted = 0";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$caller", (object?)callerProject ?? DBNull.Value);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? Read(reader, callerIsMember: reader.GetBoolean(20)) : null;
+    }
+
+    /// <summary>Inserts a new image; false when the id is taken (even by a deleted image).</summary>
+    public async Task<bool> InsertAsync(ImageRecord image, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO images (" + Columns + ") VALUES ($id, $name, $status, $visibility, $owner, $protected, $os_hidden, "
+            + "$disk_format, $container_format, $min_disk, $min_ram, $size, $virtual_size, $checksum, $os_hash_algo, $os_hash_value, "
+            + "$tags, $properties, $created_at, $updated_at)";
+        Bind(command, image);
+        command.Parameters.AddWithValue("$created_at", image.CreatedAt);
+        try
+        {
+            await command.ExecuteNonQueryAsync(cancellationToken);
+            return true;
+        }
+        catch (SqliteException exception) when (exception.SqliteErrorCode == 19)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Writes the mutable attributes of an image that is not deleted; false when it is gone.</summary>
+    public async Task<bool> UpdateAsync(ImageRecord image, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE images SET name = $name, visibility = $visibility, owner = $owner, protected = $protected, "
+            + "os_hidden = $os_hidden, disk_format = $disk_format, container_format = $container_format, min_disk = $min_disk, "
+            + "min_ram = $min_ram, tags = $tags, properties = $properties, updated_at = $updated_at "
+            + "WHERE id = $id AND deleted = 0";
+        Bind(command, image);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Marks an unprotected image deleted; false when it is gone or (raced to) protected.</summary>
+    public async Task<bool> SoftDeleteAsync(string id, string now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE images SET deleted = 1, deleted_at = $now, updated_at = $now, status = 'deleted' "
+            + "WHERE id = $id AND deleted = 0 AND protected = 0";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$now", now);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Moves the status from one of <paramref name="from"/> to <paramref name="to"/>; false when it was not in one.</summary>
+    public async Task<bool> TransitionAsync(string id, IReadOnlyList<string> from, string to, string now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var names = new List<string>();
+        for (var i = 0; i < from.Count; i++)
+        {
+            names.Add("$from" + i.ToString(CultureInfo.InvariantCulture));
+            command.Parameters.AddWithValue(names[i], from[i]);
+        }
+
+        command.CommandText = $"UPDATE images SET status = $to, updated_at = $now WHERE id = $id AND deleted = 0 AND status IN ({string.Join(", ", names)})";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$to", to);
+        command.Parameters.AddWithValue("$now", now);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>Records uploaded data and makes a saving image active; false when it was deleted meanwhile.</summary>
+    public async Task<bool> CompleteUploadAsync(string id, long size, string checksum, string hashValue, string now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE images SET status = 'active', size = $size, checksum = $checksum, os_hash_algo = 'sha512', "
+            + "os_hash_value = $hash, updated_at = $now WHERE id = $id AND deleted = 0 AND status = 'saving'";
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$size", size);
+        command.Parameters.AddWithValue("$checksum", checksum);
+        command.Parameters.AddWithValue("$hash", hashValue);
+        command.Parameters.AddWithValue("$now", now);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    /// <summary>
+    /// One page of the images <paramref name="caller"/> may list, newest first. Returns null when
+    /// the marker is not an image the caller may see.
+    /// </summary>
+    public async Task<List<ImageRecord>?> ListAsync(ImageListQuery query, Caller caller, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        var where = new List<string> { "i.deleted = 0" };
+        command.Parameters.AddWithValue("$caller", (object?)caller.ProjectId ?? DBNull.Value);
+
+        // Glance's listing rule: shared images count as "shared with me" only with the asked
+        // member status (accepted by default); community images only when asked for or owned.
+        var memberStatus = query.MemberStatus == "all" ? "m.status IS NOT NULL" : "m.status = $member_status";
+        command.Parameters.AddWithValue("$member_status", query.MemberStatus);
+        var sharedWithMe = "(i.visibility = 'shared' AND EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = i.id AND m.member_id = $caller AND "
+            + memberStatus + "))";
+        var owned = "(i.owner = $caller)";
+        var visible = query.Visibility switch
+        {
+            null => caller.IsAdmin ? "1" : $"(i.visibility = 'public' OR {owned} OR {sharedWithMe})",
+            "all" => caller.IsAdmin ? "1" : $"(i.visibility IN ('public', 'community') OR {owned} OR i.owner IS NULL OR {sharedWithMe})",
+            "public" => "i.visibility = 'public'",
+            "community" => "i.visibility = 'community'",
+            "shared" => caller.IsAdmin ? "i.visibility = 'shared'" : $"(i.visibility = 'shared' AND ({owned} OR {sharedWithMe}))",
+            _ => caller.IsAdmin ? "i.visibility = 'private'" : $"(i.visibility = 'private' AND {owned})",
+        };
+        where.Add(visible);
+        where.Add(query.OsHidden ? "i.os_hidden = 1" : "i.os_hidden = 0");
+        AddFilter(command, where, "owner", query.Owner);
+        AddFilter(command, where, "name", query.Name);
+        AddFilter(command, where, "status", query.Status);
+
+        if (query.Marker is not null)
+        {
+            var marker = await FindAsync(query.Marker, caller.ProjectId, cancellationToken);
+            if (marker is null || !MemberDeletePolicy.CanSee(marker.ToFacts(caller.ProjectId), caller))
+            {
+                return null;
+            }
+
+            where.Add("i.seq < (SELECT seq FROM images WHERE id = $marker)");
+            command.Parameters.AddWithValue("$marker", query.Marker);
+        }
+
+        command.CommandText = "SELECT " + string.Join(", ", Columns.Split(", ").Select(c => "i." + c))
+            + ", 0 FROM images i WHERE " + string.Join(" AND ", where) + " ORDER BY i.seq DESC LIMIT $limit";
+        command.Parameters.AddWithValue("$limit", query.Limit);
+        var images = new List<ImageRecord>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            images.Add(Read(reader, callerIsMember: false));
+        }
+
+        return images;
+    }
+
+    private static void AddFilter(SqliteCommand command, List<string> where, string column, string? value)
+    {
+        if (value is not null)
+        {
+            where.Add($"i.{column} = ${column}");
+            command.Parameters.AddWithValue("$" + column, value);
+        }
+    }
+
+    private static void Bind(SqliteCommand command, ImageRecord image)
+    {
+        var p = command.Parameters;
+        p.AddWithValue("$id", image.Id);
+        p.AddWithValue("$name", (object?)image.Name ?? DBNull.Value);
+        p.AddWithValue("$status", image.Status);
+        p.AddWithValue("$visibility", image.Visibility);
+        p.AddWithValue("$owner", (object?)image.Owner ?? DBNull.Value);
+        p.AddWithValue("$protected", image.Protected);
+        p.AddWithValue("$os_hidden", image.OsHidden);
+        p.AddWithValue("$disk_format", (object?)image.DiskFormat ?? DBNull.Value);
+        p.AddWithValue("$container_format", (object?)image.ContainerFormat ?? DBNull.Value);
+        p.AddWithValue("$min_disk", image.MinDisk);
+        p.AddWithValue("$min_ram", image.MinRam);
+        p.AddWithValue("$size", (object?)image.Size ?? DBNull.Value);
+        p.AddWithValue("$virtual_size", (object?)image.VirtualSize ?? DBNull.Value);
+        p.AddWithValue("$checksum", (object?)image.Checksum ?? DBNull.Value);
+        p.AddWithValue("$os_hash_algo", (object?)image.OsHashAlgo ?? DBNull.Value);
+        p.AddWithValue("$os_hash_value", (object?)image.OsHashValue ?? DBNull.Value);
+        p.AddWithValue("$tags", JsonSerializer.Serialize(image.Tags, StoreJsonContext.Default.ListString));
+        p.AddWithValue("$properties", JsonSerializer.Serialize(image.Properties.ToDictionary(), StoreJsonContext.Default.DictionaryStringString));
+        p.AddWithValue("$updated_at", image.UpdatedAt);
+    }
+
+    private static ImageRecord Read(SqliteDataReader reader, bool callerIsMember)
+    {
+        var properties = JsonSerializer.Deserialize(reader.GetString(17), StoreJsonContext.Default.DictionaryStringString) ?? [];
+        return new ImageRecord
+        {
+            Id = reader.GetString(0),
+            Name = reader.IsDBNull(1) ? null : reader.GetString(1),
+            Status = reader.GetString(2),
+            Visibility = reader.GetString(3),
+            Owner = reader.IsDBNull(4) ? null : reader.GetString(4),
+            Protected = reader.GetBoolean(5),
+            OsHidden = reader.GetBoolean(6),
+            DiskFormat = reader.IsDBNull(7) ? null : reader.GetString(7),
+            ContainerFormat = reader.IsDBNull(8) ? null : reader.GetString(8),
+            MinDisk = reader.GetInt64(9),
+            MinRam = reader.GetInt64(10),
+            Size = reader.IsDBNull(11) ? null : reader.GetInt64(11),
+            VirtualSize = reader.IsDBNull(12) ? null : reader.GetInt64(12),
+            Checksum = reader.IsDBNull(13) ? null : reader.GetString(13),
+            OsHashAlgo = reader.IsDBNull(14) ? null : reader.GetString(14),
+            OsHashValue = reader.IsDBNull(15) ? null : reader.GetString(15),
+            Tags = JsonSerializer.Deserialize(reader.GetString(16), StoreJsonContext.Default.ListString) ?? [],
+            Properties = [.. properties],
+            CreatedAt = reader.GetString(18),
+            UpdatedAt = reader.GetString(19),
+            CallerIsMember = callerIsMember,
+        };
+    }
 }

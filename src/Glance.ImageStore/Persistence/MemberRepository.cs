@@ -1,6 +1,111 @@
+using Glance.ImageStore.Members;
+using Microsoft.Data.Sqlite;
+
 namespace Glance.ImageStore.Persistence;
 
+/// <summary>
+/// Reads and writes image members. The member endpoints' hot paths are one statement each: the
+/// image with its membership facts (and rows, for a listing), and a conditional DELETE whose row
+/// count tells which of two racing requests removed the member.
+/// </summary>
 internal sealed class MemberRepository(StoreDatabase database)
 {
-    public StoreDatabase Database { get; } = database;
+    /// <summary>
+    /// The image (not deleted) with whether <paramref name="callerProject"/> and
+    /// <paramref name="memberId"/> are members; with <paramref name="includeRows"/>, all its member rows too.
+    /// </summary>
+    public async Task<MemberImage?> FindImageAsync(string imageId, string? callerProject, string? memberId, bool includeRows, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = includeRows
+            ? "SELECT i.id, i.visibility, i.owner, m.member_id, m.status, m.created_at, m.updated_at "
+              + "FROM images i LEFT JOIN image_members m ON m.image_id = i.id WHERE i.id = $id AND i.deleted = 0 ORDER BY m.created_at, m.member_id"
+            : "SELECT i.id, i.visibility, i.owner, "
+              + "EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = i.id AND m.member_id = $caller), "
+              + "EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = i.id AND m.member_id = $member) "
+              + "FROM images i WHERE i.id = $id AND i.deleted = 0";
+        command.Parameters.AddWithValue("$id", imageId);
+        command.Parameters.AddWithValue("$caller", (object?)callerProject ?? DBNull.Value);
+        command.Parameters.AddWithValue("$member", (object?)memberId ?? DBNull.Value);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        var id = reader.GetString(0);
+        var visibility = reader.GetString(1);
+        var owner = reader.IsDBNull(2) ? null : reader.GetString(2);
+        if (!includeRows)
+        {
+            return new MemberImage(id, visibility, owner, reader.GetBoolean(3), reader.GetBoolean(4), []);
+        }
+
+        var rows = new List<MemberRecord>();
+        do
+        {
+            if (!reader.IsDBNull(3))
+            {
+                rows.Add(new MemberRecord(id, reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6)));
+            }
+        }
+        while (await reader.ReadAsync(cancellationToken));
+
+        return new MemberImage(
+            id, visibility, owner,
+            callerProject is not null && rows.Exists(r => r.MemberId == callerProject),
+            memberId is not null && rows.Exists(r => r.MemberId == memberId),
+            rows);
+    }
+
+    /// <summary>Adds a pending member; null when it is already there (the primary key decides, so racing adds never duplicate).</summary>
+    public async Task<MemberRecord?> AddAsync(string imageId, string memberId, string now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO image_members (image_id, member_id, status, created_at, updated_at) "
+            + "SELECT $image, $member, 'pending', $now, $now WHERE EXISTS (SELECT 1 FROM images WHERE id = $image AND deleted = 0)";
+        command.Parameters.AddWithValue("$image", imageId);
+        command.Parameters.AddWithValue("$member", memberId);
+        command.Parameters.AddWithValue("$now", now);
+        try
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken) == 1
+                ? new MemberRecord(imageId, memberId, MemberStatus.Pending, now, now)
+                : null;
+        }
+        catch (SqliteException exception) when (exception.SqliteErrorCode == 19)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Sets a member's status; returns the updated row, or null when the member is gone.</summary>
+    public async Task<MemberRecord?> UpdateStatusAsync(string imageId, string memberId, string status, string now, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "UPDATE image_members SET status = $status, updated_at = $now WHERE image_id = $image AND member_id = $member "
+            + "RETURNING image_id, member_id, status, created_at, updated_at";
+        command.Parameters.AddWithValue("$image", imageId);
+        command.Parameters.AddWithValue("$member", memberId);
+        command.Parameters.AddWithValue("$status", status);
+        command.Parameters.AddWithValue("$now", now);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken)
+            ? new MemberRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4))
+            : null;
+    }
+
+    /// <summary>Removes a member in one statement; true only for the request that removed it.</summary>
+    public async Task<bool> DeleteAsync(string imageId, string memberId, CancellationToken cancellationToken)
+    {
+        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "DELETE FROM image_members WHERE image_id = $image AND member_id = $member";
+        command.Parameters.AddWithValue("$image", imageId);
+        command.Parameters.AddWithValue("$member", memberId);
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
 }

@@ -1,6 +1,85 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Glance.ImageStore.Routing;
+
 namespace Glance.ImageStore.Schemas;
 
-internal static class SchemasEndpoints
+/// <summary>
+/// <c>GET /v2/schemas/{image,images,member,members}</c>: Glance's JSON schemas (images.py,
+/// image_members.py and glance.schema.CollectionSchema), enough for python-glanceclient to build
+/// and validate its models. Rendered once, served from memory.
+/// </summary>
+internal sealed class SchemasEndpoints
 {
-    public static IEndpointRouteBuilder MapSchemas(this IEndpointRouteBuilder endpoints) => endpoints;
+    private readonly byte[] _image;
+    private readonly byte[] _images;
+    private readonly byte[] _member;
+    private readonly byte[] _members;
+
+    public SchemasEndpoints()
+    {
+        var image = Load("image.json");
+        var member = Load("member.json");
+        _image = Bytes(image);
+        _member = Bytes(member);
+        _images = Bytes(new JsonObject
+        {
+            ["name"] = "images",
+            ["properties"] = new JsonObject
+            {
+                ["images"] = new JsonObject { ["type"] = "array", ["items"] = image.DeepClone() },
+                ["schema"] = new JsonObject { ["type"] = "string" },
+                ["first"] = new JsonObject { ["type"] = "string" },
+                ["next"] = new JsonObject { ["type"] = "string" },
+            },
+            ["links"] = new JsonArray(
+                new JsonObject { ["rel"] = "first", ["href"] = "{first}" },
+                new JsonObject { ["rel"] = "next", ["href"] = "{next}" },
+                new JsonObject { ["rel"] = "describedby", ["href"] = "{schema}" }),
+        });
+        _members = Bytes(new JsonObject
+        {
+            ["name"] = "members",
+            ["properties"] = new JsonObject
+            {
+                ["members"] = new JsonObject { ["type"] = "array", ["items"] = member.DeepClone() },
+                ["schema"] = new JsonObject { ["type"] = "string" },
+            },
+            ["links"] = new JsonArray(new JsonObject { ["rel"] = "describedby", ["href"] = "{schema}" }),
+        });
+    }
+
+    public Task ImageAsync(HttpContext context) => WriteAsync(context, _image);
+
+    public Task ImagesAsync(HttpContext context) => WriteAsync(context, _images);
+
+    public Task MemberAsync(HttpContext context) => WriteAsync(context, _member);
+
+    public Task MembersAsync(HttpContext context) => WriteAsync(context, _members);
+
+    private static async Task WriteAsync(HttpContext context, byte[] body)
+    {
+        if (context.Request.Method is not ("GET" or "HEAD"))
+        {
+            await Resource.MethodNotAllowedAsync(context, "GET");
+            return;
+        }
+
+        context.Response.StatusCode = 200;
+        context.Response.ContentType = "application/json";
+        context.Response.ContentLength = body.Length;
+        if (!HttpMethods.IsHead(context.Request.Method))
+        {
+            await context.Response.Body.WriteAsync(body, context.RequestAborted);
+        }
+    }
+
+    private static JsonObject Load(string name)
+    {
+        using var stream = typeof(SchemasEndpoints).Assembly.GetManifestResourceStream("Glance.ImageStore.Schemas." + name)
+            ?? throw new InvalidOperationException($"Embedded schema {name} is missing.");
+        return JsonNode.Parse(stream)!.AsObject();
+    }
+
+    private static byte[] Bytes(JsonNode node) => JsonSerializer.SerializeToUtf8Bytes(node, SchemaJsonContext.Default.JsonNode);
 }

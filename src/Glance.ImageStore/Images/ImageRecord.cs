@@ -1,0 +1,37 @@
+namespace Glance.ImageStore.Images;
+
+/// <summary>An image as stored (one row of <c>images</c>), in Glance's terms.</summary>
+internal sealed class ImageRecord
+{
+    public required string Id { get; init; }
+    public string? Name { get; set; }
+    public string Status { get; set; } = ImageStatus.Queued;
+    public string Visibility { get; set; } = Glance.Policy.Members.ImageVisibility.Shared;
+    public string? Owner { get; set; }
+    public bool Protected { get; set; }
+    public bool OsHidden { get; set; }
+    public string? DiskFormat { get; set; }
+    public string? ContainerFormat { get; set; }
+    public long MinDisk { get; set; }
+    public long MinRam { get; set; }
+    public long? Size { get; set; }
+    public long? VirtualSize { get; set; }
+    public string? Checksum { get; set; }
+    public string? OsHashAlgo { get; set; }
+    public string? OsHashValue { get; set; }
+    public List<string> Tags { get; set; } = [];
+
+    /// <summary>Extra (string) properties, in the order they were added.</summary>
+    public List<KeyValuePair<string, string>> Properties { get; set; } = [];
+    public required string CreatedAt { get; init; }
+    public required string UpdatedAt { get; set; }
+
+    /// <summary>True when the caller's project is in the member list (read with the image).</summary>
+    public bool CallerIsMember { get; init; }
+
+    /// <summary>The facts the shared visibility rule needs.</summary>
+    public Glance.Policy.Members.ImageFacts ToFacts(string? callerProject) =>
+        new(Id, Visibility, Owner, CallerIsMember && callerProject is not null ? new HashSet<string>(StringComparer.Ordinal) { callerProject } : EmptyMembers);
+
+    private static readonly HashSet<string> EmptyMembers = new(StringComparer.Ordinal);
+}

@@ -1,0 +1,18 @@
+namespace Glance.ImageStore.Images;
+
+/// <summary>Registration of the images feature.</summary>
+internal static class ImagesExtensions
+{
+    public static IServiceCollection AddImages(this IServiceCollection services) =>
+        services.AddSingleton<ImagesEndpoints>();
+
+    public static IEndpointRouteBuilder MapImages(this IEndpointRouteBuilder endpoints)
+    {
+        var handlers = endpoints.ServiceProvider.GetRequiredService<ImagesEndpoints>();
+        endpoints.Map("/v2/images", handlers.CollectionAsync).WithDisplayName("images");
+        endpoints.Map("/v2/images/{imageId}", handlers.ImageAsync).WithDisplayName("image");
+        endpoints.Map("/v2/images/{imageId}/actions/deactivate", handlers.DeactivateAsync).WithDisplayName("deactivate");
+        endpoints.Map("/v2/images/{imageId}/actions/reactivate", handlers.ReactivateAsync).WithDisplayName("reactivate");
+        return endpoints;
+    }
+}

@@ -1,0 +1,66 @@
+using Microsoft.AspNetCore.Builder;
+
+namespace Glance.ImageStore.Tests.Support;
+
+/// <summary>
+/// A real store (Kestrel on a free loopback port, SQLite file in a fresh temp folder) that a test
+/// class or a single test owns. Can be stopped and started again on the same data (restart tests).
+/// </summary>
+public sealed class StoreInstance : IAsyncDisposable
+{
+    private WebApplication? _app;
+
+    private StoreInstance(ImageStoreOptions options) => Options = options;
+
+    public ImageStoreOptions Options { get; }
+
+    public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
+
+    public static async Task<StoreInstance> StartAsync(Action<ImageStoreOptions>? configure = null)
+    {
+        var options = new ImageStoreOptions
+        {
+            Url = "http://127.0.0.1:0",
+            DataPath = Path.Combine(Path.GetTempPath(), "glance-store-tests", Guid.NewGuid().ToString("N")),
+        };
+        configure?.Invoke(options);
+        var instance = new StoreInstance(options);
+        await instance.StartAgainAsync();
+        return instance;
+    }
+
+    /// <summary>Starts (again) on the same data path.</summary>
+    public async Task StartAgainAsync()
+    {
+        _app = ImageStoreApplication.Build(Options);
+        await _app.StartAsync();
+        BaseUri = new Uri(_app.Urls.Single() + "/");
+    }
+
+    /// <summary>Stops the store; the data stays.</summary>
+    public async Task StopAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+            _app = null;
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        }
+    }
+
+    public StoreClient Client(Caller caller) => new(BaseUri, caller);
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        try
+        {
+            Directory.Delete(Options.DataPath, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a temp folder left behind is harmless.
+        }
+    }
+}
