@@ -1,3 +1,68 @@
-// Placeholder: the gateway helper replaces this.
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using Glance.Gateway.Auditing;
+using Glance.Gateway.HeaderHygiene;
+using Glance.Gateway.Health;
+using Glance.Gateway.Hosting;
+using Glance.Gateway.Keystone;
+using Glance.Gateway.MemberPolicy;
+using Glance.Gateway.Routing;
+using Glance.Gateway.TokenCache;
+using Glance.Policy.RequestIds;
+
+namespace Glance.Gateway;
+
+/// <summary>
+/// The gateway, as a table of contents: services first, then the request's path in order.
+/// <see cref="Build"/> is what the tests start, with their own settings and clock.
+/// </summary>
+public static class Program
+{
+    /// <summary>Builds the gateway; <paramref name="configure"/> runs first (tests: settings, TimeProvider).</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+
+        builder.AddGatewayHosting();          // config/ folder, listen address, validated options, Serilog app log
+        builder.AddAuditing();                // one audit event per member-DELETE decision, own sink
+        builder.AddKeystone();                // Keystone v3 validation (or dev tokens), service token
+        builder.AddTokenCache();              // HybridCache: L1 in process, L2 Redis when configured
+        builder.AddHeaderHygiene();           // strip client identity headers, set the trusted ones
+        builder.AddMemberPolicy();            // member-DELETE pre-check: metadata reads + shared rules
+        builder.AddImageStoreHosting();       // the image store on loopback, in this process
+        builder.AddGatewayRouting();          // YARP routes and clusters from config/reverse-proxy.json
+        builder.AddHealthChecks();            // /healthz, /readyz
+
+        var app = builder.Build();
+        app.UseOpenStackRequestId();          // 1. X-Openstack-Request-Id on everything
+        app.UseGlanceUnhandledErrors();       //    the unexpected becomes a Glance-format 500
+        app.MapGatewayHealth();               //    health endpoints, unauthenticated
+        app.UseKeystoneAuthentication();      // 2. X-Auth-Token → caller identity (cache, then Keystone)
+        app.UseHeaderHygiene();               // 3. no client-supplied identity reaches the backend
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseGlanceForwarderErrors(); //    YARP's bare 502/503/504 in Glance's format
+            proxy.UseMemberPathShape();       // 4. rows 2-4 on the member path, at the edge
+            proxy.UseMemberDeletePolicy();    //    rows 5-8 on the member-DELETE route + audit (5.)
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();         // 6. YARP forwards what is allowed
+            proxy.UsePassiveHealthChecks();
+        });
+        return app;
+    }
+
+    /// <summary>Runs the gateway; a configuration error stops it with one line on stderr.</summary>
+    public static async Task<int> Main(string[] args)
+    {
+        try
+        {
+            await using var app = Build(args);
+            await app.RunAsync();
+            return 0;
+        }
+        catch (Exception ex) when (StartupFailure.IsConfigurationError(ex))
+        {
+            await Console.Error.WriteLineAsync("glance-gateway: configuration error: " + StartupFailure.Describe(ex));
+            return 2;
+        }
+    }
+}

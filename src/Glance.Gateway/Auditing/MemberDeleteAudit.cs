@@ -1,0 +1,88 @@
+using Glance.Gateway.Keystone;
+using Glance.Gateway.MemberPolicy;
+using Glance.Gateway.TokenCache;
+using Glance.Policy.Members;
+
+namespace Glance.Gateway.Auditing;
+
+/// <summary>
+/// One structured event per member-DELETE decision (event id 9001): who, what, the decision with
+/// its rule and status, the backend's status when forwarded, the token cache result and the
+/// latency. Never a token, a token hash or a secret.
+/// </summary>
+public sealed partial class MemberDeleteAudit(AuditLoggerFactory loggers, TimeProvider time)
+{
+    private readonly ILogger<MemberDeleteAudit> _logger = loggers.CreateLogger<MemberDeleteAudit>();
+
+    /// <summary>Writes the event. <paramref name="rule"/> is null for an error (no decision could be made).</summary>
+    public void Write(
+        HttpContext context,
+        MemberPath path,
+        CallerIdentity? caller,
+        MemberDeleteRule? rule,
+        int status,
+        int? backendStatus,
+        TokenCacheResult tokenCache,
+        long startTimestamp)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (!_logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
+        var decision = rule switch
+        {
+            MemberDeleteRule.Allowed => "allow",
+            null => "error",
+            _ => "deny",
+        };
+        var ruleName = rule?.ToString() ?? "Error";
+        var cache = tokenCache switch
+        {
+            TokenCacheResult.None => "none",
+            TokenCacheResult.Miss => "miss",
+            TokenCacheResult.L1 => "L1",
+            _ => "L2",
+        };
+        var elapsedMs = Math.Round(time.GetElapsedTime(startTimestamp).TotalMilliseconds, 3);
+        Log.Decision(
+            _logger,
+            decision,
+            rule is null ? null : (int)rule,
+            ruleName,
+            status,
+            backendStatus,
+            context.Request.Method,
+            path.ImageId,
+            path.MemberId ?? string.Empty,
+            caller?.UserId,
+            caller?.ProjectId,
+            caller?.RolesHeader,
+            cache,
+            context.TraceIdentifier,
+            elapsedMs);
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 9001, EventName = "MemberDeleteDecision", Level = LogLevel.Information,
+            Message = "Member delete {Decision} by rule {Rule} ({RuleName}) with status {Status}, backend status {BackendStatus}: {Method} image {ImageId} member {MemberId} by user {UserId} project {ProjectId} roles {Roles}; token cache {TokenCache}; request {RequestId}; {ElapsedMs} ms")]
+        public static partial void Decision(
+            ILogger logger,
+            string decision,
+            int? rule,
+            string ruleName,
+            int status,
+            int? backendStatus,
+            string method,
+            string imageId,
+            string memberId,
+            string? userId,
+            string? projectId,
+            string? roles,
+            string tokenCache,
+            string requestId,
+            double elapsedMs);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Globalization;
+using Glance.Policy.Errors;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.FileProviders;
+using Serilog;
+using ILogger = Microsoft.Extensions.Logging.ILogger;
+using Serilog.Formatting.Compact;
+using Serilog.Settings.Configuration;
+
+namespace Glance.Gateway.Hosting;
+
+/// <summary>The host: config folder, listen address, clock, application log, the 500 of last resort.</summary>
+public static class HostingExtensions
+{
+    /// <summary>
+    /// Resolves the config folder, layers <c>config/serilog.json</c> under every other source,
+    /// listens on <see cref="GatewayOptions.DefaultUrl"/> unless told otherwise, and sets up the
+    /// Serilog application log from the <c>Serilog</c> section.
+    /// </summary>
+    public static WebApplicationBuilder AddGatewayHosting(this WebApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var configuration = builder.Configuration;
+        var directory = ConfigDirectory.Resolve(configuration[$"{GatewayOptions.SectionName}:ConfigPath"], builder.Environment.ContentRootPath);
+        builder.Services.AddSingleton(directory);
+        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName);
+
+        // Lowest priority: appsettings, environment variables and the command line override it.
+        if (File.Exists(directory.File("serilog.json")))
+        {
+            ((IConfigurationBuilder)configuration).Sources.Insert(0, new JsonConfigurationSource
+            {
+                FileProvider = new PhysicalFileProvider(directory.Path),
+                Path = "serilog.json",
+                Optional = true,
+                ReloadOnChange = false,
+            });
+        }
+
+        if (string.IsNullOrEmpty(configuration["urls"]) && string.IsNullOrEmpty(configuration["http_ports"])
+            && !configuration.GetSection("Kestrel:Endpoints").Exists())
+        {
+            builder.WebHost.UseUrls(GatewayOptions.DefaultUrl);
+        }
+
+        // Headers and URLs of hostile size are refused by Kestrel before any code runs.
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSerilog(
+            (services, logger) =>
+            {
+                logger.ReadFrom.Configuration(configuration, ReaderOptions());
+                if (!configuration.GetSection("Serilog:WriteTo").Exists())
+                {
+                    logger.MinimumLevel.Information()
+                        .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
+                        .MinimumLevel.Override("Microsoft.Hosting.Lifetime", Serilog.Events.LogEventLevel.Information)
+                        .MinimumLevel.Override("Yarp", Serilog.Events.LogEventLevel.Warning)
+                        .MinimumLevel.Override("System.Net.Http", Serilog.Events.LogEventLevel.Warning)
+                        .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture);
+                }
+            },
+            preserveStaticLogger: true);
+        return builder;
+    }
+
+    /// <summary>The sink assemblies the <c>Serilog</c> sections may name, without relying on a dependency scan.</summary>
+    public static ConfigurationReaderOptions ReaderOptions(string sectionName = "Serilog") =>
+        new(typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(FileLoggerConfigurationExtensions).Assembly, typeof(CompactJsonFormatter).Assembly)
+        {
+            SectionName = sectionName,
+            FormatProvider = CultureInfo.InvariantCulture,
+        };
+
+    /// <summary>Turns any unexpected exception into Glance's 500 with the request id.</summary>
+    public static IApplicationBuilder UseGlanceUnhandledErrors(this IApplicationBuilder app) =>
+        app.UseMiddleware<UnhandledErrorMiddleware>();
+}
+
+/// <summary>The 500 of last resort, in Glance's format (STYLE: the unexpected becomes a Glance 500).</summary>
+public sealed partial class UnhandledErrorMiddleware(RequestDelegate next, ILogger<UnhandledErrorMiddleware> logger)
+{
+    /// <summary>Runs the rest of the pipeline and answers 500 if it throws before the response started.</summary>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        try
+        {
+            await next(context);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; there is no one to answer.
+        }
+        catch (Exception ex)
+        {
+            Log.Unhandled(logger, context.Request.Method, context.TraceIdentifier, ex);
+            if (context.Response.HasStarted)
+            {
+                throw;
+            }
+
+            context.Response.Clear();
+            await GlanceErrorWriter.WriteAsync(context, 500, GlanceErrorWriter.InternalError);
+        }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Unexpected failure of {Method} request {RequestId}")]
+        public static partial void Unhandled(ILogger logger, string method, string requestId, Exception exception);
+    }
+}

@@ -1,0 +1,18 @@
+namespace Glance.Gateway.Keystone;
+
+/// <summary>
+/// A validated token: who it belongs to and until when. <see cref="ProjectId"/> is null for a
+/// system-scoped token.
+/// </summary>
+public sealed record CallerIdentity(
+    string UserId,
+    string? UserName,
+    string? ProjectId,
+    string? ProjectName,
+    IReadOnlyList<string> Roles,
+    bool SystemScope,
+    DateTimeOffset ExpiresAt)
+{
+    /// <summary>The roles as keystonemiddleware's <c>X-Roles</c> header carries them.</summary>
+    public string RolesHeader => string.Join(',', Roles);
+}

@@ -1,0 +1,103 @@
+using Glance.Gateway.Auditing;
+using Glance.Gateway.MemberPolicy;
+using Glance.Policy.Errors;
+using Glance.Policy.Members;
+using Microsoft.Extensions.Options;
+
+namespace Glance.Gateway.Keystone;
+
+/// <summary>
+/// Every request but <c>/</c>, <c>/versions</c> and the health endpoints needs one valid
+/// <c>X-Auth-Token</c> (row 1): missing, duplicated, oversized, unknown or expired → 401 as
+/// keystonemiddleware answers it; validator unreachable on a cache miss → 503; valid → the caller
+/// is put on the request as <see cref="ICallerFeature"/>.
+/// </summary>
+public sealed class KeystoneAuthenticationMiddleware(
+    RequestDelegate next,
+    TokenCache.TokenCache cache,
+    IOptions<KeystoneOptions> options,
+    MemberDeleteAudit audit,
+    TimeProvider time)
+{
+    /// <summary>The token header.</summary>
+    public const string TokenHeader = "X-Auth-Token";
+
+    private readonly string _challengeUri = options.Value.ChallengeUri;
+    private readonly int _maxTokenLength = options.Value.MaxTokenLength;
+
+    /// <summary>Runs the middleware.</summary>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (IsAnonymous(context.Request.Path))
+        {
+            await next(context);
+            return;
+        }
+
+        var start = time.GetTimestamp();
+        var values = context.Request.Headers[TokenHeader];
+        var token = values.Count == 1 ? values[0] : null;
+        if (token is null || !IsPlausible(token, _maxTokenLength))
+        {
+            await RefuseAsync(context, start, 401, TokenCache.TokenCacheResult.None);
+            return;
+        }
+
+        var lookup = await cache.LookupAsync(token, context.RequestAborted);
+        switch (lookup.Outcome)
+        {
+            case TokenCheckOutcome.Valid:
+                context.Features.Set<ICallerFeature>(new CallerFeature(lookup.Identity!, lookup.Source, start));
+                await next(context);
+                return;
+            case TokenCheckOutcome.Rejected:
+                await RefuseAsync(context, start, 401, lookup.Source);
+                return;
+            default:
+                await RefuseAsync(context, start, 503, lookup.Source);
+                return;
+        }
+    }
+
+    /// <summary>The unauthenticated paths: version discovery and health.</summary>
+    public static bool IsAnonymous(PathString path) =>
+        path.Value is "/" or "/versions" or "/versions/" or "/healthz" or "/readyz";
+
+    // Keystone tokens are printable ASCII (Fernet: base64url); anything else cannot be valid and
+    // must not reach Keystone (or an HTTP header toward it).
+    private static bool IsPlausible(string token, int maxLength)
+    {
+        if (token.Length == 0 || token.Length > maxLength)
+        {
+            return false;
+        }
+
+        foreach (var c in token)
+        {
+            if (c is < '!' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private async Task RefuseAsync(HttpContext context, long start, int status, TokenCache.TokenCacheResult source)
+    {
+        if (MemberPath.TryParse(context.Request.Path, out var path) && path.IsMember && HttpMethods.IsDelete(context.Request.Method))
+        {
+            audit.Write(context, path, caller: null, status == 401 ? MemberDeleteRule.Unauthenticated : null, status, backendStatus: null, source, start);
+        }
+
+        if (status == 401)
+        {
+            await GlanceErrorWriter.WriteUnauthorizedAsync(context, _challengeUri);
+        }
+        else
+        {
+            await GlanceErrorWriter.WriteAsync(context, 503, GlanceErrorWriter.KeystoneUnavailable);
+        }
+    }
+}

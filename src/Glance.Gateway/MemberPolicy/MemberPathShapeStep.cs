@@ -1,0 +1,65 @@
+using Glance.Gateway.Auditing;
+using Glance.Gateway.Keystone;
+using Glance.Gateway.TokenCache;
+using Glance.Policy.Errors;
+using Glance.Policy.Members;
+
+namespace Glance.Gateway.MemberPolicy;
+
+/// <summary>
+/// Rows 2-4 of CONFORMANCE.md section 1, decided at the edge on whichever route a member path
+/// arrives (a blank image id does not match the member route's template): a blank image id, a
+/// method the member path does not take, DELETE on the members collection, and DELETE with a body.
+/// </summary>
+public sealed class MemberPathShapeStep(MemberDeleteAudit audit, TimeProvider time)
+{
+    /// <summary>Runs the step.</summary>
+    public async Task InvokeAsync(HttpContext context, Func<Task> next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        if (!MemberPath.TryParse(context.Request.Path, out var path))
+        {
+            await next();
+            return;
+        }
+
+        var method = context.Request.Method;
+        MemberDeleteDecision? decision;
+        string allow;
+        if (path.IsMember)
+        {
+            decision = MemberDeletePolicy.CheckShape(method, path.ImageId, HasBody(context.Request));
+            allow = MemberDeletePolicy.MemberPathAllow;
+        }
+        else if (HttpMethods.IsDelete(method))
+        {
+            decision = MemberDeletePolicy.CheckShape(method, path.ImageId, hasBody: false)
+                ?? new MemberDeleteDecision(MemberDeleteRule.MethodNotAllowed, 405, MemberDeletePolicy.MethodNotAllowed(method));
+            allow = MemberDeletePolicy.MembersCollectionAllow;
+        }
+        else
+        {
+            await next();
+            return;
+        }
+
+        if (decision is null)
+        {
+            await next();
+            return;
+        }
+
+        var caller = context.Features.Get<ICallerFeature>();
+        audit.Write(context, path, caller?.Identity, decision.Rule, decision.StatusCode, backendStatus: null,
+            caller?.CacheResult ?? TokenCacheResult.None, caller?.StartTimestamp ?? time.GetTimestamp());
+        await GlanceErrorWriter.WriteAsync(context, decision.StatusCode, decision.Explanation!, decision.StatusCode == 405 ? allow : null);
+    }
+
+    /// <summary>webob's has_body: a Transfer-Encoding, or a Content-Length above zero.</summary>
+    public static bool HasBody(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
+    }
+}
