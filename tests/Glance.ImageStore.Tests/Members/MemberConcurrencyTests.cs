@@ -1,0 +1,48 @@
+using Glance.ImageStore.Tests.Support;
+
+namespace Glance.ImageStore.Tests.Members;
+
+/// <summary>Racing requests on one member: the database statement decides, never both.</summary>
+public sealed class MemberConcurrencyTests(StoreFixture fixture) : IClassFixture<StoreFixture>
+{
+    [Fact]
+    public async Task DeleteMember_TwoConcurrentDeletes_OneIs204AndOneIs404()
+    {
+        var owner = fixture.Store.Client(Caller.Project("race-" + Guid.NewGuid().ToString("N")));
+        for (var round = 0; round < 20; round++)
+        {
+            var imageId = await owner.CreateImageIdAsync();
+            await owner.AddMemberAsync(imageId, "m1");
+            using var gate = new SemaphoreSlim(0);
+            var tasks = Enumerable.Range(0, 2).Select(async _ =>
+            {
+                await gate.WaitAsync();
+                using var response = await owner.SendAsync(HttpMethod.Delete, $"v2/images/{imageId}/members/m1");
+                return (int)response.StatusCode;
+            }).ToArray();
+            gate.Release(2);
+            var statuses = (await Task.WhenAll(tasks)).Order().ToArray();
+            Assert.Equal([204, 404], statuses);
+            Assert.Empty(await owner.MemberIdsAsync(imageId));
+        }
+    }
+
+    [Fact]
+    public async Task AddMember_TenConcurrentAddsOfOneMember_OneSucceedsOthers409OneRow()
+    {
+        var owner = fixture.Store.Client(Caller.Project("race-add-" + Guid.NewGuid().ToString("N")));
+        var imageId = await owner.CreateImageIdAsync();
+        using var gate = new SemaphoreSlim(0);
+        var tasks = Enumerable.Range(0, 10).Select(async _ =>
+        {
+            await gate.WaitAsync();
+            using var response = await owner.SendAsync(HttpMethod.Post, $"v2/images/{imageId}/members", StoreClient.Json("{\"member\": \"m1\"}"));
+            return (int)response.StatusCode;
+        }).ToArray();
+        gate.Release(10);
+        var statuses = await Task.WhenAll(tasks);
+        Assert.Equal(1, statuses.Count(s => s == 200));
+        Assert.Equal(9, statuses.Count(s => s == 409));
+        Assert.Equal(["m1"], await owner.MemberIdsAsync(imageId));
+    }
+}
