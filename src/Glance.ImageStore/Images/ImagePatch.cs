@@ -87,7 +87,7 @@ internal static partial class ImagePatch
                 return (null, new(400, invalid));
             }
 
-            changes.Add(new Change(op!, root, value.Clone()));
+            changes.Add(new Change(op!, root, op == "remove" ? default : value.Clone()));
         }
 
         return (changes, null);
