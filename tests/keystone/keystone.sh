@@ -187,18 +187,33 @@ wait_ready() {
 # ---------------------------------------------------------------------------------------------
 # stop
 
+# Pids of uwsgi processes serving WORKDIR (their command line names WORKDIR/uwsgi.log): finds them
+# even when uwsgi.pid was lost, e.g. after the workdir was deleted without a stop.
+workdir_pids() {
+  local f pid
+  for f in /proc/[0-9]*/cmdline; do
+    pid=${f#/proc/}; pid=${pid%/cmdline}
+    tr '\0' ' ' <"$f" 2>/dev/null | grep -qF -- "--logto $1/uwsgi.log " && echo "$pid"
+  done
+  return 0
+}
+
 do_stop() {
-  local wd=$1 pid i
-  [ -d "$wd" ] || return 0
-  if pid=$(running_pid "$wd"); then
+  local wd=$1 pid pids i
+  pids=$(running_pid "$wd" || true)
+  pids=$(printf '%s\n%s\n' "$pids" "$(workdir_pids "$wd")" | sort -u | grep . || true)
+  for pid in $pids; do
     kill -INT "$pid" 2>/dev/null || true # uwsgi without a master exits on SIGINT
+  done
+  for pid in $pids; do
     for i in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     if kill -0 "$pid" 2>/dev/null; then
       kill -KILL "$pid" 2>/dev/null || true
       for i in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
       kill -0 "$pid" 2>/dev/null && die "uwsgi (pid $pid) did not exit"
     fi
-  fi
+  done
+  [ -d "$wd" ] || return 0
   rm -f "$wd/uwsgi.pid"
   if [ -s "$wd/port" ] && port_listening "$(cat "$wd/port")"; then
     # Something still listens on our port: it is no longer ours to kill, but say so.
@@ -380,8 +395,7 @@ do_resume() {
 case "$1" in
   start) do_start "$2" ;;
   stop)
-    [ -d "$2" ] || exit 0
-    do_stop "$(cd "$2" && pwd)"
+    if [ -d "$2" ]; then do_stop "$(cd "$2" && pwd)"; else do_stop "$(realpath -m "$2")"; fi
     ;;
   resume)
     [ -d "$2" ] || die "no such workdir: $2"
