@@ -1,0 +1,25 @@
+using System.Text.Json;
+
+namespace Glance.Gateway.Tests.Support;
+
+/// <summary>One line of the audit file (compact JSON), with the raw line for "no token" checks.</summary>
+public sealed record AuditEvent(string Line, JsonElement Json)
+{
+    /// <summary>A string property, or null.</summary>
+    public string? Get(string name) =>
+        Json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
+
+    /// <summary>A number property, or null.</summary>
+    public int? Number(string name) =>
+        Json.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Number ? value.GetInt32() : null;
+
+    /// <summary>True when the property is present (even null).</summary>
+    public bool Has(string name) => Json.TryGetProperty(name, out _);
+
+    /// <summary>Reads every event of the file.</summary>
+    public static IReadOnlyList<AuditEvent> ReadAll(string path) =>
+        GatewayHost.SharedRead(path)
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => new AuditEvent(line, JsonDocument.Parse(line).RootElement.Clone()))
+            .ToList();
+}

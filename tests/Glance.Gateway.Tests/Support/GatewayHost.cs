@@ -1,0 +1,152 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Glance.Gateway;
+
+namespace Glance.Gateway.Tests.Support;
+
+/// <summary>
+/// One real gateway on a free loopback port, with its own temporary folder: a copy of the
+/// repository's config/ (routes, dev tokens), the hosted store's data, the application log and the
+/// audit file. Nothing is shared with another test.
+/// </summary>
+public sealed class GatewayHost : IAsyncDisposable
+{
+    private GatewayHost(WebApplication app, string root)
+    {
+        App = app;
+        Root = root;
+        Address = new Uri(app.Urls.First());
+        Client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = Address };
+    }
+
+    /// <summary>The running gateway.</summary>
+    public WebApplication App { get; }
+
+    /// <summary>The temporary folder of this gateway.</summary>
+    public string Root { get; }
+
+    /// <summary>Where the gateway listens.</summary>
+    public Uri Address { get; }
+
+    /// <summary>A client toward the gateway.</summary>
+    public HttpClient Client { get; }
+
+    /// <summary>The config folder the gateway reads (routes file included).</summary>
+    public string ConfigPath => Path.Combine(Root, "config");
+
+    /// <summary>The routes file.</summary>
+    public string RoutesFile => Path.Combine(ConfigPath, "reverse-proxy.json");
+
+    /// <summary>The audit file.</summary>
+    public string AuditPath => Path.Combine(Root, "audit.json");
+
+    /// <summary>The application log file.</summary>
+    public string AppLogPath => Path.Combine(Root, "app.log");
+
+    /// <summary>The audit events written so far.</summary>
+    public IReadOnlyList<AuditEvent> AuditEvents() => AuditEvent.ReadAll(AuditPath);
+
+    /// <summary>The application log so far.</summary>
+    public string AppLog() => SharedRead(AppLogPath);
+
+    /// <summary>Reads a file another process or thread keeps open for writing.</summary>
+    public static string SharedRead(string path)
+    {
+        if (!File.Exists(path))
+        {
+            return string.Empty;
+        }
+
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>The repository's routes file (as copied beside the test binaries).</summary>
+    public static string DefaultRoutesJson() => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "config", "reverse-proxy.json"));
+
+    /// <summary>Routes whose image-store cluster points at <paramref name="backend"/> (use with ImageStore:Enabled=false).</summary>
+    public static string RoutesToward(string backend) =>
+        DefaultRoutesJson().Replace("http://127.0.0.1:9191/", backend.TrimEnd('/') + "/", StringComparison.Ordinal);
+
+    /// <summary>Starts a gateway with these settings over the defaults of a test.</summary>
+    public static async Task<GatewayHost> StartAsync(
+        IDictionary<string, string?>? settings = null,
+        TimeProvider? time = null,
+        string? routesJson = null)
+    {
+        var root = Directory.CreateTempSubdirectory("glance-gateway-test-").FullName;
+        var config = Path.Combine(root, "config");
+        Directory.CreateDirectory(config);
+        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "config"), "*.json"))
+        {
+            if (Path.GetFileName(file) != "serilog.json")
+            {
+                File.Copy(file, Path.Combine(config, Path.GetFileName(file)));
+            }
+        }
+
+        if (routesJson is not null)
+        {
+            await File.WriteAllTextAsync(Path.Combine(config, "reverse-proxy.json"), routesJson);
+        }
+
+        var all = new Dictionary<string, string?>
+        {
+            ["Gateway:ConfigPath"] = config,
+            ["urls"] = "http://127.0.0.1:0",
+            ["ImageStore:Url"] = "http://127.0.0.1:0",
+            ["ImageStore:DataPath"] = Path.Combine(root, "data"),
+            ["Serilog:MinimumLevel:Default"] = "Information",
+            ["Serilog:MinimumLevel:Override:Microsoft"] = "Warning",
+            ["Serilog:MinimumLevel:Override:Yarp"] = "Warning",
+            ["Serilog:MinimumLevel:Override:System.Net.Http"] = "Warning",
+            ["Serilog:WriteTo:0:Name"] = "File",
+            ["Serilog:WriteTo:0:Args:path"] = Path.Combine(root, "app.log"),
+            ["Serilog:Audit:WriteTo:0:Name"] = "File",
+            ["Serilog:Audit:WriteTo:0:Args:path"] = Path.Combine(root, "audit.json"),
+            ["Serilog:Audit:WriteTo:0:Args:formatter"] = "Serilog.Formatting.Compact.CompactJsonFormatter, Serilog.Formatting.Compact",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var app = Program.Build([], builder =>
+        {
+            builder.Configuration.AddInMemoryCollection(all);
+            if (time is not null)
+            {
+                builder.Services.AddSingleton(time);
+            }
+        });
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
+        return new GatewayHost(app, root);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+        try
+        {
+            Directory.Delete(Root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A sink may still hold a file for a moment; the folder is temporary anyway.
+        }
+    }
+}
