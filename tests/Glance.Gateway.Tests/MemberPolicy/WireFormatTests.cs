@@ -1,0 +1,90 @@
+using System.Net;
+using Glance.Gateway.Tests.Support;
+using Glance.Policy.Errors;
+using Glance.Policy.RequestIds;
+
+namespace Glance.Gateway.Tests.MemberPolicy;
+
+/// <summary>CONFORMANCE.md section 2 through the gateway: bodies by Accept, 204, request ids.</summary>
+public sealed class WireFormatTests : IAsyncLifetime
+{
+    private GatewayFixture _fx = null!;
+
+    public async Task InitializeAsync() => _fx = await GatewayFixture.StartAsync();
+
+    public async Task DisposeAsync() => await _fx.DisposeAsync();
+
+    [Theory]
+    [InlineData(null, "text/plain; charset=UTF-8")]
+    [InlineData("text/plain", "text/plain; charset=UTF-8")]
+    [InlineData("image/png", "text/plain; charset=UTF-8")]
+    [InlineData("*/*", "text/html; charset=UTF-8")]
+    [InlineData("text/html", "text/html; charset=UTF-8")]
+    [InlineData("application/json", "application/json")]
+    [InlineData("application/json;q=0.5, text/html;q=0.9", "text/html; charset=UTF-8")]
+    [InlineData("text/html;q=0.2, application/json", "application/json")]
+    public async Task Denial_AcceptHeader_ChoosesBodyFormat(string? accept, string contentType)
+    {
+        var image = Guid.NewGuid().ToString();
+
+        using var response = await GlanceApi.DeleteMemberAsync(_fx.Client, _fx.Ids.Stranger, image, "project-b", accept);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(contentType, response.Content.Headers.ContentType?.ToString());
+        var format = AcceptNegotiation.Choose(accept);
+        Assert.Equal(GlanceErrorBody.Render(404, $"Image {image} not found.", format).Body, await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Denial_PlainFormat_IsByteForByteWebob()
+    {
+        using var response = await GlanceApi.DeleteMemberAsync(_fx.Client, _fx.Ids.Stranger, "abc", "def");
+
+        Assert.Equal("404 Not Found\n\nImage abc not found.\n\n   ", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Denial_JsonFormat_IsByteForByteWebob()
+    {
+        using var response = await GlanceApi.DeleteMemberAsync(_fx.Client, _fx.Ids.Stranger, "abc", "def", "application/json");
+
+        Assert.Equal("{\"message\": \"Image abc not found.<br /><br />\\n\\n\\n\", \"code\": \"404 Not Found\", \"title\": \"Not Found\"}",
+            await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task RequestId_ClientSupplied_IsEchoedWithPrefixAndPassedToTheStore()
+    {
+        using var request = GlanceApi.Request(HttpMethod.Delete, "/v2/images/abc/members/def", _fx.Ids.Stranger);
+        request.Headers.Add(RequestId.HeaderName, "my-trace-42");
+
+        using var response = await _fx.Client.SendAsync(request);
+
+        Assert.Equal("req-my-trace-42", response.Headers.GetValues(RequestId.HeaderName).Single());
+        Assert.Equal("req-my-trace-42", Assert.Single(_fx.Gateway.AuditEvents()).Get("RequestId"));
+    }
+
+    [Fact]
+    public async Task RequestId_LongerThan64_IsReplacedByAFreshOne()
+    {
+        using var request = GlanceApi.Request(HttpMethod.Delete, "/v2/images/abc/members/def", _fx.Ids.Stranger);
+        request.Headers.Add(RequestId.HeaderName, new string('a', 65));
+
+        using var response = await _fx.Client.SendAsync(request);
+
+        var id = response.Headers.GetValues(RequestId.HeaderName).Single();
+        Assert.Matches("^req-[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[0-9a-f]{4}-[0-9a-f]{12}$", id);
+    }
+
+    [Theory]
+    [InlineData("/healthz")]
+    [InlineData("/versions")]
+    [InlineData("/")]
+    [InlineData("/v2/images")]
+    public async Task RequestId_EveryResponse_CarriesOne(string path)
+    {
+        using var response = await _fx.Client.GetAsync(path);
+
+        Assert.StartsWith("req-", response.Headers.GetValues(RequestId.HeaderName).Single(), StringComparison.Ordinal);
+    }
+}
