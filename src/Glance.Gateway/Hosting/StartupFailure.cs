@@ -12,38 +12,38 @@ public static class StartupFailure
     public static string Describe(Exception exception)
     {
         var found = Find(exception) ?? exception;
-        return found switch
+        var line = found switch
         {
             OptionsValidationException options => string.Join(" ", options.Failures),
             _ when found.InnerException is AggregateException aggregate =>
                 found.Message + " " + string.Join(" ", aggregate.InnerExceptions.Select(e => e.Message)),
-            _ when found.InnerException is not null => found.Message + " " + found.InnerException.Message,
             _ => found.Message,
         };
+        return line.ReplaceLineEndings(" ");
     }
 
-    private static Exception? Find(Exception? exception)
+    // The most precise cause wins: a failed option or operator file anywhere in the chain (YARP
+    // wraps what its config filters throw), else YARP's own refusal of the initial routes.
+    private static Exception? Find(Exception exception)
+    {
+        var all = Flatten(exception).ToList();
+        return all.FirstOrDefault(e => e is OptionsValidationException or GatewayConfigurationException or InvalidDataException
+                   || (e is InvalidOperationException && e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal)))
+            ?? all.FirstOrDefault(e => e is InvalidOperationException && e.Message.Contains("proxy configuration", StringComparison.Ordinal));
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception? exception)
     {
         for (var current = exception; current is not null; current = current.InnerException)
         {
-            if (current is OptionsValidationException or GatewayConfigurationException or InvalidDataException)
+            yield return current;
+            if (current is AggregateException aggregate)
             {
-                return current;
-            }
-
-            // The binder cannot convert a value (an unknown enum name, a word for a number).
-            if (current is InvalidOperationException && current.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
-            {
-                return current;
-            }
-
-            // YARP refuses an invalid initial route file this way.
-            if (current is InvalidOperationException && current.Message.Contains("proxy configuration", StringComparison.Ordinal))
-            {
-                return current;
+                foreach (var inner in aggregate.InnerExceptions.SelectMany(Flatten))
+                {
+                    yield return inner;
+                }
             }
         }
-
-        return null;
     }
 }

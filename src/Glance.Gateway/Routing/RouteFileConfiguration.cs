@@ -69,7 +69,7 @@ public sealed class RouteFileConfiguration : IDisposable
             {
                 Data = Parse(File.ReadAllBytes(_owner.FilePath));
             }
-            catch (Exception ex) when (ex is IOException or FormatException or InvalidDataException or UnauthorizedAccessException)
+            catch (Exception ex) when (ex is IOException or FormatException or InvalidDataException or UnauthorizedAccessException or System.Text.Json.JsonException)
             {
                 throw new Hosting.GatewayConfigurationException($"{_owner.FilePath} cannot be used: {ex.Message}", ex);
             }
@@ -95,8 +95,10 @@ public sealed class RouteFileConfiguration : IDisposable
                 {
                     Data = Parse(File.ReadAllBytes(_owner.FilePath));
                 }
-                catch (Exception ex) when (ex is IOException or FormatException or InvalidDataException or UnauthorizedAccessException)
+                catch (Exception ex)
                 {
+                    // Whatever the failure (unreadable, half-written, not JSON), the last good
+                    // routes stay: an edit must never take the routes away.
                     _owner.OnRefused(ex);
                     return;
                 }
