@@ -57,6 +57,7 @@ public static class HostingExtensions
                     logger.MinimumLevel.Information()
                         .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
                         .MinimumLevel.Override("Microsoft.Hosting.Lifetime", Serilog.Events.LogEventLevel.Information)
+                        .MinimumLevel.Override("Microsoft.Extensions.Hosting.Internal.Host", Serilog.Events.LogEventLevel.Fatal)
                         .MinimumLevel.Override("Yarp", Serilog.Events.LogEventLevel.Warning)
                         .MinimumLevel.Override("System.Net.Http", Serilog.Events.LogEventLevel.Warning)
                         .WriteTo.Console(formatProvider: CultureInfo.InvariantCulture);

@@ -28,7 +28,8 @@ public static class StartupFailure
     {
         var all = Flatten(exception).ToList();
         return all.FirstOrDefault(e => e is OptionsValidationException or GatewayConfigurationException or InvalidDataException
-                   || (e is InvalidOperationException && e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal)))
+                   || (e is InvalidOperationException && e.Message.StartsWith("Failed to convert configuration value", StringComparison.Ordinal))
+                   || (e is IOException && e.Message.StartsWith("Failed to bind to address", StringComparison.Ordinal)))
             ?? all.FirstOrDefault(e => e is InvalidOperationException && e.Message.Contains("proxy configuration", StringComparison.Ordinal));
     }
 

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace Glance.Gateway.Keystone;
 
 /// <summary>
@@ -13,6 +15,7 @@ public sealed record CallerIdentity(
     bool SystemScope,
     DateTimeOffset ExpiresAt)
 {
-    /// <summary>The roles as keystonemiddleware's <c>X-Roles</c> header carries them.</summary>
-    public string RolesHeader => string.Join(',', Roles);
+    /// <summary>The roles as keystonemiddleware's <c>X-Roles</c> header carries them (computed once).</summary>
+    [JsonIgnore]
+    public string RolesHeader { get; } = string.Join(',', Roles);
 }
