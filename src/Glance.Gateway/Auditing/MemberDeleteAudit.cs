@@ -54,6 +54,7 @@ public sealed partial class MemberDeleteAudit(AuditLoggerFactory loggers, TimePr
             status,
             backendStatus,
             context.Request.Method,
+            context.Request.Path.Value ?? string.Empty,
             path.ImageId,
             path.MemberId ?? string.Empty,
             caller?.UserId,
@@ -67,7 +68,7 @@ public sealed partial class MemberDeleteAudit(AuditLoggerFactory loggers, TimePr
     private static partial class Log
     {
         [LoggerMessage(EventId = 9001, EventName = "MemberDeleteDecision", Level = LogLevel.Information,
-            Message = "Member delete {Decision} by rule {Rule} ({RuleName}) with status {Status}, backend status {BackendStatus}: {Method} image {ImageId} member {MemberId} by user {UserId} project {ProjectId} roles {Roles}; token cache {TokenCache}; request {RequestId}; {ElapsedMs} ms")]
+            Message = "Member delete {Decision} by rule {Rule} ({RuleName}) with status {Status}, backend status {BackendStatus}: {Method} {Path} image {ImageId} member {MemberId} by user {UserId} project {ProjectId} roles {Roles}; token cache {TokenCache}; request {RequestId}; {ElapsedMs} ms")]
         public static partial void Decision(
             ILogger logger,
             string decision,
@@ -76,6 +77,7 @@ public sealed partial class MemberDeleteAudit(AuditLoggerFactory loggers, TimePr
             int status,
             int? backendStatus,
             string method,
+            string path,
             string imageId,
             string memberId,
             string? userId,

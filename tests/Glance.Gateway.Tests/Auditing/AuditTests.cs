@@ -11,7 +11,7 @@ public sealed class AuditTests : IAsyncLifetime
 {
     private static readonly string[] Fields =
     [
-        "RequestId", "UserId", "ProjectId", "Roles", "ImageId", "MemberId", "Decision", "Rule", "Status", "BackendStatus", "TokenCache", "ElapsedMs",
+        "RequestId", "UserId", "ProjectId", "Roles", "Method", "Path", "ImageId", "MemberId", "Decision", "Rule", "Status", "BackendStatus", "TokenCache", "ElapsedMs",
     ];
 
     private GatewayFixture _fx = null!;
