@@ -47,6 +47,7 @@ public static class Program
             proxy.UseLoadBalancing();         // 6. YARP forwards what is allowed
             proxy.UsePassiveHealthChecks();
         });
+        app.MapGlanceNotFound();              //    no route: Glance's 404
         return app;
     }
 

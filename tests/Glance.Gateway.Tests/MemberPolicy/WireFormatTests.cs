@@ -87,4 +87,13 @@ public sealed class WireFormatTests : IAsyncLifetime
 
         Assert.StartsWith("req-", response.Headers.GetValues(RequestId.HeaderName).Single(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task NoRoute_Returns404InGlanceFormat()
+    {
+        using var response = await _fx.Client.SendAsync(GlanceApi.Request(HttpMethod.Get, "/not-glance", _fx.Ids.Owner, "application/json"));
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal(GlanceErrorBody.Render(404, "The resource could not be found.", GlanceErrorFormat.Json).Body, await response.Content.ReadAsStringAsync());
+    }
 }
