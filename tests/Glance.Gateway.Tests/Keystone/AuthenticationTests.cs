@@ -180,4 +180,25 @@ public sealed class AuthenticationTests : IAsyncLifetime
 
         Assert.Equal("Keystone uri=\"https://keystone.example.test/v3\"", response.Headers.WwwAuthenticate.ToString());
     }
+
+    [Fact]
+    public async Task ServiceToken_IsRenewedBeforeItExpires()
+    {
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow);
+        using var keystone = new KeystoneStub(time, serviceTokenLifetime: TimeSpan.FromMinutes(10));
+        var ids = new Identities();
+        keystone.AddStandardTokens(ids);
+        await using var gateway = await GatewayHost.StartAsync(keystone.Settings(), time);
+
+        (await gateway.Client.SendAsync(GlanceApi.Request(HttpMethod.Get, "/v2/images", ids.Owner))).Dispose();
+        time.Advance(TimeSpan.FromMinutes(8));
+        (await gateway.Client.SendAsync(GlanceApi.Request(HttpMethod.Get, "/v2/images", ids.Member))).Dispose();
+        Assert.Equal(1, keystone.ServiceTokenCalls);
+
+        time.Advance(TimeSpan.FromMinutes(1.5));
+        using var response = await gateway.Client.SendAsync(GlanceApi.Request(HttpMethod.Get, "/v2/images", ids.Stranger));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(2, keystone.ServiceTokenCalls);
+    }
 }

@@ -20,7 +20,7 @@ public sealed class KeystoneStub : IDisposable
     private readonly TimeProvider _time;
 
     /// <summary>Starts the stub on a free port.</summary>
-    public KeystoneStub(TimeProvider? time = null)
+    public KeystoneStub(TimeProvider? time = null, TimeSpan? serviceTokenLifetime = null)
     {
         _time = time ?? TimeProvider.System;
         Server = WireMockServer.Start();
@@ -28,7 +28,7 @@ public sealed class KeystoneStub : IDisposable
             .RespondWith(Response.Create().WithStatusCode(201)
                 .WithHeader("X-Subject-Token", ServiceToken)
                 .WithHeader("Content-Type", "application/json")
-                .WithBody(TokenBody("gateway-user", "service", ["admin"], _time.GetUtcNow().AddDays(3650), system: false)));
+                .WithBody(TokenBody("gateway-user", "service", ["admin"], _time.GetUtcNow() + (serviceTokenLifetime ?? TimeSpan.FromDays(3650)), system: false)));
         Server.Given(Request.Create().WithPath("/v3/auth/tokens").UsingGet()).AtPriority(100)
             .RespondWith(Response.Create().WithStatusCode(404).WithHeader("Content-Type", "application/json")
                 .WithBody("{\"error\": {\"code\": 404, \"message\": \"Could not find token.\", \"title\": \"Not Found\"}}"));

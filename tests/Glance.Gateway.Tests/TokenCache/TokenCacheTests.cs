@@ -183,6 +183,9 @@ public sealed class TokenCacheTests
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
+        var unavailableLines = fx.Gateway.AppLog().Split('\n').Count(l => l.Contains("Redis token cache unavailable", StringComparison.Ordinal));
+        Assert.Equal(1, unavailableLines);
+
         await fx.Redis.StartAsync();
         var deadline = DateTime.UtcNow.AddSeconds(30);
         var cachedAgain = false;
