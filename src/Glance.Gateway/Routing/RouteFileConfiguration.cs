@@ -7,7 +7,8 @@ namespace Glance.Gateway.Routing;
 /// <c>config/reverse-proxy.json</c> as a configuration YARP reads its routes and clusters from,
 /// reloaded when the file changes. Unlike the stock JSON provider, which empties its data when an
 /// edit does not parse (and so would remove every route), a broken edit is refused and the last
-/// good data stays; YARP in turn keeps its last good config when an edit parses but does not validate.
+/// good data stays. An edit YARP would refuse (checked with YARP's own validator) is refused the same
+/// way, with one log line naming the problems.
 /// </summary>
 public sealed class RouteFileConfiguration : IDisposable
 {
@@ -53,7 +54,7 @@ public sealed class RouteFileConfiguration : IDisposable
         private readonly RouteFileConfiguration _owner;
         private readonly PhysicalFileProvider _files;
         private readonly string _name;
-        private readonly Lock _gate = new();
+        private readonly SemaphoreSlim _reloading = new(1, 1);
         private IDisposable? _watch;
 
         public LastGoodJsonProvider(RouteFileConfiguration owner)
@@ -83,25 +84,39 @@ public sealed class RouteFileConfiguration : IDisposable
         {
             _watch?.Dispose();
             _files.Dispose();
+            _reloading.Dispose();
         }
 
         // Editors write in several steps; wait for the burst to settle as the stock provider does.
         private async Task ReloadSoonAsync()
         {
             await Task.Delay(250);
-            lock (_gate)
+            await _reloading.WaitAsync();
+            try
             {
+                Dictionary<string, string?> data;
                 try
                 {
-                    Data = Parse(File.ReadAllBytes(_owner.FilePath));
+                    data = Parse(File.ReadAllBytes(_owner.FilePath));
+                    var problems = await RouteFileValidator.ValidateAsync(data);
+                    if (problems.Count > 0)
+                    {
+                        throw new InvalidDataException("the proxy config is invalid: " + string.Join(" ", problems));
+                    }
                 }
                 catch (Exception ex)
                 {
-                    // Whatever the failure (unreadable, half-written, not JSON), the last good
-                    // routes stay: an edit must never take the routes away.
+                    // Whatever the failure (unreadable, half-written, not JSON, not valid for
+                    // YARP), the last good routes stay: an edit must never take the routes away.
                     _owner.OnRefused(ex);
                     return;
                 }
+
+                Data = data;
+            }
+            finally
+            {
+                _reloading.Release();
             }
 
             OnReload();

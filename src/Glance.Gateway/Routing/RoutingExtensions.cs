@@ -103,7 +103,7 @@ public sealed partial class RouteFileLogging(RouteFileConfiguration routes, ILog
         [LoggerMessage(EventId = 1211, Level = LogLevel.Information, Message = "Routes loaded from {Path}")]
         public static partial void Loaded(ILogger logger, string path);
 
-        [LoggerMessage(EventId = 1212, Level = LogLevel.Information, Message = "Routes file {Path} changed; handed to the proxy (an invalid route config is refused by YARP and the last good one kept)")]
+        [LoggerMessage(EventId = 1212, Level = LogLevel.Information, Message = "Routes file {Path} changed and applied")]
         public static partial void Applied(ILogger logger, string path);
 
         [LoggerMessage(EventId = 1213, Level = LogLevel.Error, Message = "Routes file {Path} refused, the last good routes keep serving: {Reason}")]

@@ -62,12 +62,20 @@ public sealed class RouteReloadTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task RoutesFileInvalidForYarp_IsRefused_AndTheLastGoodRoutesKeepServing()
     {
-        var invalid = GatewayHost.RoutesToward(_second.Url).Replace("/v2/{**rest}", "/v2/{**rest", StringComparison.Ordinal);
+        var routes = _fx.Gateway.App.Services.GetRequiredService<RouteFileConfiguration>();
+        var refused = new TaskCompletionSource<RouteFileRefusedEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        routes.Refused += (_, e) => refused.TrySetResult(e);
+        var invalid = GatewayHost.RoutesToward(_second.Url)
+            .Replace("/v2/{**rest}", "/v2/{**rest", StringComparison.Ordinal)
+            .Replace("\"ClusterId\": \"image-store\",\n        \"Order\": 10", "\"ClusterId\": \"no-such-cluster\",\n        \"Order\": 10", StringComparison.Ordinal);
 
         await File.WriteAllTextAsync(_fx.Gateway.RoutesFile, invalid);
 
-        Assert.True(await EventuallyAsync(() => Task.FromResult(_fx.Gateway.AppLog().Contains("[ERR]", StringComparison.Ordinal)
-            || _fx.Gateway.AppLog().Contains("Error", StringComparison.Ordinal))), "YARP did not report the invalid routes");
+        var reason = (await refused.Task.WaitAsync(TimeSpan.FromSeconds(30))).Reason.Message;
+        Assert.Contains("Invalid path '/v2/{**rest' for route 'glance-v2'", reason, StringComparison.Ordinal);
+        Assert.Contains("no-such-cluster", reason, StringComparison.Ordinal);
+        Assert.True(await EventuallyAsync(() => Task.FromResult(_fx.Gateway.AppLog().Contains("the proxy config is invalid", StringComparison.Ordinal))));
+        Assert.DoesNotContain("Failed to apply the new config", _fx.Gateway.AppLog(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, await ListAsync());
         Assert.Empty(_second.Requests);
     }
