@@ -11,8 +11,10 @@ namespace Glance.Gateway.MemberPolicy;
 
 /// <summary>
 /// Reads what the member-DELETE rules need through the backend's own Glance API, with the
-/// gateway's service identity: the image (404 → missing) and its member list, in parallel, over
-/// one pooled connection set; only the few fields used are bound.
+/// gateway's service identity and one pooled connection set: the image, then at most one member
+/// record — the member being deleted when the caller may manage members (admin or owner), or the
+/// caller's own membership when only the image's visibility to the caller is at stake. Never the
+/// whole member list, whose size grows with the image's sharing. Only the few fields used are bound.
 /// </summary>
 public sealed partial class ImageMetadataClient : IDisposable
 {
@@ -40,55 +42,75 @@ public sealed partial class ImageMetadataClient : IDisposable
     }
 
     /// <summary>
-    /// The image's facts, or null when it does not exist for the backend (missing, deleted, or
-    /// not exactly this id). Throws <see cref="MetadataUnavailableException"/> when the backend
-    /// cannot answer.
+    /// The image's facts for <paramref name="caller"/> deleting <paramref name="memberId"/>, or
+    /// null when the image does not exist for the backend (missing, deleted, or not exactly this
+    /// id). The member set holds the one id the rules will ask about, when it is a member.
+    /// Throws <see cref="MetadataUnavailableException"/> when the backend cannot answer.
     /// </summary>
-    public async Task<ImageFacts?> ReadAsync(string destination, string imageId, string requestId, CancellationToken cancellationToken)
+    public async Task<ImageFacts?> ReadAsync(string destination, string imageId, Caller caller, string memberId, string requestId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(imageId);
+        ArgumentNullException.ThrowIfNull(caller);
+        ArgumentNullException.ThrowIfNull(memberId);
         var root = destination.TrimEnd('/') + "/v2/images/" + Uri.EscapeDataString(imageId);
-        var imageTask = GetAsync(new Uri(root), requestId, ImageMetadataJsonContext.Default.ImageDocument, cancellationToken);
-        var membersTask = GetAsync(new Uri(root + "/members"), requestId, ImageMetadataJsonContext.Default.MemberListDocument, cancellationToken);
         try
         {
-            await Task.WhenAll(imageTask, membersTask);
+            var (imageStatus, image) = await GetAsync(new Uri(root), requestId, ImageMetadataJsonContext.Default.ImageDocument, cancellationToken);
+            if (imageStatus == HttpStatusCode.NotFound || image is null
+                || !string.Equals(image.Id, imageId, StringComparison.Ordinal) || image.Status == "deleted")
+            {
+                return null;
+            }
+
+            var owner = string.IsNullOrEmpty(image.Owner) ? null : image.Owner;
+            var visibility = image.Visibility ?? string.Empty;
+            var members = new HashSet<string>(StringComparer.Ordinal);
+            var probe = MembershipToRead(caller, visibility, owner, memberId);
+            if (probe is not null)
+            {
+                var (memberStatus, _) = await GetAsync(
+                    new Uri(root + "/members/" + Uri.EscapeDataString(probe)), requestId, ImageMetadataJsonContext.Default.MemberDocument, cancellationToken);
+                if (memberStatus == HttpStatusCode.OK)
+                {
+                    members.Add(probe);
+                }
+            }
+
+            return new ImageFacts(imageId, visibility, owner, members);
         }
         catch (Exception ex) when (ex is not MetadataUnavailableException && IsUnreachable(ex, cancellationToken))
         {
             throw new MetadataUnavailableException(ex.Message, ex);
         }
+    }
 
-        var (imageStatus, image) = imageTask.Result;
-        if (imageStatus == HttpStatusCode.NotFound || image is null)
+    /// <summary>
+    /// The one membership <see cref="MemberDeletePolicy.Decide"/> will look up for this image and
+    /// caller, or null when the image alone decides: not shared (rule 6, or 5 for a private image),
+    /// no owner or a project-less caller (rule 7 or 5). Admin and owner: the member being deleted
+    /// (rule 8); anyone else: the caller's own project (rule 5 or 7).
+    /// </summary>
+    public static string? MembershipToRead(Caller caller, string visibility, string? owner, string memberId)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        if (visibility != ImageVisibility.Shared)
         {
             return null;
         }
 
-        if (!string.Equals(image.Id, imageId, StringComparison.Ordinal) || image.Status == "deleted")
+        if (caller.IsAdmin || (owner is not null && string.Equals(caller.ProjectId, owner, StringComparison.Ordinal)))
         {
-            return null;
+            return memberId;
         }
 
-        var (_, memberList) = membersTask.Result;
-        var members = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var member in memberList?.Members ?? [])
-        {
-            if (member.MemberId is { } id)
-            {
-                members.Add(id);
-            }
-        }
-
-        return new ImageFacts(imageId, image.Visibility ?? string.Empty, string.IsNullOrEmpty(image.Owner) ? null : image.Owner, members);
+        return owner is null ? null : caller.ProjectId;
     }
 
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();
 
-    // 200 → the document; 404 → none; a member list the backend refuses (403: the image is not
-    // shared) → none; anything else means the backend cannot be trusted to have answered.
+    // 200 → the document; 404 → none; anything else means the backend cannot be trusted to have answered.
     private async Task<(HttpStatusCode Status, T? Document)> GetAsync<T>(
         Uri uri, string requestId, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
         where T : class
@@ -106,7 +128,6 @@ public sealed partial class ImageMetadataClient : IDisposable
                     var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
                     return (response.StatusCode, await JsonSerializer.DeserializeAsync(stream, type, cancellationToken));
                 case HttpStatusCode.NotFound:
-                case HttpStatusCode.Forbidden when typeof(T) == typeof(MemberListDocument):
                     return (response.StatusCode, null);
                 case HttpStatusCode.Unauthorized when attempt == 0 && _options.Identity == BackendIdentity.Token:
                     continue;

@@ -22,14 +22,6 @@ public sealed class ImageDocument
     public string? Status { get; set; }
 }
 
-/// <summary>A Glance member list.</summary>
-public sealed class MemberListDocument
-{
-    /// <summary>The members.</summary>
-    [JsonPropertyName("members")]
-    public IList<MemberDocument>? Members { get; init; }
-}
-
 /// <summary>One member record (only its project id is read).</summary>
 public sealed class MemberDocument
 {
@@ -40,5 +32,5 @@ public sealed class MemberDocument
 
 /// <summary>Source-generated JSON for the metadata reads.</summary>
 [JsonSerializable(typeof(ImageDocument))]
-[JsonSerializable(typeof(MemberListDocument))]
+[JsonSerializable(typeof(MemberDocument))]
 public sealed partial class ImageMetadataJsonContext : JsonSerializerContext;

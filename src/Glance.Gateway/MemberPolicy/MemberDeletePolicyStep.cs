@@ -8,8 +8,8 @@ using Yarp.ReverseProxy.Model;
 namespace Glance.Gateway.MemberPolicy;
 
 /// <summary>
-/// Rows 5-8 on the route marked <c>"Glance.MemberPolicy": "true"</c>: reads the image and its
-/// members from the backend, decides with the store's own <see cref="MemberDeletePolicy"/>, writes
+/// Rows 5-8 on the route marked <c>"Glance.MemberPolicy": "true"</c>: reads the image and the one
+/// membership the rules need from the backend, decides with the store's own <see cref="MemberDeletePolicy"/>, writes
 /// a denial itself (it never reaches the backend), or lets YARP forward an allowed DELETE and
 /// returns the backend's answer as is. One audit event per decision, with the backend's status.
 /// </summary>
@@ -39,10 +39,12 @@ public sealed partial class MemberDeletePolicyStep(ImageMetadataClient metadata,
             return;
         }
 
+        var identity = caller.Identity;
+        var who = Caller.From(identity.ProjectId, identity.Roles);
         ImageFacts? facts;
         try
         {
-            facts = await metadata.ReadAsync(destination, path.ImageId, context.TraceIdentifier, context.RequestAborted);
+            facts = await metadata.ReadAsync(destination, path.ImageId, who, path.MemberId!, context.TraceIdentifier, context.RequestAborted);
         }
         catch (MetadataUnavailableException ex)
         {
@@ -50,8 +52,7 @@ public sealed partial class MemberDeletePolicyStep(ImageMetadataClient metadata,
             return;
         }
 
-        var identity = caller.Identity;
-        var decision = MemberDeletePolicy.Decide(facts, Caller.From(identity.ProjectId, identity.Roles), path.ImageId, path.MemberId!);
+        var decision = MemberDeletePolicy.Decide(facts, who, path.ImageId, path.MemberId!);
         if (!decision.IsAllowed)
         {
             audit.Write(context, path, identity, decision.Rule, decision.StatusCode, null, caller.CacheResult, caller.StartTimestamp);

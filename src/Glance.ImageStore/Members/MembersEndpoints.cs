@@ -100,7 +100,7 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
     private async Task ShowAsync(HttpContext context, string imageId, string memberId)
     {
         var caller = context.GetCaller().Caller;
-        var image = await members.FindImageAsync(imageId, caller.ProjectId, memberId: null, includeRows: true, context.RequestAborted);
+        var image = await members.FindImageAsync(imageId, caller.ProjectId, memberId, includeRows: false, context.RequestAborted);
         if (image is null || !MemberDeletePolicy.CanSee(image.ToFacts(caller.ProjectId, null), caller))
         {
             await GlanceErrorWriter.WriteAsync(context, 404, MemberDeletePolicy.ImageNotFound(imageId));
@@ -114,7 +114,7 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
             return;
         }
 
-        var member = image.Members.FirstOrDefault(m => m.MemberId == memberId);
+        var member = image.Member;
         if (member is null || !(caller.IsAdmin || IsOwner(caller, image) || memberId == caller.ProjectId))
         {
             await GlanceErrorWriter.WriteAsync(context, 404, MemberNotFound(memberId, image.Id));

@@ -11,8 +11,9 @@ namespace Glance.ImageStore.Persistence;
 internal sealed class MemberRepository(StoreDatabase database)
 {
     /// <summary>
-    /// The image (not deleted) with whether <paramref name="callerProject"/> and
-    /// <paramref name="memberId"/> are members; with <paramref name="includeRows"/>, all its member rows too.
+    /// The image (not deleted) with whether <paramref name="callerProject"/> is a member and the
+    /// row of <paramref name="memberId"/> (one indexed statement); with
+    /// <paramref name="includeRows"/>, all its member rows too (listings only).
     /// </summary>
     public async Task<MemberImage?> FindImageAsync(string imageId, string? callerProject, string? memberId, bool includeRows, CancellationToken cancellationToken)
     {
@@ -22,9 +23,10 @@ internal sealed class MemberRepository(StoreDatabase database)
             ? "SELECT i.id, i.visibility, i.owner, m.member_id, m.status, m.created_at, m.updated_at "
               + "FROM images i LEFT JOIN image_members m ON m.image_id = i.id WHERE i.id = $id AND i.deleted = 0 ORDER BY m.created_at, m.member_id"
             : "SELECT i.id, i.visibility, i.owner, "
-              + "EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = i.id AND m.member_id = $caller), "
-              + "EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = i.id AND m.member_id = $member) "
-              + "FROM images i WHERE i.id = $id AND i.deleted = 0";
+              + "EXISTS (SELECT 1 FROM image_members c WHERE c.image_id = i.id AND c.member_id = $caller), "
+              + "m.member_id, m.status, m.created_at, m.updated_at "
+              + "FROM images i LEFT JOIN image_members m ON m.image_id = i.id AND m.member_id = $member "
+              + "WHERE i.id = $id AND i.deleted = 0";
         command.Parameters.AddWithValue("$id", imageId);
         command.Parameters.AddWithValue("$caller", (object?)callerProject ?? DBNull.Value);
         command.Parameters.AddWithValue("$member", (object?)memberId ?? DBNull.Value);
@@ -39,7 +41,10 @@ internal sealed class MemberRepository(StoreDatabase database)
         var owner = reader.IsDBNull(2) ? null : reader.GetString(2);
         if (!includeRows)
         {
-            return new MemberImage(id, visibility, owner, reader.GetBoolean(3), reader.GetBoolean(4), []);
+            var member = reader.IsDBNull(4)
+                ? null
+                : new MemberRecord(id, reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7));
+            return new MemberImage(id, visibility, owner, reader.GetBoolean(3), member, []);
         }
 
         var rows = new List<MemberRecord>();
@@ -55,7 +60,7 @@ internal sealed class MemberRepository(StoreDatabase database)
         return new MemberImage(
             id, visibility, owner,
             callerProject is not null && rows.Exists(r => r.MemberId == callerProject),
-            memberId is not null && rows.Exists(r => r.MemberId == memberId),
+            memberId is null ? null : rows.Find(r => r.MemberId == memberId),
             rows);
     }
 

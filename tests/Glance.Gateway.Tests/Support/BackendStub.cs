@@ -22,6 +22,8 @@ public sealed class BackendStub : IDisposable
             .RespondWith(Json($"{{\"id\": \"{ImageId}\", \"name\": \"stub\", \"visibility\": \"shared\", \"owner\": \"project-a\", \"status\": \"active\", \"protected\": false}}"));
         Server.Given(Request.Create().WithPath($"/v2/images/{ImageId}/members").UsingGet())
             .RespondWith(Json($"{{\"members\": [{{\"member_id\": \"project-b\", \"image_id\": \"{ImageId}\", \"status\": \"accepted\"}}], \"schema\": \"/v2/schemas/members\"}}"));
+        Server.Given(Request.Create().WithPath($"/v2/images/{ImageId}/members/project-b").UsingGet())
+            .RespondWith(Json($"{{\"member_id\": \"project-b\", \"image_id\": \"{ImageId}\", \"status\": \"accepted\", \"schema\": \"/v2/schemas/member\"}}"));
         Server.Given(Request.Create().WithPath($"/v2/images/{ImageId}/members/project-b").UsingDelete())
             .RespondWith(Response.Create().WithStatusCode(204));
         Server.Given(Request.Create().WithPath("/v2/images").UsingGet())
