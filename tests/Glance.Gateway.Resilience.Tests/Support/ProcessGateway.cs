@@ -1,0 +1,107 @@
+using Glance.Gateway.Tests.Support;
+using Glance.Testing;
+
+namespace Glance.Gateway.Resilience.Tests.Support;
+
+/// <summary>
+/// A gateway as a separate process (<see cref="GatewayProcess"/>) arranged as the in-process
+/// tests arrange theirs: its own folder with a copy of config/, the hosted store's data, the
+/// application log and the audit file; WireMock as Keystone; a real Redis.
+/// </summary>
+public sealed class ProcessGateway : IAsyncDisposable
+{
+    private ProcessGateway(GatewayProcess process, string root)
+    {
+        Process = process;
+        Root = root;
+        Client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, MaxConnectionsPerServer = 256 })
+        {
+            BaseAddress = process.Address,
+            Timeout = TimeSpan.FromMinutes(5),
+        };
+    }
+
+    /// <summary>The process.</summary>
+    public GatewayProcess Process { get; }
+
+    /// <summary>The folder of this gateway.</summary>
+    public string Root { get; }
+
+    /// <summary>A client toward the gateway.</summary>
+    public HttpClient Client { get; }
+
+    /// <summary>The audit file.</summary>
+    public string AuditPath => Path.Combine(Root, "audit.json");
+
+    /// <summary>The application log.</summary>
+    public string AppLog() => GatewayHost.SharedRead(Path.Combine(Root, "app.log"));
+
+    /// <summary>Starts a gateway toward <paramref name="keystone"/> and <paramref name="redis"/>, hosting its store.</summary>
+    public static async Task<ProcessGateway> StartAsync(KeystoneStub keystone, RedisServer redis, IDictionary<string, string?>? extra = null)
+    {
+        ArgumentNullException.ThrowIfNull(keystone);
+        ArgumentNullException.ThrowIfNull(redis);
+        var root = Directory.CreateTempSubdirectory("glance-gateway-process-").FullName;
+        var config = Path.Combine(root, "config");
+        Directory.CreateDirectory(config);
+        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "config"), "*.json"))
+        {
+            if (Path.GetFileName(file) != "serilog.json")
+            {
+                File.Copy(file, Path.Combine(config, Path.GetFileName(file)));
+            }
+        }
+
+        var settings = new Dictionary<string, string?>(keystone.Settings())
+        {
+            ["ConnectionStrings:Redis"] = redis.ConnectionString,
+            ["Gateway:ConfigPath"] = config,
+            ["ImageStore:Url"] = "http://127.0.0.1:0",
+            ["ImageStore:DataPath"] = Path.Combine(root, "data"),
+            ["Serilog:MinimumLevel:Default"] = "Information",
+            ["Serilog:MinimumLevel:Override:Microsoft"] = "Warning",
+            ["Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime"] = "Information",
+            ["Serilog:MinimumLevel:Override:Yarp"] = "Warning",
+            ["Serilog:MinimumLevel:Override:System.Net.Http"] = "Warning",
+            ["Serilog:WriteTo:0:Name"] = "File",
+            ["Serilog:WriteTo:0:Args:path"] = Path.Combine(root, "app.log"),
+            ["Serilog:Audit:WriteTo:0:Name"] = "File",
+            ["Serilog:Audit:WriteTo:0:Args:path"] = Path.Combine(root, "audit.json"),
+            ["Serilog:Audit:WriteTo:0:Args:formatter"] = "Serilog.Formatting.Compact.CompactJsonFormatter, Serilog.Formatting.Compact",
+        };
+        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        try
+        {
+            return new ProcessGateway(await GatewayProcess.StartAsync(settings, root), root);
+        }
+        catch
+        {
+            TryDelete(root);
+            throw;
+        }
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await Process.DisposeAsync();
+        TryDelete(Root);
+    }
+
+    private static void TryDelete(string root)
+    {
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Temporary anyway.
+        }
+    }
+}
