@@ -44,8 +44,21 @@ public static class HostingExtensions
             builder.WebHost.UseUrls(GatewayOptions.DefaultUrl);
         }
 
-        // Headers and URLs of hostile size are refused by Kestrel before any code runs.
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.AddServerHeader = false);
+        // Headers and URLs of hostile size are refused by Kestrel before any code runs (431, 414).
+        // Request bodies are streamed to the backend, which caps them itself (the store's
+        // MaxImageBytes / MaxJsonBodyBytes, Glance's image_size_cap); Kestrel's 30 MB default
+        // would cut every image upload, so the gateway has no cap unless one is set.
+        var maxBody = configuration.GetValue<long?>($"{GatewayOptions.SectionName}:MaxRequestBodyBytes");
+        if (maxBody is <= 0)
+        {
+            throw new GatewayConfigurationException($"{GatewayOptions.SectionName}:MaxRequestBodyBytes must be a positive number of bytes, or unset for no limit (got {maxBody}).");
+        }
+
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = maxBody;
+        });
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSerilog(
