@@ -60,12 +60,17 @@ public sealed partial class KeystoneClient : ITokenValidator, IDisposable
                 return TokenCheck.Unavailable;
             }
 
-            using var request = new HttpRequestMessage(HttpMethod.Get, _validateUri);
-            request.Headers.TryAddWithoutValidation("X-Auth-Token", service);
-            request.Headers.TryAddWithoutValidation("X-Subject-Token", token);
             try
             {
-                using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+                using var response = await SendAsync(
+                    () =>
+                    {
+                        var request = new HttpRequestMessage(HttpMethod.Get, _validateUri);
+                        request.Headers.TryAddWithoutValidation("X-Auth-Token", service);
+                        request.Headers.TryAddWithoutValidation("X-Subject-Token", token);
+                        return request;
+                    },
+                    cancellationToken);
                 switch (response.StatusCode)
                 {
                     case HttpStatusCode.OK:
@@ -140,14 +145,17 @@ public sealed partial class KeystoneClient : ITokenValidator, IDisposable
 
     private async Task<ServiceToken?> IssueServiceTokenAsync(CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, _tokensUri)
-        {
-            Content = new ByteArrayContent(PasswordAuthBody()),
-        };
-        request.Content.Headers.ContentType = new("application/json");
+        var credentials = PasswordAuthBody();
         try
         {
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            using var response = await SendAsync(
+                () =>
+                {
+                    var request = new HttpRequestMessage(HttpMethod.Post, _tokensUri) { Content = new ByteArrayContent(credentials) };
+                    request.Content.Headers.ContentType = new("application/json");
+                    return request;
+                },
+                cancellationToken);
             if (response.StatusCode != HttpStatusCode.Created && response.StatusCode != HttpStatusCode.OK)
             {
                 Log.ServiceTokenRefused(_logger, (int)response.StatusCode);
@@ -231,6 +239,30 @@ public sealed partial class KeystoneClient : ITokenValidator, IDisposable
         return buffer.ToArray();
     }
 
+    // A server may close a kept-alive connection just as the next request goes out on it: uwsgi's
+    // --http-socket (a common way to serve Keystone) closes every connection after its response
+    // without a "Connection: close", and idle keep-alive timeouts do the same. The request then
+    // fails with a reset before Keystone read it; it is sent again, once, on a new connection
+    // (both calls are safe to repeat). A refused connection or a timeout is not retried.
+    private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            using var request = create();
+            try
+            {
+                return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            }
+            catch (HttpRequestException ex) when (attempt == 0 && IsClosedConnection(ex))
+            {
+                Log.ConnectionClosed(_logger);
+            }
+        }
+    }
+
+    private static bool IsClosedConnection(HttpRequestException exception) =>
+        exception.HttpRequestError == HttpRequestError.ResponseEnded || exception.InnerException is IOException;
+
     // Connection refused, reset, timed out (HttpClient's timeout surfaces as a cancellation that
     // is not the caller's), or a body that is not Keystone's JSON.
     private static bool IsUnreachable(Exception exception, CancellationToken cancellationToken) => exception switch
@@ -261,5 +293,8 @@ public sealed partial class KeystoneClient : ITokenValidator, IDisposable
 
         [LoggerMessage(EventId = 2006, Level = LogLevel.Information, Message = "Service token issued, expires at {ExpiresAt:o}")]
         public static partial void ServiceTokenIssued(ILogger logger, DateTimeOffset expiresAt);
+
+        [LoggerMessage(EventId = 2007, Level = LogLevel.Debug, Message = "Keystone closed the connection before answering; sending the request again on a new connection")]
+        public static partial void ConnectionClosed(ILogger logger);
     }
 }
