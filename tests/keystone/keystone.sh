@@ -147,8 +147,12 @@ launch_uwsgi() {
   local wd=$1 port=$2 pid deadline
   # OS_KEYSTONE_CONFIG_DIR/OS_KEYSTONE_CONFIG_FILES: how keystone-wsgi-public finds its config
   # (keystone/server/flask/core.py); without them it reads /etc/keystone/keystone.conf.
+  # --http-socket closes every connection after its response but answers HTTP/1.1 without saying
+  # so: a client that reuses the connection (python-requests, .NET) has its next request reset
+  # before Keystone reads it. "Connection: close" on every response tells clients not to reuse.
   OS_KEYSTONE_CONFIG_DIR="$wd" OS_KEYSTONE_CONFIG_FILES="$wd/keystone.conf" \
     setsid uwsgi --plugins python3 --http-socket "127.0.0.1:$port" --processes 1 --threads 1 \
+    --add-header 'Connection: close' \
     --wsgi-file /usr/bin/keystone-wsgi-public --logto "$wd/uwsgi.log" \
     </dev/null >>"$wd/uwsgi.log" 2>&1 &
   pid=$!
