@@ -118,6 +118,8 @@ public sealed class KeystoneFaultTests
         using var good = await gateway.Client.SendAsync(GlanceApi.Request(HttpMethod.Get, "/v2/images", ids.Owner));
         Assert.Equal(HttpStatusCode.OK, good.StatusCode);
         Assert.DoesNotContain("Unexpected failure", gateway.AppLog(), StringComparison.Ordinal);
+        await gateway.Process.StopAsync();
+        Assert.Equal(0, gateway.Process.ExitCode);
     }
 
     private static async Task ExpectAsync(HttpClient client, string token, HttpStatusCode status)
