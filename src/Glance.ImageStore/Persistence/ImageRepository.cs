@@ -33,7 +33,8 @@ internal sealed class ImageRepository(StoreDatabase database)
     /// <summary>Inserts a new image; false when the id is taken (even by a deleted image).</summary>
     public async Task<bool> InsertAsync(ImageRecord image, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var lease = await database.OpenForWriteAsync(cancellationToken);
+        var connection = lease.Connection;
         await using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO images (" + Columns + ") VALUES ($id, $name, $status, $visibility, $owner, $protected, $os_hidden, "
             + "$disk_format, $container_format, $min_disk, $min_ram, $size, $virtual_size, $checksum, $os_hash_algo, $os_hash_value, "
@@ -54,7 +55,8 @@ internal sealed class ImageRepository(StoreDatabase database)
     /// <summary>Writes the mutable attributes of an image that is not deleted; false when it is gone.</summary>
     public async Task<bool> UpdateAsync(ImageRecord image, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var lease = await database.OpenForWriteAsync(cancellationToken);
+        var connection = lease.Connection;
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE images SET name = $name, visibility = $visibility, owner = $owner, protected = $protected, "
             + "os_hidden = $os_hidden, disk_format = $disk_format, container_format = $container_format, min_disk = $min_disk, "
@@ -67,7 +69,8 @@ internal sealed class ImageRepository(StoreDatabase database)
     /// <summary>Marks an unprotected image deleted; false when it is gone or (raced to) protected.</summary>
     public async Task<bool> SoftDeleteAsync(string id, string now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var lease = await database.OpenForWriteAsync(cancellationToken);
+        var connection = lease.Connection;
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE images SET deleted = 1, deleted_at = $now, updated_at = $now, status = 'deleted' "
             + "WHERE id = $id AND deleted = 0 AND protected = 0";
@@ -79,7 +82,8 @@ internal sealed class ImageRepository(StoreDatabase database)
     /// <summary>Moves the status from one of <paramref name="from"/> to <paramref name="to"/>; false when it was not in one.</summary>
     public async Task<bool> TransitionAsync(string id, IReadOnlyList<string> from, string to, string now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var lease = await database.OpenForWriteAsync(cancellationToken);
+        var connection = lease.Connection;
         await using var command = connection.CreateCommand();
         var names = new List<string>();
         for (var i = 0; i < from.Count; i++)
@@ -98,7 +102,8 @@ internal sealed class ImageRepository(StoreDatabase database)
     /// <summary>Records uploaded data and makes a saving image active; false when it was deleted meanwhile.</summary>
     public async Task<bool> CompleteUploadAsync(string id, long size, string checksum, string hashValue, string now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var lease = await database.OpenForWriteAsync(cancellationToken);
+        var connection = lease.Connection;
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE images SET status = 'active', size = $size, checksum = $checksum, os_hash_algo = 'sha512', "
             + "os_hash_value = $hash, updated_at = $now WHERE id = $id AND deleted = 0 AND status = 'saving'";

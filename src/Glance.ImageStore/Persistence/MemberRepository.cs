@@ -67,7 +67,8 @@ internal sealed class MemberRepository(StoreDatabase database)
     /// <summary>Adds a pending member; null when it is already there (the primary key decides, so racing adds never duplicate).</summary>
     public async Task<MemberRecord?> AddAsync(string imageId, string memberId, string now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var lease = await database.OpenForWriteAsync(cancellationToken);
+        var connection = lease.Connection;
         await using var command = connection.CreateCommand();
         command.CommandText = "INSERT INTO image_members (image_id, member_id, status, created_at, updated_at) "
             + "SELECT $image, $member, 'pending', $now, $now WHERE EXISTS (SELECT 1 FROM images WHERE id = $image AND deleted = 0)";
@@ -89,7 +90,8 @@ internal sealed class MemberRepository(StoreDatabase database)
     /// <summary>Sets a member's status; returns the updated row, or null when the member is gone.</summary>
     public async Task<MemberRecord?> UpdateStatusAsync(string imageId, string memberId, string status, string now, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var lease = await database.OpenForWriteAsync(cancellationToken);
+        var connection = lease.Connection;
         await using var command = connection.CreateCommand();
         command.CommandText = "UPDATE image_members SET status = $status, updated_at = $now WHERE image_id = $image AND member_id = $member "
             + "RETURNING image_id, member_id, status, created_at, updated_at";
@@ -106,7 +108,8 @@ internal sealed class MemberRepository(StoreDatabase database)
     /// <summary>Removes a member in one statement; true only for the request that removed it.</summary>
     public async Task<bool> DeleteAsync(string imageId, string memberId, CancellationToken cancellationToken)
     {
-        await using var connection = await database.OpenAsync(cancellationToken);
+        await using var lease = await database.OpenForWriteAsync(cancellationToken);
+        var connection = lease.Connection;
         await using var command = connection.CreateCommand();
         command.CommandText = "DELETE FROM image_members WHERE image_id = $image AND member_id = $member";
         command.Parameters.AddWithValue("$image", imageId);
