@@ -52,13 +52,24 @@ public sealed class GatewayHost : IAsyncDisposable
     /// Starts a gateway toward <paramref name="keystone"/> and <paramref name="redis"/>;
     /// <paramref name="settings"/> override the defaults.
     /// </summary>
-    public static async Task<GatewayHost> StartAsync(
+    public static Task<GatewayHost> StartAsync(
         KeystoneServer keystone,
         RedisServer redis,
         IDictionary<string, string?>? settings = null,
         string? routesJson = null)
     {
         ArgumentNullException.ThrowIfNull(keystone);
+        return StartAsync(keystone.GatewaySettings(), redis, settings, routesJson);
+    }
+
+    /// <summary>Starts a gateway with these Keystone settings (<c>Keystone:*</c>) toward <paramref name="redis"/>.</summary>
+    public static async Task<GatewayHost> StartAsync(
+        IDictionary<string, string?> keystoneSettings,
+        RedisServer redis,
+        IDictionary<string, string?>? settings = null,
+        string? routesJson = null)
+    {
+        ArgumentNullException.ThrowIfNull(keystoneSettings);
         ArgumentNullException.ThrowIfNull(redis);
         var root = Directory.CreateTempSubdirectory("glance-e2e-gateway-").FullName;
         var config = Path.Combine(root, "config");
@@ -76,7 +87,7 @@ public sealed class GatewayHost : IAsyncDisposable
             await File.WriteAllTextAsync(Path.Combine(config, "reverse-proxy.json"), routesJson);
         }
 
-        var all = new Dictionary<string, string?>(keystone.GatewaySettings())
+        var all = new Dictionary<string, string?>(keystoneSettings)
         {
             ["ConnectionStrings:Redis"] = redis.ConnectionString,
             ["Keystone:CacheKeyPrefix"] = $"glance-e2e-{Guid.NewGuid():N}:",
