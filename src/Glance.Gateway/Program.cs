@@ -41,6 +41,7 @@ public static class Program
         app.MapReverseProxy(proxy =>
         {
             proxy.UseGlanceForwarderErrors(); //    YARP's bare 502/503/504 in Glance's format
+            proxy.UseImageWriteTracking();    //    image writes forget the pre-check's image facts
             proxy.UseMemberPathShape();       // 4. rows 2-4 on the member path, at the edge
             proxy.UseMemberDeletePolicy();    //    rows 5-8 on the member-DELETE route + audit (5.)
             proxy.UseSessionAffinity();

@@ -30,6 +30,12 @@ public sealed class BackendOptions
 
     /// <summary>Timeout of one metadata read toward the backend, in seconds. Default 10.</summary>
     public double MetadataTimeoutSeconds { get; set; } = 10;
+
+    /// <summary>
+    /// Seconds the pre-check remembers an image's visibility and owner (never its members); writes
+    /// through the gateway forget it at once. 0 reads the image for every decision. Default 2.
+    /// </summary>
+    public double MetadataCacheSeconds { get; set; } = 2;
 }
 
 /// <summary>Start-up validation of <see cref="BackendOptions"/>.</summary>
@@ -52,6 +58,11 @@ public sealed class BackendOptionsValidator(IOptions<KeystoneOptions> keystone) 
         if (string.IsNullOrWhiteSpace(options.ServiceUserId) || string.IsNullOrWhiteSpace(options.ServiceProjectId))
         {
             return ValidateOptionsResult.Fail("Backend:ServiceUserId and Backend:ServiceProjectId must not be empty.");
+        }
+
+        if (options.MetadataCacheSeconds is < 0 or > 60)
+        {
+            return ValidateOptionsResult.Fail($"Backend:MetadataCacheSeconds must be between 0 and 60 (got {options.MetadataCacheSeconds}).");
         }
 
         return options.MetadataTimeoutSeconds is < 0.1 or > 300

@@ -11,8 +11,8 @@ namespace Glance.Gateway.MemberPolicy;
 
 /// <summary>
 /// Reads what the member-DELETE rules need through the backend's own Glance API, with the
-/// gateway's service identity and one pooled connection set: the image, then at most one member
-/// record — the member being deleted when the caller may manage members (admin or owner), or the
+/// gateway's service identity and one pooled connection set: the image (unless
+/// <see cref="ImageFactsCache"/> has it), then at most one member record — the member being deleted when the caller may manage members (admin or owner), or the
 /// caller's own membership when only the image's visibility to the caller is at stake. Never the
 /// whole member list, whose size grows with the image's sharing. Only the few fields used are bound.
 /// </summary>
@@ -21,13 +21,15 @@ public sealed partial class ImageMetadataClient : IDisposable
     private readonly HttpClient _http;
     private readonly BackendOptions _options;
     private readonly KeystoneClient _keystone;
+    private readonly ImageFactsCache _images;
 
     /// <summary>Creates the client with its own pooled handler (no per-request logging).</summary>
-    public ImageMetadataClient(IOptions<BackendOptions> options, KeystoneClient keystone)
+    public ImageMetadataClient(IOptions<BackendOptions> options, KeystoneClient keystone, ImageFactsCache images)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _keystone = keystone;
+        _images = images;
         _http = new HttpClient(new SocketsHttpHandler
         {
             UseProxy = false,
@@ -56,15 +58,20 @@ public sealed partial class ImageMetadataClient : IDisposable
         var root = destination.TrimEnd('/') + "/v2/images/" + Uri.EscapeDataString(imageId);
         try
         {
-            var (imageStatus, image) = await GetAsync(new Uri(root), requestId, ImageMetadataJsonContext.Default.ImageDocument, cancellationToken);
-            if (imageStatus == HttpStatusCode.NotFound || image is null
-                || !string.Equals(image.Id, imageId, StringComparison.Ordinal) || image.Status == "deleted")
+            if (!_images.TryGet(imageId, out var visibility, out var owner))
             {
-                return null;
+                var (imageStatus, image) = await GetAsync(new Uri(root), requestId, ImageMetadataJsonContext.Default.ImageDocument, cancellationToken);
+                if (imageStatus == HttpStatusCode.NotFound || image is null
+                    || !string.Equals(image.Id, imageId, StringComparison.Ordinal) || image.Status == "deleted")
+                {
+                    return null;
+                }
+
+                owner = string.IsNullOrEmpty(image.Owner) ? null : image.Owner;
+                visibility = image.Visibility ?? string.Empty;
+                _images.Set(imageId, visibility, owner);
             }
 
-            var owner = string.IsNullOrEmpty(image.Owner) ? null : image.Owner;
-            var visibility = image.Visibility ?? string.Empty;
             var members = new HashSet<string>(StringComparer.Ordinal);
             var probe = MembershipToRead(caller, visibility, owner, memberId);
             if (probe is not null)

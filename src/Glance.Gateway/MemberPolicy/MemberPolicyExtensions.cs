@@ -7,10 +7,21 @@ public static class MemberPolicyExtensions
     public static WebApplicationBuilder AddMemberPolicy(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton<ImageFactsCache>();
+        builder.Services.AddSingleton<ImageWriteStep>();
         builder.Services.AddSingleton<ImageMetadataClient>();
         builder.Services.AddSingleton<MemberPathShapeStep>();
         builder.Services.AddSingleton<MemberDeletePolicyStep>();
         return builder;
+    }
+
+    /// <summary>Writes to an image through any route forget what the pre-check remembers of it.</summary>
+    public static IReverseProxyApplicationBuilder UseImageWriteTracking(this IReverseProxyApplicationBuilder proxy)
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        var step = proxy.ApplicationServices.GetRequiredService<ImageWriteStep>();
+        proxy.Use(step.InvokeAsync);
+        return proxy;
     }
 
     /// <summary>Rows 2-4 on any route a member path arrives on.</summary>
