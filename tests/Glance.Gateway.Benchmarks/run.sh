@@ -1,0 +1,189 @@
+#!/usr/bin/env bash
+# The gateway benchmark (issue 4). One command:
+#   bash tests/Glance.Gateway.Benchmarks/run.sh [--micro]
+# builds in Release, starts on loopback a real Redis, a Keystone stub that answers at once, and the
+# gateway with its hosted store; seeds images and members through the API; runs each scenario
+# interleaved (warm-up, then ROUNDS rounds of S-direct S-bare S-allow S-deny403 S-deny404 S-miss
+# at c=32, then S-bare/S-allow at c=1); stops everything; prints one table and the ratios.
+# --micro also runs the BenchmarkDotNet micro-benchmarks (token cache hit L1/Redis, decision
+# function, error body). Settings: ROUNDS (3), BENCH_SECONDS (8 per run), CONNECTIONS (32), WARMUP (8).
+set -uo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+here="$root/tests/Glance.Gateway.Benchmarks"
+ROUNDS=${ROUNDS:-3}
+SECONDS_PER_RUN=${BENCH_SECONDS:-8}
+CONNECTIONS=${CONNECTIONS:-32}
+WARMUP=${WARMUP:-8}
+THREADS=2
+micro=0
+[ "${1:-}" = "--micro" ] && micro=1
+
+log() { printf '[bench] %s\n' "$*" >&2; }
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+missing=()
+command -v wrk >/dev/null || missing+=(wrk)
+command -v redis-server >/dev/null || missing+=(redis-server)
+command -v redis-cli >/dev/null || missing+=(redis-tools)
+if ((${#missing[@]})); then
+  log "installing ${missing[*]}"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+log "building in Release"
+dotnet build -c Release "$here/Glance.Gateway.Benchmarks.csproj" -v quiet -nologo >/dev/null || { log "build failed"; exit 1; }
+bin="$here/bin/Release/net10.0"
+
+work=$(mktemp -d)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+redis_port=$(free_port); keystone_port=$(free_port); gateway_port=$(free_port); store_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >/dev/null 2>&1 & pids+=($!)
+dotnet "$bin/Glance.Gateway.Benchmarks.dll" keystone-stub "http://127.0.0.1:$keystone_port" >"$work/keystone.log" 2>&1 & pids+=($!)
+
+# The operator config plus one route without the member policy: /bare/v2/... → the same store.
+mkdir -p "$work/config"
+cp "$root/config/serilog.json" "$work/config/"
+python3 - "$root/config/reverse-proxy.json" "$work/config/reverse-proxy.json" <<'PY'
+import json, sys
+config = json.load(open(sys.argv[1]))
+config["ReverseProxy"]["Routes"]["bare-member-delete"] = {
+    "ClusterId": "image-store", "Order": 0,
+    "Match": {"Path": "/bare/v2/images/{image_id}/members/{member_id}", "Methods": ["DELETE"]},
+    "Transforms": [{"PathRemovePrefix": "/bare"}],
+}
+json.dump(config, open(sys.argv[2], "w"), indent=2)
+PY
+
+for _ in $(seq 1 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+(
+  cd "$work" || exit 1
+  export ASPNETCORE_URLS="http://127.0.0.1:$gateway_port" Gateway__ConfigPath="$work/config" \
+    Keystone__Url="http://127.0.0.1:$keystone_port" Keystone__Username=bench Keystone__Password=bench Keystone__ProjectName=service \
+    ConnectionStrings__Redis="127.0.0.1:$redis_port" ImageStore__Url="http://127.0.0.1:$store_port" ImageStore__DataPath="$work/data" \
+    Serilog__MinimumLevel__Default=Warning
+  exec dotnet "$bin/Glance.Gateway.dll" >"$work/gateway.log" 2>&1
+) & gateway_pid=$!; pids+=($gateway_pid)
+for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$gateway_port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+curl -sf "http://127.0.0.1:$gateway_port/healthz" >/dev/null || { log "gateway did not start"; cat "$work/gateway.log" >&2; exit 1; }
+
+G="http://127.0.0.1:$gateway_port"; S="http://127.0.0.1:$store_port"
+OWNER=bench-member-owner-1; MEMBER=bench-member-memberp-1; STRANGER=bench-member-strangers-1
+STORE_OWNER="X-Identity-Status: Confirmed|X-User-Id: user-owner|X-Project-Id: owner|X-Roles: member,reader"
+
+new_image() {
+  curl -sf -X POST "$G/v2/images" -H "X-Auth-Token: $OWNER" -H 'Content-Type: application/json' \
+    -d '{"name": "bench", "visibility": "shared", "disk_format": "raw", "container_format": "bare"}' \
+    | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])'
+}
+
+# seed IMAGE THREADS PER_THREAD: members m<thread>-<n> through the store's API
+seed() {
+  local out
+  out=$(dotnet "$bin/Glance.Gateway.Benchmarks.dll" seed "$S" "$1" "$2" "$3") || { log "seeding failed: $out"; exit 1; }
+  log "$out"
+}
+
+# run NAME CONNECTIONS THREADS BASEURL PATH MEMBER TOKEN HEADERS EXPECT
+results="$work/results.txt"
+run() {
+  local name=$1 c=$2 t=$3 base=$4 path=$5 member=$6 token=$7 headers=$8 expect=$9
+  local line
+  line=$(BENCH_PATH="$path" BENCH_MEMBER="$member" BENCH_TOKEN="$token" BENCH_HEADERS="$headers" BENCH_EXPECT="$expect" \
+    wrk -t"$t" -c"$c" -d"${SECONDS_PER_RUN}s" --latency -s "$here/scenario.lua" "$base" | grep '^RESULT')
+  echo "$name $line" >>"$results"
+  log "$name c=$c: $line"
+}
+
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$gateway_pid/status"; }
+hwm_kib() { awk '/^VmHWM/ {print $2}' "/proc/$gateway_pid/status"; }
+
+DENY_IMAGE=$(new_image)
+curl -sf -X POST "$S/v2/images/$DENY_IMAGE/members" -H 'Content-Type: application/json' -H 'X-Identity-Status: Confirmed' \
+  -H 'X-Project-Id: owner' -H 'X-Roles: member' -d '{"member": "memberp"}' >/dev/null || { log "could not add the deny member"; exit 1; }
+
+# Fresh-member runs delete members seeded just before on an image of their own: the warm-up
+# rate times the run's length, with a margin (a run that outpaces its seed shows unexpected 404s).
+declare -A rate
+allowed_run() {  # allowed_run NAME C T BASE PREFIX HEADERS TOKEN EXPECTED_RPS
+  local image per_thread
+  image=$(new_image)
+  per_thread=$(( $8 * SECONDS_PER_RUN * 13 / 10 / $3 + 200 ))
+  seed "$image" "$3" "$per_thread"
+  run "$1" "$2" "$3" "$4" "$5/v2/images/$image/members/" fresh "$7" "$6" 204
+}
+deny_runs() {  # deny_runs C T
+  run S-deny403 "$1" "$2" "$G" "/v2/images/$DENY_IMAGE/members/" memberp "$MEMBER" "" 403
+  run S-deny404 "$1" "$2" "$G" "/v2/images/$DENY_IMAGE/members/" memberp "$STRANGER" "" 404
+  run S-miss "$1" "$2" "$G" "/v2/images/$DENY_IMAGE/members/" memberp fresh "" 404
+}
+rate_of() { awk -v n="$1" '$1 == n {for (i = 2; i <= NF; i++) if ($i ~ /^rps=/) {split($i, a, "="); r = a[2]}} END {print int(r)}' "$results"; }
+
+log "warm-up (${WARMUP}s-class runs)"
+SECONDS_PER_RUN_SAVED=$SECONDS_PER_RUN; SECONDS_PER_RUN=$WARMUP
+allowed_run warm-direct "$CONNECTIONS" "$THREADS" "$S" "" "$STORE_OWNER" "" 20000
+allowed_run warm-bare "$CONNECTIONS" "$THREADS" "$G" "/bare" "" "$OWNER" 10000
+allowed_run warm-allow "$CONNECTIONS" "$THREADS" "$G" "" "" "$OWNER" 10000
+deny_runs "$CONNECTIONS" "$THREADS"
+SECONDS_PER_RUN=$SECONDS_PER_RUN_SAVED
+for s in direct bare allow; do
+  r=$(rate_of "warm-$s"); rate[$s]=$(( r > 0 ? r : 1000 ))
+done
+rate[c1]=$(( rate[bare] / 4 + 500 ))  # one connection: a fraction of the c=32 rate
+: >"$results"
+rss_start=$(rss_kib)
+
+for round in $(seq 1 "$ROUNDS"); do
+  log "round $round of $ROUNDS"
+  allowed_run S-direct "$CONNECTIONS" "$THREADS" "$S" "" "$STORE_OWNER" "" "${rate[direct]}"
+  allowed_run S-bare "$CONNECTIONS" "$THREADS" "$G" "/bare" "" "$OWNER" "${rate[bare]}"
+  allowed_run S-allow "$CONNECTIONS" "$THREADS" "$G" "" "" "$OWNER" "${rate[allow]}"
+  deny_runs "$CONNECTIONS" "$THREADS"
+done
+for round in $(seq 1 "$ROUNDS"); do
+  allowed_run S-bare@c1 1 1 "$G" "/bare" "" "$OWNER" "${rate[c1]}"
+  allowed_run S-allow@c1 1 1 "$G" "" "" "$OWNER" "${rate[c1]}"
+done
+rss_end=$(rss_kib); hwm=$(hwm_kib)
+redis_keys=$(redis-cli -p "$redis_port" --scan --pattern '*' | wc -l)
+
+python3 - "$results" "$rss_start" "$rss_end" "$hwm" "$redis_keys" "$ROUNDS" "$CONNECTIONS" <<'PY'
+import statistics, sys
+path, rss_start, rss_end, hwm, keys, rounds, conns = sys.argv[1:]
+runs = {}
+for line in open(path):
+    name, _, *fields = line.split()
+    values = dict(f.split("=") for f in fields)
+    runs.setdefault(name, []).append({k: float(v) for k, v in values.items()})
+order = ["S-direct", "S-bare", "S-allow", "S-deny403", "S-deny404", "S-miss", "S-bare@c1", "S-allow@c1"]
+med = lambda name, key: statistics.median(r[key] for r in runs[name])
+print(f"\n{'scenario':<12} {'RPS':>8} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'unexpected':>10} {'errors':>7}   (median of {rounds} rounds; c={conns} unless @c1)")
+for name in order:
+    if name not in runs: continue
+    print(f"{name:<12} {med(name, 'rps'):>8.0f} {med(name, 'p50_ms'):>8.3f} {med(name, 'p99_ms'):>8.3f} "
+          f"{sum(r['requests'] for r in runs[name]):>9.0f} {sum(r['unexpected'] for r in runs[name]):>10.0f} {sum(r['errors'] for r in runs[name]):>7.0f}")
+print(f"\ngateway RSS: {int(rss_start)/1024:.0f} MiB after warm-up, {int(rss_end)/1024:.0f} MiB at the end, peak {int(hwm)/1024:.0f} MiB (gateway process, hosted store included)")
+print(f"redis keys at the end: {keys}")
+bare = med("S-bare", "rps")
+print("\nratios (same run):")
+print(f"  S-allow / S-bare RPS   = {med('S-allow', 'rps') / bare:.2f}   (target >= 0.60)")
+print(f"  S-deny403 / S-bare RPS = {med('S-deny403', 'rps') / bare:.2f}   (target >= 0.80)")
+print(f"  S-deny404 / S-bare RPS = {med('S-deny404', 'rps') / bare:.2f}   (target >= 0.80)")
+print(f"  S-bare / S-direct RPS  = {bare / med('S-direct', 'rps'):.2f}   (the proxy's own cost)")
+d = med("S-allow@c1", "p99_ms") - med("S-bare@c1", "p99_ms")
+print(f"  p99 at c=1: S-allow - S-bare = {d:+.3f} ms   (target <= +1 ms)")
+print(f"  peak RSS {int(hwm)/1024:.0f} MiB   (target <= 150 MiB)")
+bad = sum(r["unexpected"] + r["errors"] for rs in runs.values() for r in rs)
+print(f"  unexpected statuses + socket errors, all scenarios: {bad:.0f}   (target 0)")
+PY
+
+if [ "$micro" -eq 1 ]; then
+  log "BenchmarkDotNet micro-benchmarks"
+  ( cd "$work" && GLANCE_TEST_REDIS="127.0.0.1:$redis_port" dotnet "$bin/Glance.Gateway.Benchmarks.dll" --filter '*' --join 2>&1 | sed -n '/^| *Method/,/^$/p;/^|/p' | awk '!seen[$0]++' )
+fi
