@@ -109,6 +109,18 @@ public sealed partial class TokenCache
     {
         var probe = new MissProbe(this, token, hash);
         var entry = await _cache.GetOrCreateAsync(key, probe, static (p, ct) => p.ValidateAsync(ct), options, cancellationToken: cancellationToken);
+        if (probe.Called)
+        {
+            // HybridCache fixes an entry's lifetime before the factory runs; a token that expires
+            // sooner than the cache lifetime is stored again with the time it has left, so that
+            // neither level (nor another replica's) keeps it a moment longer.
+            var left = entry.ValidUntil - _time.GetUtcNow();
+            if (left < _lifetime && left > TimeSpan.Zero)
+            {
+                await _cache.SetAsync(key, entry, new HybridCacheEntryOptions { Expiration = left, LocalCacheExpiration = left }, cancellationToken: cancellationToken);
+            }
+        }
+
         return (entry, probe.Called ? TokenCacheResult.Miss : TokenCacheResult.L2);
     }
 

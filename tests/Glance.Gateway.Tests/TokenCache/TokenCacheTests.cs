@@ -78,6 +78,22 @@ public sealed class TokenCacheTests
     }
 
     [Fact]
+    public async Task TokenExpiringBeforeCacheLifetime_RedisEntryLivesOnlyAsLongAsTheToken()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var fx = await GatewayFixture.StartAsync(time: time);
+        fx.Keystone.AddToken("short-lived", "u", "project-a", ["member"], time.GetUtcNow().AddSeconds(60));
+
+        using var response = await fx.Client.SendAsync(GlanceApi.Request(HttpMethod.Get, "/v2/images", "short-lived"));
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await using var mux = await ConnectionMultiplexer.ConnectAsync(fx.Redis.ConnectionString);
+        var ttl = await mux.GetDatabase().KeyTimeToLiveAsync(Prefix + Sha256("short-lived"));
+        Assert.NotNull(ttl);
+        Assert.InRange(ttl.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
+    }
+
+    [Fact]
     public async Task CacheLifetimePassed_TokenIsValidatedAgain()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
