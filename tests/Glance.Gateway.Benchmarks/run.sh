@@ -135,7 +135,11 @@ SECONDS_PER_RUN=$SECONDS_PER_RUN_SAVED
 for s in direct bare allow; do
   r=$(rate_of "warm-$s"); rate[$s]=$(( r > 0 ? r : 1000 ))
 done
-rate[c1]=$(( rate[bare] / 4 + 500 ))  # one connection: a fraction of the c=32 rate
+# S-allow seeds as if it ran as fast as S-bare, and c=1 as fast as c=32: too many seeds cost
+# a little time, too few would end a run in 404s.
+(( rate[allow] < rate[bare] )) && rate[allow]=${rate[bare]}
+(( rate[bare] < rate[allow] )) && rate[bare]=${rate[allow]}
+rate[c1]=${rate[bare]}
 : >"$results"
 rss_start=$(rss_kib)
 
@@ -185,5 +189,5 @@ PY
 
 if [ "$micro" -eq 1 ]; then
   log "BenchmarkDotNet micro-benchmarks"
-  ( cd "$work" && GLANCE_TEST_REDIS="127.0.0.1:$redis_port" dotnet "$bin/Glance.Gateway.Benchmarks.dll" --filter '*' --join 2>&1 | sed -n '/^| *Method/,/^$/p;/^|/p' | awk '!seen[$0]++' )
+  ( cd "$work" && GLANCE_TEST_REDIS="127.0.0.1:$redis_port" dotnet "$bin/Glance.Gateway.Benchmarks.dll" --filter '*' --join --inProcess 2>&1 | sed -n '/^| *Method/,/^$/p;/^|/p' | awk '!seen[$0]++' )
 fi

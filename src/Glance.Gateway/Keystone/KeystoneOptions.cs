@@ -44,6 +44,12 @@ public sealed class KeystoneOptions
     /// <summary>Tokens longer than this are refused with 401 without asking Keystone. Default 8192.</summary>
     public int MaxTokenLength { get; set; } = 8192;
 
+    /// <summary>
+    /// Megabytes of validations the in-process cache level (L1) may hold, counted as their
+    /// serialized size (about 300 bytes each); the least recently used go first. Default 32.
+    /// </summary>
+    public int LocalCacheMegabytes { get; set; } = 32;
+
     /// <summary>The development tokens file, in the config folder. Default <c>dev-tokens.json</c>.</summary>
     public string DevTokensFile { get; set; } = "dev-tokens.json";
 
@@ -98,6 +104,11 @@ public sealed class KeystoneOptionsValidator : IValidateOptions<KeystoneOptions>
         if (options.MaxTokenLength is < 64 or > 65536)
         {
             failures.Add($"Keystone:MaxTokenLength must be between 64 and 65536 (got {options.MaxTokenLength}).");
+        }
+
+        if (options.LocalCacheMegabytes is < 1 or > 4096)
+        {
+            failures.Add($"Keystone:LocalCacheMegabytes must be between 1 and 4096 (got {options.LocalCacheMegabytes}).");
         }
 
         if (string.IsNullOrWhiteSpace(options.CacheKeyPrefix))

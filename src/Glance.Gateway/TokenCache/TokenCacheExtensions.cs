@@ -19,6 +19,11 @@ public static class TokenCacheExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
+
+        // HybridCache's L1 is the container's IMemoryCache and gives every entry its serialized
+        // size, so a size limit bounds the memory that many distinct tokens can take.
+        var localMegabytes = builder.Configuration.GetValue("Keystone:LocalCacheMegabytes", 32);
+        services.AddMemoryCache(options => options.SizeLimit = (long)localMegabytes * 1024 * 1024);
         services.AddHybridCache(options =>
         {
             options.MaximumKeyLength = 512;

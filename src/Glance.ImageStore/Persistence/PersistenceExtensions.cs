@@ -11,6 +11,7 @@ internal static class PersistenceExtensions
         services.AddSingleton(database);
         services.AddSingleton<ImageRepository>();
         services.AddSingleton<MemberRepository>();
+        services.AddHostedService<WalCheckpointer>();
         return services;
     }
 }

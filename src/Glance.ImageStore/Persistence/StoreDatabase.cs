@@ -9,7 +9,7 @@ namespace Glance.ImageStore.Persistence;
 /// finds the database busy is retried by Microsoft.Data.Sqlite only after sleeping, which under
 /// load turns into second-long tails; a queue of awaiting writers costs nothing of the kind.
 /// WAL with <c>synchronous=NORMAL</c>: a commit is durable once the WAL is checkpointed, and the
-/// database is never corrupted by a crash.
+/// database is never corrupted by a crash; checkpoints run in the background (<see cref="WalCheckpointer"/>).
 /// </summary>
 internal sealed class StoreDatabase : IDisposable
 {
@@ -60,7 +60,7 @@ internal sealed class StoreDatabase : IDisposable
             var connection = await OpenAsync(cancellationToken);
             using (var pragma = connection.CreateCommand())
             {
-                pragma.CommandText = "PRAGMA synchronous=NORMAL;";
+                pragma.CommandText = "PRAGMA synchronous=NORMAL; PRAGMA wal_autocheckpoint=0;";
                 await pragma.ExecuteNonQueryAsync(cancellationToken);
             }
 
