@@ -189,5 +189,5 @@ PY
 
 if [ "$micro" -eq 1 ]; then
   log "BenchmarkDotNet micro-benchmarks"
-  ( cd "$work" && GLANCE_TEST_REDIS="127.0.0.1:$redis_port" dotnet "$bin/Glance.Gateway.Benchmarks.dll" --filter '*' --join --inProcess 2>&1 | sed -n '/^| *Method/,/^$/p;/^|/p' | awk '!seen[$0]++' )
+  ( cd "$work" && GLANCE_TEST_REDIS="127.0.0.1:$redis_port" dotnet "$bin/Glance.Gateway.Benchmarks.dll" --filter '*' --join --inProcess --job short 2>&1 | sed -n '/^| *Method/,/^$/p;/^|/p' | awk '!seen[$0]++' )
 fi

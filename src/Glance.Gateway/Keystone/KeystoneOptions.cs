@@ -46,9 +46,10 @@ public sealed class KeystoneOptions
 
     /// <summary>
     /// Megabytes of validations the in-process cache level (L1) may hold, counted as their
-    /// serialized size (about 300 bytes each); the least recently used go first. Default 32.
+    /// serialized size (about 300 bytes each, some 13,000 validations by default); when it is full,
+    /// the least recently used are compacted away and Redis still has them. Default 4.
     /// </summary>
-    public int LocalCacheMegabytes { get; set; } = 32;
+    public int LocalCacheMegabytes { get; set; } = 4;
 
     /// <summary>The development tokens file, in the config folder. Default <c>dev-tokens.json</c>.</summary>
     public string DevTokensFile { get; set; } = "dev-tokens.json";

@@ -22,7 +22,7 @@ public static class TokenCacheExtensions
 
         // HybridCache's L1 is the container's IMemoryCache and gives every entry its serialized
         // size, so a size limit bounds the memory that many distinct tokens can take.
-        var localMegabytes = builder.Configuration.GetValue("Keystone:LocalCacheMegabytes", 32);
+        var localMegabytes = builder.Configuration.GetValue("Keystone:LocalCacheMegabytes", 4);
         services.AddMemoryCache(options => options.SizeLimit = (long)localMegabytes * 1024 * 1024);
         services.AddHybridCache(options =>
         {

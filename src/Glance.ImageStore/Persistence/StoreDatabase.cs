@@ -18,6 +18,9 @@ internal sealed class StoreDatabase : IDisposable
     /// <summary>The schema version this code reads and writes.</summary>
     public const int CurrentSchemaVersion = 1;
 
+    /// <summary>SQLite's process-wide memory budget, page caches included.</summary>
+    public const long SoftHeapLimitBytes = 16 * 1024 * 1024;
+
     private readonly string _connectionString;
 
     public StoreDatabase(string dataPath)
@@ -96,6 +99,10 @@ internal sealed class StoreDatabase : IDisposable
         using var connection = new SqliteConnection(_connectionString);
         connection.Open();
         Execute(connection, null, "PRAGMA journal_mode=WAL;");
+
+        // Every pooled connection has its own page cache (2 MB by default), and a busy store holds
+        // dozens; one process-wide budget lets SQLite recycle pages instead (the OS caches the file).
+        Execute(connection, null, $"PRAGMA soft_heap_limit={SoftHeapLimitBytes};");
         using var transaction = connection.BeginTransaction();
         Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);");
         var version = Convert.ToInt32(Scalar(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_version;"), System.Globalization.CultureInfo.InvariantCulture);
