@@ -19,7 +19,7 @@ public sealed class GlanceClientPasswordAuthTests(KeystoneFixture fixture) : IAs
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.SharedOrNewAsync();
-        _gateway = await GatewayHost.StartAsync(_keystone, _redis);
+        _gateway = await EndToEndGateway.StartAsync(_keystone, _redis);
         _home = Directory.CreateTempSubdirectory("glance-e2e-home-").FullName;
     }
 

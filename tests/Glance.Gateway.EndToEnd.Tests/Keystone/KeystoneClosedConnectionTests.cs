@@ -25,7 +25,7 @@ public sealed class KeystoneClosedConnectionTests
             ["Keystone:Password"] = "service-password",
             ["Keystone:ProjectName"] = "service",
         };
-        await using var gateway = await GatewayHost.StartAsync(settings, redis);
+        await using var gateway = await EndToEndGateway.StartAsync(settings, redis);
 
         // Service token (connection 1), then the validation on the pooled connection 1: reset.
         using var response = await GlanceApi.GetAsync(gateway.Client, "/v2/images", "user-token");

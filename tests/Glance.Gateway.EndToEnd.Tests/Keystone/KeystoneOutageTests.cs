@@ -19,7 +19,7 @@ public sealed class KeystoneOutageTests(KeystoneFixture fixture)
     public async Task Keystone_StoppedThenResumed_CachedTokensWorkNewToken503ThenWorksWithoutRestart()
     {
         await using var redis = await RedisServer.SharedOrNewAsync();
-        await using var gateway = await GatewayHost.StartAsync(_keystone, redis);
+        await using var gateway = await EndToEndGateway.StartAsync(_keystone, redis);
         var owner = await _keystone.IssueTokenAsync(_keystone.Owner);
         var image = await GlanceApi.CreateImageAsync(gateway.Client, owner, "shared");
         await GlanceApi.AddMemberAsync(gateway.Client, owner, image, _keystone.Member.ProjectId);

@@ -30,7 +30,7 @@ public sealed class MemberDeleteEndToEndTests(KeystoneFixture fixture) : IAsyncL
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.SharedOrNewAsync();
-        _gateway = await GatewayHost.StartAsync(_keystone, _redis);
+        _gateway = await EndToEndGateway.StartAsync(_keystone, _redis);
         _tokens = await RealTokens.IssueAsync(_keystone);
     }
 

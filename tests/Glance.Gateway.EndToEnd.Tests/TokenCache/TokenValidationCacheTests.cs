@@ -22,7 +22,7 @@ public sealed class TokenValidationCacheTests(KeystoneFixture fixture) : IAsyncL
     [Fact]
     public async Task Token_ManyRequestsThroughOneGateway_ValidatedByKeystoneOnce()
     {
-        await using var gateway = await GatewayHost.StartAsync(_keystone, _redis);
+        await using var gateway = await EndToEndGateway.StartAsync(_keystone, _redis);
         var image = await SharedImageAsync(gateway);
         var member = await _keystone.IssueTokenAsync(_keystone.Member);
         var before = await _keystone.ValidationCountAsync();
@@ -45,7 +45,7 @@ public sealed class TokenValidationCacheTests(KeystoneFixture fixture) : IAsyncL
     [Fact]
     public async Task Token_ConcurrentFirstRequests_ValidatedByKeystoneOnce()
     {
-        await using var gateway = await GatewayHost.StartAsync(_keystone, _redis);
+        await using var gateway = await EndToEndGateway.StartAsync(_keystone, _redis);
         await SharedImageAsync(gateway);
         var member = await _keystone.IssueTokenAsync(_keystone.Member);
         var before = await _keystone.ValidationCountAsync();
@@ -64,12 +64,12 @@ public sealed class TokenValidationCacheTests(KeystoneFixture fixture) : IAsyncL
     public async Task Token_ValidatedThroughReplicaOne_IsL2HitOnReplicaTwoWithoutKeystone()
     {
         var shared = new Dictionary<string, string?> { ["Keystone:CacheKeyPrefix"] = $"glance-e2e-replicas-{Guid.NewGuid():N}:" };
-        await using var one = await GatewayHost.StartAsync(_keystone, _redis, shared);
+        await using var one = await EndToEndGateway.StartAsync(_keystone, _redis, shared);
         // Replica two hosts no store: both replicas forward to replica one's store, as two
         // gateway processes in front of one Glance would.
-        var two = await GatewayHost.StartAsync(_keystone, _redis,
+        var two = await EndToEndGateway.StartAsync(_keystone, _redis,
             new Dictionary<string, string?>(shared) { ["ImageStore:Enabled"] = "false" },
-            GatewayHost.RoutesToward(one.StoreAddress!));
+            GatewayHost.RoutesToward(one.StoreAddress!.ToString()));
         await using (two)
         {
             var image = await SharedImageAsync(one);

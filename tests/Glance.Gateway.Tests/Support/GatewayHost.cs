@@ -32,6 +32,9 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>A client toward the gateway.</summary>
     public HttpClient Client { get; }
 
+    /// <summary>Where the hosted store listens (null when the store is not hosted).</summary>
+    public Uri? StoreAddress => App.Services.GetRequiredService<Glance.Gateway.Hosting.ImageStoreAddress>().Current;
+
     /// <summary>The config folder the gateway reads (routes file included).</summary>
     public string ConfigPath => Path.Combine(Root, "config");
 

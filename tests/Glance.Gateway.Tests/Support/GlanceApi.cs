@@ -111,4 +111,36 @@ public static class GlanceApi
         var members = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("members");
         return members.EnumerateArray().Any(m => m.GetProperty("member_id").GetString() == memberId);
     }
+
+    /// <summary>GET of a path; returns the response.</summary>
+    public static async Task<HttpResponseMessage> GetAsync(HttpClient client, string path, string? token, string? accept = null)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using var request = Request(HttpMethod.Get, path, token, accept);
+        return await client.SendAsync(request);
+    }
+
+    /// <summary>Sets the image's visibility (as the owner or admin).</summary>
+    public static async Task SetVisibilityAsync(HttpClient client, string token, string imageId, string visibility)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using var request = Request(HttpMethod.Patch, $"/v2/images/{imageId}", token);
+        request.Content = new StringContent($"[{{\"op\": \"replace\", \"path\": \"/visibility\", \"value\": \"{visibility}\"}}]", Encoding.UTF8);
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/openstack-images-v2.1-json-patch");
+        using var response = await client.SendAsync(request);
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"patch: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+    }
+
+    /// <summary>The member ids of a shared image, read with <paramref name="token"/> (the owner's).</summary>
+    public static async Task<IReadOnlyList<string>> MembersAsync(HttpClient client, string token, string imageId)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        using var request = Request(HttpMethod.Get, $"/v2/images/{imageId}/members", token);
+        using var response = await client.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"list members: {(int)response.StatusCode} {text}");
+        return JsonDocument.Parse(text).RootElement.GetProperty("members").EnumerateArray()
+            .Select(m => m.GetProperty("member_id").GetString()!)
+            .ToList();
+    }
 }
