@@ -90,19 +90,22 @@ seed() {
   log "$out"
 }
 
+rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$gateway_pid/status"; }
+hwm_kib() { awk '/^VmHWM/ {print $2}' "/proc/$gateway_pid/status"; }
+
 # run NAME CONNECTIONS THREADS BASEURL PATH MEMBER TOKEN HEADERS EXPECT
 results="$work/results.txt"
 run() {
   local name=$1 c=$2 t=$3 base=$4 path=$5 member=$6 token=$7 headers=$8 expect=$9
   local line
+  echo 5 >"/proc/$gateway_pid/clear_refs" 2>/dev/null  # restart the peak (VmHWM) for this run
   line=$(BENCH_PATH="$path" BENCH_MEMBER="$member" BENCH_TOKEN="$token" BENCH_HEADERS="$headers" BENCH_EXPECT="$expect" \
     wrk -t"$t" -c"$c" -d"${SECONDS_PER_RUN}s" --latency -s "$here/scenario.lua" "$base" | grep '^RESULT')
+  line="$line peak_mib=$(( $(hwm_kib) / 1024 ))"
   echo "$name $line" >>"$results"
   log "$name c=$c: $line"
 }
 
-rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$gateway_pid/status"; }
-hwm_kib() { awk '/^VmHWM/ {print $2}' "/proc/$gateway_pid/status"; }
 
 DENY_IMAGE=$(new_image)
 curl -sf -X POST "$S/v2/images/$DENY_IMAGE/members" -H 'Content-Type: application/json' -H 'X-Identity-Status: Confirmed' \
@@ -154,7 +157,8 @@ for round in $(seq 1 "$ROUNDS"); do
   allowed_run S-bare@c1 1 1 "$G" "/bare" "" "$OWNER" "${rate[c1]}"
   allowed_run S-allow@c1 1 1 "$G" "" "" "$OWNER" "${rate[c1]}"
 done
-rss_end=$(rss_kib); hwm=$(hwm_kib)
+rss_end=$(rss_kib)
+hwm=$(awk '{for (i = 2; i <= NF; i++) if ($i ~ /^peak_mib=/) {split($i, a, "="); if (a[2] > m) m = a[2]}} END {print m * 1024}' "$results")
 redis_keys=$(redis-cli -p "$redis_port" --scan --pattern '*' | wc -l)
 
 python3 - "$results" "$rss_start" "$rss_end" "$hwm" "$redis_keys" "$ROUNDS" "$CONNECTIONS" <<'PY'
@@ -167,12 +171,12 @@ for line in open(path):
     runs.setdefault(name, []).append({k: float(v) for k, v in values.items()})
 order = ["S-direct", "S-bare", "S-allow", "S-deny403", "S-deny404", "S-miss", "S-bare@c1", "S-allow@c1"]
 med = lambda name, key: statistics.median(r[key] for r in runs[name])
-print(f"\n{'scenario':<12} {'RPS':>8} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'unexpected':>10} {'errors':>7}   (median of {rounds} rounds; c={conns} unless @c1)")
+print(f"\n{'scenario':<12} {'RPS':>8} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'unexpected':>10} {'errors':>7} {'peak MiB':>9}   (median of {rounds} rounds; c={conns} unless @c1; peak RSS: highest of the rounds)")
 for name in order:
     if name not in runs: continue
     print(f"{name:<12} {med(name, 'rps'):>8.0f} {med(name, 'p50_ms'):>8.3f} {med(name, 'p99_ms'):>8.3f} "
-          f"{sum(r['requests'] for r in runs[name]):>9.0f} {sum(r['unexpected'] for r in runs[name]):>10.0f} {sum(r['errors'] for r in runs[name]):>7.0f}")
-print(f"\ngateway RSS: {int(rss_start)/1024:.0f} MiB after warm-up, {int(rss_end)/1024:.0f} MiB at the end, peak {int(hwm)/1024:.0f} MiB (gateway process, hosted store included)")
+          f"{sum(r['requests'] for r in runs[name]):>9.0f} {sum(r['unexpected'] for r in runs[name]):>10.0f} {sum(r['errors'] for r in runs[name]):>7.0f} {max(r['peak_mib'] for r in runs[name]):>9.0f}")
+print(f"\ngateway RSS: {int(rss_start)/1024:.0f} MiB after warm-up, {int(rss_end)/1024:.0f} MiB at the end, peak {int(hwm)/1024:.0f} MiB over the measured runs (gateway process, hosted store included)")
 print(f"redis keys at the end: {keys}")
 bare = med("S-bare", "rps")
 print("\nratios (same run):")
