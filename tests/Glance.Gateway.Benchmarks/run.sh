@@ -112,12 +112,12 @@ curl -sf -X POST "$S/v2/images/$DENY_IMAGE/members" -H 'Content-Type: applicatio
   -H 'X-Project-Id: owner' -H 'X-Roles: member' -d '{"member": "memberp"}' >/dev/null || { log "could not add the deny member"; exit 1; }
 
 # Fresh-member runs delete members seeded just before on an image of their own: the warm-up
-# rate times the run's length, with a margin (a run that outpaces its seed shows unexpected 404s).
+# rate times the run's length, twice over (a run that outpaces its seed shows unexpected 404s).
 declare -A rate
 allowed_run() {  # allowed_run NAME C T BASE PREFIX HEADERS TOKEN EXPECTED_RPS
   local image per_thread
   image=$(new_image)
-  per_thread=$(( $8 * SECONDS_PER_RUN * 13 / 10 / $3 + 200 ))
+  per_thread=$(( $8 * SECONDS_PER_RUN * 2 / $3 + 200 ))
   seed "$image" "$3" "$per_thread"
   run "$1" "$2" "$3" "$4" "$5/v2/images/$image/members/" fresh "$7" "$6" 204
 }
