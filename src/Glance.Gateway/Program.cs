@@ -6,6 +6,7 @@ using Glance.Gateway.Keystone;
 using Glance.Gateway.MemberPolicy;
 using Glance.Gateway.Routing;
 using Glance.Gateway.TokenCache;
+using Glance.Policy.Errors;
 using Glance.Policy.RequestIds;
 
 namespace Glance.Gateway;
@@ -34,7 +35,7 @@ public static class Program
 
         var app = builder.Build();
         app.UseOpenStackRequestId();          // 1. X-Openstack-Request-Id on everything
-        app.UseGlanceUnhandledErrors();       //    the unexpected becomes a Glance-format 500
+        app.UseGlanceExceptionHandler();     //    the unexpected becomes a Glance-format 500
         app.MapGatewayHealth();               //    health endpoints, unauthenticated
         app.UseKeystoneAuthentication();      // 2. X-Auth-Token → caller identity (cache, then Keystone)
         app.UseHeaderHygiene();               // 3. no client-supplied identity reaches the backend

@@ -1,4 +1,3 @@
-using Glance.ImageStore.Errors;
 using Glance.ImageStore.Hosting;
 using Glance.ImageStore.Identity;
 using Glance.ImageStore.ImageData;
@@ -7,6 +6,7 @@ using Glance.ImageStore.Members;
 using Glance.ImageStore.Persistence;
 using Glance.ImageStore.Schemas;
 using Glance.ImageStore.Versions;
+using Glance.Policy.Errors;
 using Glance.Policy.RequestIds;
 using Microsoft.Extensions.Options;
 

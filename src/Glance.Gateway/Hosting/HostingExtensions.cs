@@ -87,43 +87,4 @@ public static class HostingExtensions
             SectionName = sectionName,
             FormatProvider = CultureInfo.InvariantCulture,
         };
-
-    /// <summary>Turns any unexpected exception into Glance's 500 with the request id.</summary>
-    public static IApplicationBuilder UseGlanceUnhandledErrors(this IApplicationBuilder app) =>
-        app.UseMiddleware<UnhandledErrorMiddleware>();
-}
-
-/// <summary>The 500 of last resort, in Glance's format (STYLE: the unexpected becomes a Glance 500).</summary>
-public sealed partial class UnhandledErrorMiddleware(RequestDelegate next, ILogger<UnhandledErrorMiddleware> logger)
-{
-    /// <summary>Runs the rest of the pipeline and answers 500 if it throws before the response started.</summary>
-    public async Task InvokeAsync(HttpContext context)
-    {
-        ArgumentNullException.ThrowIfNull(context);
-        try
-        {
-            await next(context);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            // The client went away; there is no one to answer.
-        }
-        catch (Exception ex)
-        {
-            Log.Unhandled(logger, context.Request.Method, context.TraceIdentifier, ex);
-            if (context.Response.HasStarted)
-            {
-                throw;
-            }
-
-            context.Response.Clear();
-            await GlanceErrorWriter.WriteAsync(context, 500, GlanceErrorWriter.InternalError);
-        }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Unexpected failure of {Method} request {RequestId}")]
-        public static partial void Unhandled(ILogger logger, string method, string requestId, Exception exception);
-    }
 }

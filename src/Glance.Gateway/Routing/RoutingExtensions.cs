@@ -45,20 +45,6 @@ public static partial class RoutingExtensions
         return proxy;
     }
 
-    /// <summary>
-    /// A request no route takes gets Glance's 404 (webob's explanation) instead of an empty one;
-    /// the fallback has the lowest priority, so every YARP route wins over it.
-    /// </summary>
-    public static IEndpointRouteBuilder MapGlanceNotFound(this IEndpointRouteBuilder endpoints)
-    {
-        ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapFallback(static context => GlanceErrorWriter.WriteAsync(context, 404, ResourceNotFound));
-        return endpoints;
-    }
-
-    /// <summary>webob's 404 explanation.</summary>
-    public const string ResourceNotFound = "The resource could not be found.";
-
     /// <summary>webob's explanations of the gateway statuses.</summary>
     public static string Explanation(int status) => status switch
     {

@@ -18,7 +18,7 @@ internal static class JsonBody
         var request = context.Request;
         if (request.ContentLength > maxBytes)
         {
-            await GlanceErrorWriter.WriteAsync(context, 413, ErrorMessages.BodyTooLarge);
+            await GlanceErrorWriter.WriteAsync(context, 413, GlanceErrorWriter.BodyTooLarge);
             return null;
         }
 
@@ -41,7 +41,7 @@ internal static class JsonBody
             buffer.Advance(read);
             if (buffer.WrittenCount > maxBytes)
             {
-                await GlanceErrorWriter.WriteAsync(context, 413, ErrorMessages.BodyTooLarge);
+                await GlanceErrorWriter.WriteAsync(context, 413, GlanceErrorWriter.BodyTooLarge);
                 return null;
             }
         }

@@ -30,7 +30,7 @@ internal static class Resource
             return false;
         }
 
-        await GlanceErrorWriter.WriteAsync(context, 400, ErrorMessages.BodyNotExpected);
+        await GlanceErrorWriter.WriteAsync(context, 400, GlanceErrorWriter.BodyNotExpected);
         return true;
     }
 

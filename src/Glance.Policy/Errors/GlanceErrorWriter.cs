@@ -52,6 +52,15 @@ public static class GlanceErrorWriter
     public const string Unauthorized =
         "This server could not verify that you are authorized to access the document you requested. Either you supplied the wrong credentials (e.g., bad password), or your browser does not understand how to supply the credentials required.";
 
+    /// <summary>webob's HTTPNotFound explanation, for a path no route takes.</summary>
+    public const string ResourceNotFound = "The resource could not be found.";
+
+    /// <summary>The 413 explanation for a request body over the limit.</summary>
+    public const string BodyTooLarge = "The request body is too large.";
+
+    /// <summary>Glance's 400 for a request that must not carry a body (DELETE).</summary>
+    public const string BodyNotExpected = "A body is not expected with this request.";
+
     /// <summary>The 500 explanation.</summary>
     public const string InternalError =
         "The server has either erred or is incapable of performing the requested operation.";

@@ -36,7 +36,7 @@ public static class MemberDeletePolicy
 
         if (hasBody && method == "DELETE")
         {
-            return new(MemberDeleteRule.BodyNotExpected, 400, "A body is not expected with this request.");
+            return new(MemberDeleteRule.BodyNotExpected, 400, Errors.GlanceErrorWriter.BodyNotExpected);
         }
 
         return null;
@@ -69,7 +69,7 @@ public static class MemberDeletePolicy
 
         if (!image.Members.Contains(memberId))
         {
-            return new(MemberDeleteRule.MemberNotFound, 404, $"{memberId} not found in the member list of the image {image.Id}.");
+            return new(MemberDeleteRule.MemberNotFound, 404, MemberNotFound(memberId, image.Id));
         }
 
         return MemberDeleteDecision.Allow;
@@ -111,6 +111,9 @@ public static class MemberDeletePolicy
 
     /// <summary>The 404 explanation for an image the caller cannot see.</summary>
     public static string ImageNotFound(string imageId) => $"Image {imageId} not found.";
+
+    /// <summary>The 404 explanation of row 8.</summary>
+    public static string MemberNotFound(string memberId, string imageId) => $"{memberId} not found in the member list of the image {imageId}.";
 
     /// <summary>The 403 explanation of rows 6 and 7.</summary>
     public static string NotAllowed(string imageId) => $"Not allowed to delete members for image {imageId}.";

@@ -1,8 +1,8 @@
-using Glance.ImageStore.Errors;
+using Glance.Policy.Errors;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Glance.ImageStore.Tests.Wire;
+namespace Glance.Policy.Tests.Errors;
 
 public sealed class GlanceExceptionMiddlewareTests
 {
