@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Glance.Policy.Members;
 
 namespace Glance.Gateway.Keystone;
 
@@ -18,4 +19,8 @@ public sealed record CallerIdentity(
     /// <summary>The roles as keystonemiddleware's <c>X-Roles</c> header carries them (computed once).</summary>
     [JsonIgnore]
     public string RolesHeader { get; } = string.Join(',', Roles);
+
+    /// <summary>The caller as the member rules see it (computed once; the cache keeps this instance).</summary>
+    [JsonIgnore]
+    public Caller PolicyCaller { get; } = Caller.From(ProjectId, Roles);
 }

@@ -40,7 +40,7 @@ public sealed partial class MemberDeletePolicyStep(ImageMetadataClient metadata,
         }
 
         var identity = caller.Identity;
-        var who = Caller.From(identity.ProjectId, identity.Roles);
+        var who = identity.PolicyCaller;
         ImageFacts? facts;
         try
         {

@@ -54,14 +54,25 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
     private async Task DeleteAsync(HttpContext context, string imageId, string memberId)
     {
         var caller = context.GetCaller().Caller;
-        var image = await members.FindImageAsync(imageId, caller.ProjectId, memberId, includeRows: false, context.RequestAborted);
-        var facts = image?.ToFacts(caller.ProjectId, memberId);
-        var decision = MemberDeletePolicy.Decide(facts, caller, imageId, memberId);
-        if (decision.IsAllowed && !await members.DeleteAsync(imageId, memberId, context.RequestAborted))
+        MemberDeleteDecision decision;
+        for (var attempt = 0; ; attempt++)
         {
-            // Another request removed it between the read and the delete: rule 8, as the rules say.
-            var gone = new ImageFacts(image!.Id, image.Visibility, image.Owner, new HashSet<string>(StringComparer.Ordinal));
-            decision = MemberDeletePolicy.Decide(gone, caller, imageId, memberId);
+            var image = await members.FindImageAsync(imageId, caller.ProjectId, memberId, includeRows: false, context.RequestAborted);
+            decision = MemberDeletePolicy.Decide(image?.ToFacts(caller.ProjectId, memberId), caller, imageId, memberId);
+
+            // The delete holds only while the image is as the decision saw it; when another request
+            // removed the member or changed the image in between, decide again on fresh facts.
+            if (!decision.IsAllowed
+                || await members.DeleteAsync(imageId, memberId, image!.Visibility, image.Owner, context.RequestAborted))
+            {
+                break;
+            }
+
+            if (attempt == 2)
+            {
+                decision = new(MemberDeleteRule.MemberNotFound, 404, MemberDeletePolicy.MemberNotFound(memberId, imageId));
+                break;
+            }
         }
 
         Log.Decided(logger, context.TraceIdentifier, "DELETE", imageId, memberId, (int)decision.Rule, decision.StatusCode);
@@ -117,7 +128,7 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
         var member = image.Member;
         if (member is null || !(caller.IsAdmin || IsOwner(caller, image) || memberId == caller.ProjectId))
         {
-            await GlanceErrorWriter.WriteAsync(context, 404, MemberNotFound(memberId, image.Id));
+            await GlanceErrorWriter.WriteAsync(context, 404, MemberDeletePolicy.MemberNotFound(memberId, image.Id));
             return;
         }
 
@@ -221,7 +232,7 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
         // A non-admin sees only its own membership, so another project's member is "not found".
         if (!image.MemberExists || !(caller.IsAdmin || memberId == caller.ProjectId))
         {
-            await GlanceErrorWriter.WriteAsync(context, 404, MemberNotFound(memberId, image.Id));
+            await GlanceErrorWriter.WriteAsync(context, 404, MemberDeletePolicy.MemberNotFound(memberId, image.Id));
             return;
         }
 
@@ -235,7 +246,7 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
         var updated = await members.UpdateStatusAsync(image.Id, memberId, status!, GlanceTime.Format(time.GetUtcNow()), context.RequestAborted);
         if (updated is null)
         {
-            await GlanceErrorWriter.WriteAsync(context, 404, MemberNotFound(memberId, image.Id));
+            await GlanceErrorWriter.WriteAsync(context, 404, MemberDeletePolicy.MemberNotFound(memberId, image.Id));
             return;
         }
 
@@ -244,9 +255,6 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
 
     private static bool IsOwner(Caller caller, MemberImage image) =>
         image.Owner is not null && string.Equals(caller.ProjectId, image.Owner, StringComparison.Ordinal);
-
-    private static string MemberNotFound(string memberId, string imageId) =>
-        $"{memberId} not found in the member list of the image {imageId}.";
 
     private static partial class Log
     {

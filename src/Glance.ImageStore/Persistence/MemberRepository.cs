@@ -105,15 +105,21 @@ internal sealed class MemberRepository(StoreDatabase database)
             : null;
     }
 
-    /// <summary>Removes a member in one statement; true only for the request that removed it.</summary>
-    public async Task<bool> DeleteAsync(string imageId, string memberId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes a member in one statement, only while the image is still not deleted, with the
+    /// visibility and owner the decision saw; true only for the request that removed it.
+    /// </summary>
+    public async Task<bool> DeleteAsync(string imageId, string memberId, string visibility, string? owner, CancellationToken cancellationToken)
     {
         await using var lease = await database.OpenForWriteAsync(cancellationToken);
         var connection = lease.Connection;
         await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM image_members WHERE image_id = $image AND member_id = $member";
+        command.CommandText = "DELETE FROM image_members WHERE image_id = $image AND member_id = $member AND EXISTS "
+            + "(SELECT 1 FROM images WHERE id = $image AND deleted = 0 AND visibility = $visibility AND owner IS $owner)";
         command.Parameters.AddWithValue("$image", imageId);
         command.Parameters.AddWithValue("$member", memberId);
+        command.Parameters.AddWithValue("$visibility", visibility);
+        command.Parameters.AddWithValue("$owner", (object?)owner ?? DBNull.Value);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 }

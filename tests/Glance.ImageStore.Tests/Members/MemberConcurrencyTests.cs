@@ -46,3 +46,28 @@ public sealed class MemberConcurrencyTests(StoreFixture fixture) : IClassFixture
         Assert.Equal(["m1"], await owner.MemberIdsAsync(imageId));
     }
 }
+
+/// <summary>
+/// The member DELETE holds only while the image is as the decision saw it: an image changed
+/// between the read and the delete (made private here) keeps its member.
+/// </summary>
+public sealed class MemberDeleteStaleFactsTests(StoreFixture fixture) : IClassFixture<StoreFixture>
+{
+    [Fact]
+    public async Task DeleteAsync_ImageNoLongerAsDecided_RemovesNothing()
+    {
+        var owner = fixture.Store.Client(Caller.Project("stale-" + Guid.NewGuid().ToString("N")));
+        var imageId = await owner.CreateImageIdAsync();
+        await owner.AddMemberAsync(imageId, "m1");
+        var ownerProject = (string)(await owner.GetImageAsync(imageId))!["owner"]!;
+        await owner.PatchAsync(imageId, "[{\"op\": \"replace\", \"path\": \"/visibility\", \"value\": \"private\"}]");
+        using var database = new Glance.ImageStore.Persistence.StoreDatabase(fixture.Store.Options.DataPath);
+        var repository = new Glance.ImageStore.Persistence.MemberRepository(database);
+
+        var staleDelete = await repository.DeleteAsync(imageId, "m1", "shared", ownerProject, CancellationToken.None);
+        var freshDelete = await repository.DeleteAsync(imageId, "m1", "private", ownerProject, CancellationToken.None);
+
+        Assert.False(staleDelete);
+        Assert.True(freshDelete);
+    }
+}
