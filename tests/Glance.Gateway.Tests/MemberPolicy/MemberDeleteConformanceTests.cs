@@ -46,6 +46,7 @@ public sealed class MemberDeleteConformanceTests : IAsyncLifetime
         var allowed = AuditFor(first);
         Assert.Equal("allow", allowed.Get("Decision"));
         Assert.Equal(204, allowed.Number("BackendStatus"));
+        Assert.True(StoreDecided(first), "the store logs the DELETE it received");
 
         using var again = await GlanceApi.DeleteMemberAsync(Client, Ids.Token(who), image, Identities.MemberProject);
         await AssertDeniedAsync(again, 404, $"{Identities.MemberProject} not found in the member list of the image {image}.", MemberDeleteRule.MemberNotFound);
@@ -257,6 +258,15 @@ public sealed class MemberDeleteConformanceTests : IAsyncLifetime
         Assert.Equal((int)rule, audit.Number("Rule"));
         Assert.Equal(status, audit.Number("Status"));
         Assert.Null(audit.Number("BackendStatus"));
+        Assert.False(StoreDecided(response), "a denial must not reach the store's DELETE");
+    }
+
+    // The hosted store logs every member DELETE it receives (with the request id the gateway
+    // passes on) into the gateway's application log.
+    private bool StoreDecided(HttpResponseMessage response)
+    {
+        var requestId = response.Headers.GetValues(RequestId.HeaderName).Single();
+        return _fx.Gateway.AppLog().Split('\n').Any(line => line.Contains("Member DELETE", StringComparison.Ordinal) && line.Contains(requestId, StringComparison.Ordinal));
     }
 
     private AuditEvent AuditFor(HttpResponseMessage response)

@@ -103,12 +103,11 @@ public static class GlanceApi
         ArgumentNullException.ThrowIfNull(client);
         using var request = Request(HttpMethod.Get, $"/v2/images/{imageId}/members", adminToken);
         using var response = await client.SendAsync(request);
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            return false;
-        }
+        var text = await response.Content.ReadAsStringAsync();
 
-        var members = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("members");
+        // A refused listing must not read as "the member is gone".
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"list members: {(int)response.StatusCode} {text}");
+        var members = JsonDocument.Parse(text).RootElement.GetProperty("members");
         return members.EnumerateArray().Any(m => m.GetProperty("member_id").GetString() == memberId);
     }
 
