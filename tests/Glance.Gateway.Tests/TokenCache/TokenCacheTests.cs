@@ -139,6 +139,29 @@ public sealed class TokenCacheTests
     }
 
     [Fact]
+    public async Task ExpiredToken_StillInRedis_IsRefusedByAReplicaReadingIt()
+    {
+        var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        await using var fx = await GatewayFixture.StartAsync(time: time);
+        fx.Keystone.AddToken("expiring", "u", "project-a", ["member"], time.GetUtcNow().AddSeconds(60));
+        using (var first = await fx.Client.SendAsync(GlanceApi.Request(HttpMethod.Get, "/v2/images", "expiring")))
+        {
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        }
+
+        await using var replica = await ReplicaAsync(fx, time: time);
+        time.Advance(TimeSpan.FromSeconds(61));
+
+        // Redis keeps the entry on the real clock (up to 60 s more); the replica's L1 is empty, so
+        // it finds the entry in Redis and must not accept it on the gateway's clock: it asks
+        // Keystone again, which says the token has expired.
+        Assert.Single(await AllKeysAsync(fx.Redis), k => k.StartsWith(Prefix, StringComparison.Ordinal));
+        using var response = await replica.Client.SendAsync(GlanceApi.Request(HttpMethod.Get, "/v2/images", "expiring"));
+
+        Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
+    }
+
+    [Fact]
     public async Task TamperedEntry_WithCacheSecret_IsNotTrusted()
     {
         var secret = new Dictionary<string, string?> { ["Keystone:CacheSecret"] = "a-cache-secret-of-some-length" };
@@ -221,7 +244,7 @@ public sealed class TokenCacheTests
         Assert.True(cachedAgain, "the gateway did not write to Redis again after it came back");
     }
 
-    private static Task<GatewayHost> ReplicaAsync(GatewayFixture fx, IDictionary<string, string?>? extra = null)
+    private static Task<GatewayHost> ReplicaAsync(GatewayFixture fx, IDictionary<string, string?>? extra = null, TimeProvider? time = null)
     {
         var settings = fx.Keystone.Settings();
         settings["ConnectionStrings:Redis"] = fx.Redis.ConnectionString;
@@ -230,7 +253,7 @@ public sealed class TokenCacheTests
             settings[key] = value;
         }
 
-        return GatewayHost.StartAsync(settings);
+        return GatewayHost.StartAsync(settings, time);
     }
 
     private static async Task<IReadOnlyList<string>> AllKeysAsync(RedisServer redis)
