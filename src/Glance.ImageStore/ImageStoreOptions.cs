@@ -38,6 +38,13 @@ public sealed class ImageStoreOptions
     public long MaxImageBytes { get; set; } = 1L << 40;
 
     /// <summary>
+    /// The write-ahead log is emptied once it holds more than this many pages (4 KiB each). Under
+    /// steady reads SQLite never gets to start the log over by itself, so without this it grows
+    /// for as long as the load lasts. Default 8192 (32 MiB).
+    /// </summary>
+    public int WalLimitPages { get; set; } = 8192;
+
+    /// <summary>
     /// Development only: when <c>Enabled</c>, a request that carries any <c>X-Auth-Token</c> but no
     /// identity headers is treated as the configured identity, so that python-glanceclient can
     /// talk to the store directly. Off by default.

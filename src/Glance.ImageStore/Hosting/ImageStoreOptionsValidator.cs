@@ -38,6 +38,11 @@ internal sealed class ImageStoreOptionsValidator : IValidateOptions<ImageStoreOp
             failures.Add("ImageStore:MaxImageBytes must be positive.");
         }
 
+        if (options.WalLimitPages < 1)
+        {
+            failures.Add("ImageStore:WalLimitPages must be positive.");
+        }
+
         if (options.DevIdentity is { Enabled: true } dev && string.IsNullOrWhiteSpace(dev.ProjectId) && string.IsNullOrWhiteSpace(dev.Roles))
         {
             failures.Add("ImageStore:DevIdentity needs a ProjectId or Roles when enabled.");

@@ -6,7 +6,7 @@ internal static class PersistenceExtensions
     /// <summary>Opens (creating or migrating) the database now, so a broken data path fails at start-up.</summary>
     public static IServiceCollection AddImageStorePersistence(this IServiceCollection services, ImageStoreOptions options)
     {
-        var database = new StoreDatabase(options.DataPath);
+        var database = new StoreDatabase(options.DataPath, options.WalLimitPages);
         database.Migrate();
         services.AddSingleton(database);
         services.AddSingleton<ImageRepository>();

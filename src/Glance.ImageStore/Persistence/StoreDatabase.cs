@@ -23,8 +23,9 @@ internal sealed class StoreDatabase : IDisposable
 
     private readonly string _connectionString;
 
-    public StoreDatabase(string dataPath)
+    public StoreDatabase(string dataPath, int walLimitPages = 8192)
     {
+        WalLimitPages = walLimitPages;
         var root = Path.GetFullPath(dataPath);
         Directory.CreateDirectory(root);
         ImagesPath = Path.Combine(root, "images");
@@ -39,6 +40,9 @@ internal sealed class StoreDatabase : IDisposable
             DefaultTimeout = 30,
         }.ToString();
     }
+
+    /// <summary>Past this many pages in the write-ahead log, <see cref="WalCheckpointer"/> empties it.</summary>
+    public int WalLimitPages { get; }
 
     /// <summary>The database file.</summary>
     public string FilePath { get; }

@@ -16,6 +16,7 @@ public sealed class StartupTests
     [InlineData("Backend:Identity", "Token", "Backend:Identity=Token needs Keystone:Url")]
     [InlineData("Backend:Identity", "Tokens", "Failed to convert configuration value")]
     [InlineData("ImageStore:Url", "ftp://127.0.0.1:1", "ImageStore:Url must be an absolute http URI")]
+    [InlineData("ImageStore:WalLimitPages", "0", "ImageStore:WalLimitPages must be positive")]
     [InlineData("Gateway:ConfigPath", "/nonexistent/glance-config", "Gateway:ConfigPath '/nonexistent/glance-config' does not exist")]
     public async Task WrongSetting_StopsStartup_WithOneClearLine(string key, string value, string expected)
     {
