@@ -38,9 +38,9 @@ public sealed class ImageStoreOptions
     public long MaxImageBytes { get; set; } = 1L << 40;
 
     /// <summary>
-    /// The write-ahead log is emptied once it holds more than this many pages (4 KiB each). Under
-    /// steady reads SQLite never gets to start the log over by itself, so without this it grows
-    /// for as long as the load lasts. Default 8192 (32 MiB).
+    /// The write-ahead log is started over once it holds more than this many pages (4 KiB each).
+    /// Under steady reads and writes SQLite never gets to do that by itself, so without this the
+    /// log grows for as long as the load lasts. Default 8192 (32 MiB).
     /// </summary>
     public int WalLimitPages { get; set; } = 8192;
 

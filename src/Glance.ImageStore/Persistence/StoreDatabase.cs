@@ -41,7 +41,7 @@ internal sealed class StoreDatabase : IDisposable
         }.ToString();
     }
 
-    /// <summary>Past this many pages in the write-ahead log, <see cref="WalCheckpointer"/> empties it.</summary>
+    /// <summary>Past this many pages in the write-ahead log, <see cref="WalCheckpointer"/> starts it over.</summary>
     public int WalLimitPages { get; }
 
     /// <summary>The database file.</summary>
