@@ -24,7 +24,7 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
         var imageId = Resource.Id(context, "imageId", 2);
         return context.Request.Method switch
         {
-            "GET" or "HEAD" => ListAsync(context, imageId),
+            "GET" => ListAsync(context, imageId),
             "POST" => AddAsync(context, imageId),
             _ => Resource.MethodNotAllowedAsync(context, MemberDeletePolicy.MembersCollectionAllow),
         };

@@ -7,7 +7,10 @@ namespace Glance.Policy.Members;
 /// </summary>
 public static class MemberDeletePolicy
 {
-    /// <summary>The methods the member path takes (HEAD is answered like GET by Glance's router).</summary>
+    /// <summary>
+    /// The methods the member path takes. Not HEAD: Glance's router (Routes) matches a route's
+    /// methods exactly, so HEAD falls through to the 405 route like any other (CONFORMANCE row 3).
+    /// </summary>
     public const string MemberPathAllow = "GET, PUT, DELETE";
 
     /// <summary>The methods the members collection takes.</summary>
@@ -107,7 +110,7 @@ public static class MemberDeletePolicy
     }
 
     /// <summary>True for GET, HEAD, PUT and DELETE: the methods Glance routes on the member path.</summary>
-    public static bool IsMemberPathMethod(string method) => method is "GET" or "HEAD" or "PUT" or "DELETE";
+    public static bool IsMemberPathMethod(string method) => method is "GET" or "PUT" or "DELETE";
 
     /// <summary>The 404 explanation for an image the caller cannot see.</summary>
     public static string ImageNotFound(string imageId) => $"Image {imageId} not found.";

@@ -108,13 +108,19 @@ public sealed class MemberPathShapeTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task MemberPath_Head_IsNotRefusedAtTheEdge()
+    public async Task MemberPath_Head_Returns405AtTheEdgeLikeAnyOtherMethod()
     {
-        using var request = GlanceApi.Request(HttpMethod.Head, "/v2/images/abc/members/def", _fx.Ids.Owner);
+        var image = await GlanceApi.CreateImageAsync(_fx.Client, _fx.Ids.Owner, "shared");
+        await GlanceApi.AddMemberAsync(_fx.Client, _fx.Ids.Owner, image, "project-b");
+        using var request = GlanceApi.Request(HttpMethod.Head, $"/v2/images/{image}/members/project-b", _fx.Ids.Owner);
 
         using var response = await _fx.Client.SendAsync(request);
 
-        Assert.NotEqual(HttpStatusCode.MethodNotAllowed, response.StatusCode);
-        Assert.Empty(_fx.Gateway.AuditEvents());
+        // Glance's router matches methods exactly: HEAD is not GET (CONFORMANCE row 3, "HEAD too").
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, response.StatusCode);
+        Assert.Equal("GET, PUT, DELETE", string.Join(", ", response.Content.Headers.Allow));
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+        Assert.Equal(3, Assert.Single(_fx.Gateway.AuditEvents()).Number("Rule"));
+        Assert.True(await GlanceApi.MemberExistsAsync(_fx.Client, _fx.Ids.Owner, image, "project-b"));
     }
 }

@@ -54,6 +54,18 @@ public sealed class WireFormatTests(StoreFixture fixture) : IClassFixture<StoreF
             await response.Content.ReadAsStringAsync());
     }
 
+    [Theory]
+    [InlineData("v2/images/" + Id + "/members/m1", "GET, PUT, DELETE")]
+    [InlineData("v2/images/" + Id + "/members", "GET, POST")]
+    public async Task MembersPaths_Head_Is405WithAllowAndNoBody(string path, string allow)
+    {
+        // Glance's router matches methods exactly, so HEAD is not taken for GET (CONFORMANCE row 3).
+        using var response = await fixture.Store.Client(Caller.Admin).SendAsync(HttpMethod.Head, path);
+        Assert.Equal(405, (int)response.StatusCode);
+        Assert.Equal(allow, string.Join(", ", response.Content.Headers.Allow));
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+    }
+
     [Fact]
     public async Task MemberPath_405_JsonAndPlainBodies()
     {
