@@ -56,6 +56,7 @@ public static class Program
     /// <summary>Runs the gateway; a configuration error stops it with one line on stderr.</summary>
     public static async Task<int> Main(string[] args)
     {
+        MallocArenas.Limit();                 // native memory: a few malloc arenas, not 8 per core
         try
         {
             await using var app = Build(args);
