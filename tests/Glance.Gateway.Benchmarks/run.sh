@@ -6,7 +6,10 @@
 # interleaved (warm-up, then ROUNDS rounds of S-direct S-bare S-allow S-deny403 S-deny404 S-miss
 # at c=32, then S-bare/S-allow at c=1); stops everything; prints one table and the ratios.
 # --micro also runs the BenchmarkDotNet micro-benchmarks (token cache hit L1/Redis, decision
-# function, error body). Settings: ROUNDS (3), BENCH_SECONDS (8 per run), CONNECTIONS (32), WARMUP (8).
+# function, error body). Settings: ROUNDS (3), BENCH_SECONDS (8 per run), CONNECTIONS (32), WARMUP (8),
+# STORE: "hosted" (default: the store runs in the gateway's process, as the embedded default does)
+# or "process" (the store runs as its own process and the gateway fronts it with
+# ImageStore__Enabled=false, as it fronts a real Glance in production; both peaks are reported).
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 here="$root/tests/Glance.Gateway.Benchmarks"
@@ -15,6 +18,8 @@ SECONDS_PER_RUN=${BENCH_SECONDS:-8}
 CONNECTIONS=${CONNECTIONS:-32}
 WARMUP=${WARMUP:-8}
 THREADS=2
+STORE=${STORE:-hosted}
+case "$STORE" in hosted|process) ;; *) echo "STORE must be hosted or process" >&2; exit 2 ;; esac
 micro=0
 [ "${1:-}" = "--micro" ] && micro=1
 
@@ -50,9 +55,11 @@ dotnet "$bin/Glance.Gateway.Benchmarks.dll" keystone-stub "http://127.0.0.1:$key
 # The operator config plus one route without the member policy: /bare/v2/... → the same store.
 mkdir -p "$work/config"
 cp "$root/config/serilog.json" "$work/config/"
-python3 - "$root/config/reverse-proxy.json" "$work/config/reverse-proxy.json" <<'PY'
+python3 - "$root/config/reverse-proxy.json" "$work/config/reverse-proxy.json" "$store_port" <<'PY'
 import json, sys
 config = json.load(open(sys.argv[1]))
+# The hosted store re-points the cluster at itself; a store of its own is found here.
+config["ReverseProxy"]["Clusters"]["image-store"]["Destinations"] = {"primary": {"Address": f"http://127.0.0.1:{sys.argv[3]}/"}}
 config["ReverseProxy"]["Routes"]["bare-member-delete"] = {
     "ClusterId": "image-store", "Order": 0,
     "Match": {"Path": "/bare/v2/images/{image_id}/members/{member_id}", "Methods": ["DELETE"]},
@@ -62,12 +69,22 @@ json.dump(config, open(sys.argv[2], "w"), indent=2)
 PY
 
 for _ in $(seq 1 100); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+store_pid=""
+if [ "$STORE" = process ]; then
+  (
+    cd "$work" || exit 1
+    export ImageStore__Url="http://127.0.0.1:$store_port" ImageStore__DataPath="$work/data" Logging__LogLevel__Default=Warning
+    exec dotnet "$bin/Glance.ImageStore.dll" >"$work/store.log" 2>&1
+  ) & store_pid=$!; pids+=($store_pid)
+  for _ in $(seq 1 200); do curl -s -o /dev/null "http://127.0.0.1:$store_port/versions" && break; sleep 0.1; done
+fi
 (
   cd "$work" || exit 1
   export ASPNETCORE_URLS="http://127.0.0.1:$gateway_port" Gateway__ConfigPath="$work/config" \
     Keystone__Url="http://127.0.0.1:$keystone_port" Keystone__Username=bench Keystone__Password=bench Keystone__ProjectName=service \
     ConnectionStrings__Redis="127.0.0.1:$redis_port" ImageStore__Url="http://127.0.0.1:$store_port" ImageStore__DataPath="$work/data" \
     Serilog__MinimumLevel__Default=Warning
+  [ "$STORE" = process ] && export ImageStore__Enabled=false
   exec dotnet "$bin/Glance.Gateway.dll" >"$work/gateway.log" 2>&1
 ) & gateway_pid=$!; pids+=($gateway_pid)
 for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$gateway_port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -91,7 +108,7 @@ seed() {
 }
 
 rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$gateway_pid/status"; }
-hwm_kib() { awk '/^VmHWM/ {print $2}' "/proc/$gateway_pid/status"; }
+hwm_kib() { awk '/^VmHWM/ {print $2}' "/proc/${1:-$gateway_pid}/status"; }
 
 # run NAME CONNECTIONS THREADS BASEURL PATH MEMBER TOKEN HEADERS EXPECT
 results="$work/results.txt"
@@ -99,9 +116,11 @@ run() {
   local name=$1 c=$2 t=$3 base=$4 path=$5 member=$6 token=$7 headers=$8 expect=$9
   local line
   echo 5 >"/proc/$gateway_pid/clear_refs" 2>/dev/null  # restart the peak (VmHWM) for this run
+  [ -n "$store_pid" ] && echo 5 >"/proc/$store_pid/clear_refs" 2>/dev/null
   line=$(BENCH_PATH="$path" BENCH_MEMBER="$member" BENCH_TOKEN="$token" BENCH_HEADERS="$headers" BENCH_EXPECT="$expect" \
     wrk -t"$t" -c"$c" -d"${SECONDS_PER_RUN}s" --latency -s "$here/scenario.lua" "$base" | grep '^RESULT')
   line="$line peak_mib=$(( $(hwm_kib) / 1024 ))"
+  [ -n "$store_pid" ] && line="$line store_peak_mib=$(( $(hwm_kib "$store_pid") / 1024 ))"
   echo "$name $line" >>"$results"
   log "$name c=$c: $line"
 }
@@ -171,12 +190,16 @@ for line in open(path):
     runs.setdefault(name, []).append({k: float(v) for k, v in values.items()})
 order = ["S-direct", "S-bare", "S-allow", "S-deny403", "S-deny404", "S-miss", "S-bare@c1", "S-allow@c1"]
 med = lambda name, key: statistics.median(r[key] for r in runs[name])
-print(f"\n{'scenario':<12} {'RPS':>8} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'unexpected':>10} {'errors':>7} {'peak MiB':>9}   (median of {rounds} rounds; c={conns} unless @c1; peak RSS: highest of the rounds)")
+separate = any("store_peak_mib" in r for rs in runs.values() for r in rs)
+store_col = f" {'store MiB':>9}" if separate else ""
+print(f"\n{'scenario':<12} {'RPS':>8} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'unexpected':>10} {'errors':>7} {'peak MiB':>9}{store_col}   (median of {rounds} rounds; c={conns} unless @c1; peak RSS: highest of the rounds)")
 for name in order:
     if name not in runs: continue
+    store = f" {max(r['store_peak_mib'] for r in runs[name]):>9.0f}" if separate else ""
     print(f"{name:<12} {med(name, 'rps'):>8.0f} {med(name, 'p50_ms'):>8.3f} {med(name, 'p99_ms'):>8.3f} "
-          f"{sum(r['requests'] for r in runs[name]):>9.0f} {sum(r['unexpected'] for r in runs[name]):>10.0f} {sum(r['errors'] for r in runs[name]):>7.0f} {max(r['peak_mib'] for r in runs[name]):>9.0f}")
-print(f"\ngateway RSS: {int(rss_start)/1024:.0f} MiB after warm-up, {int(rss_end)/1024:.0f} MiB at the end, peak {int(hwm)/1024:.0f} MiB over the measured runs (gateway process, hosted store included)")
+          f"{sum(r['requests'] for r in runs[name]):>9.0f} {sum(r['unexpected'] for r in runs[name]):>10.0f} {sum(r['errors'] for r in runs[name]):>7.0f} {max(r['peak_mib'] for r in runs[name]):>9.0f}{store}")
+shape = "the store in its own process, not counted; its peak is the 'store MiB' column" if separate else "hosted store included"
+print(f"\ngateway RSS: {int(rss_start)/1024:.0f} MiB after warm-up, {int(rss_end)/1024:.0f} MiB at the end, peak {int(hwm)/1024:.0f} MiB over the measured runs (gateway process, {shape})")
 print(f"redis keys at the end: {keys}")
 bare = med("S-bare", "rps")
 print("\nratios (same run):")
