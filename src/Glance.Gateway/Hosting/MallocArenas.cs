@@ -13,7 +13,7 @@ namespace Glance.Gateway.Hosting;
 /// </summary>
 internal static partial class MallocArenas
 {
-    /// <summary>The cap: one arena per core of the 2-core machines this was measured on, and never fewer than 2.</summary>
+    /// <summary>The cap: one arena per core (2 on the machine this was measured on), never fewer than 2.</summary>
     public static int Default => Math.Max(2, Environment.ProcessorCount);
 
     private const int ArenaMaxParameter = -8; // M_ARENA_MAX in <malloc.h>
