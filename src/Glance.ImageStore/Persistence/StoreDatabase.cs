@@ -23,7 +23,7 @@ internal sealed class StoreDatabase : IDisposable
 
     private readonly string _connectionString;
 
-    public StoreDatabase(string dataPath, int walLimitPages = 8192)
+    public StoreDatabase(string dataPath, int walLimitPages)
     {
         WalLimitPages = walLimitPages;
         var root = Path.GetFullPath(dataPath);

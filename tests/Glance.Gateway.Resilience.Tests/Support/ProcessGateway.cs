@@ -41,34 +41,15 @@ public sealed class ProcessGateway : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(keystone);
         ArgumentNullException.ThrowIfNull(redis);
-        var root = Directory.CreateTempSubdirectory("glance-gateway-process-").FullName;
-        var config = Path.Combine(root, "config");
-        Directory.CreateDirectory(config);
-        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "config"), "*.json"))
+        var (root, config) = GatewayHost.CreateRoot("glance-gateway-process-");
+        var settings = GatewayHost.BaseSettings(root, config);
+        foreach (var (key, value) in keystone.Settings())
         {
-            if (Path.GetFileName(file) != "serilog.json")
-            {
-                File.Copy(file, Path.Combine(config, Path.GetFileName(file)));
-            }
+            settings[key] = value;
         }
 
-        var settings = new Dictionary<string, string?>(keystone.Settings())
-        {
-            ["ConnectionStrings:Redis"] = redis.ConnectionString,
-            ["Gateway:ConfigPath"] = config,
-            ["ImageStore:Url"] = "http://127.0.0.1:0",
-            ["ImageStore:DataPath"] = Path.Combine(root, "data"),
-            ["Serilog:MinimumLevel:Default"] = "Information",
-            ["Serilog:MinimumLevel:Override:Microsoft"] = "Warning",
-            ["Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime"] = "Information",
-            ["Serilog:MinimumLevel:Override:Yarp"] = "Warning",
-            ["Serilog:MinimumLevel:Override:System.Net.Http"] = "Warning",
-            ["Serilog:WriteTo:0:Name"] = "File",
-            ["Serilog:WriteTo:0:Args:path"] = Path.Combine(root, "app.log"),
-            ["Serilog:Audit:WriteTo:0:Name"] = "File",
-            ["Serilog:Audit:WriteTo:0:Args:path"] = Path.Combine(root, "audit.json"),
-            ["Serilog:Audit:WriteTo:0:Args:formatter"] = "Serilog.Formatting.Compact.CompactJsonFormatter, Serilog.Formatting.Compact",
-        };
+        settings["ConnectionStrings:Redis"] = redis.ConnectionString;
+        settings["Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime"] = "Information";
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             settings[key] = value;

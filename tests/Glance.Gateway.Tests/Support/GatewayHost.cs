@@ -79,38 +79,15 @@ public sealed class GatewayHost : IAsyncDisposable
         TimeProvider? time = null,
         string? routesJson = null)
     {
-        var root = Directory.CreateTempSubdirectory("glance-gateway-test-").FullName;
-        var config = Path.Combine(root, "config");
-        Directory.CreateDirectory(config);
-        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "config"), "*.json"))
-        {
-            if (Path.GetFileName(file) != "serilog.json")
-            {
-                File.Copy(file, Path.Combine(config, Path.GetFileName(file)));
-            }
-        }
+        var (root, config) = CreateRoot("glance-gateway-test-");
 
         if (routesJson is not null)
         {
             await File.WriteAllTextAsync(Path.Combine(config, "reverse-proxy.json"), routesJson);
         }
 
-        var all = new Dictionary<string, string?>
-        {
-            ["Gateway:ConfigPath"] = config,
-            ["urls"] = "http://127.0.0.1:0",
-            ["ImageStore:Url"] = "http://127.0.0.1:0",
-            ["ImageStore:DataPath"] = Path.Combine(root, "data"),
-            ["Serilog:MinimumLevel:Default"] = "Information",
-            ["Serilog:MinimumLevel:Override:Microsoft"] = "Warning",
-            ["Serilog:MinimumLevel:Override:Yarp"] = "Warning",
-            ["Serilog:MinimumLevel:Override:System.Net.Http"] = "Warning",
-            ["Serilog:WriteTo:0:Name"] = "File",
-            ["Serilog:WriteTo:0:Args:path"] = Path.Combine(root, "app.log"),
-            ["Serilog:Audit:WriteTo:0:Name"] = "File",
-            ["Serilog:Audit:WriteTo:0:Args:path"] = Path.Combine(root, "audit.json"),
-            ["Serilog:Audit:WriteTo:0:Args:formatter"] = "Serilog.Formatting.Compact.CompactJsonFormatter, Serilog.Formatting.Compact",
-        };
+        var all = BaseSettings(root, config);
+        all["urls"] = "http://127.0.0.1:0";
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             all[key] = value;
@@ -152,4 +129,38 @@ public sealed class GatewayHost : IAsyncDisposable
             // A sink may still hold a file for a moment; the folder is temporary anyway.
         }
     }
+
+    /// <summary>A fresh folder for one gateway, with a copy of the operator config (its own Serilog settings come from <see cref="BaseSettings"/>).</summary>
+    public static (string Root, string Config) CreateRoot(string prefix)
+    {
+        var root = Directory.CreateTempSubdirectory(prefix).FullName;
+        var config = Path.Combine(root, "config");
+        Directory.CreateDirectory(config);
+        foreach (var file in Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "config"), "*.json"))
+        {
+            if (Path.GetFileName(file) != "serilog.json")
+            {
+                File.Copy(file, Path.Combine(config, Path.GetFileName(file)));
+            }
+        }
+
+        return (root, config);
+    }
+
+    /// <summary>The settings every test gateway shares: the config folder, a store on a free port, and the app log and audit trail as files under <paramref name="root"/>.</summary>
+    public static Dictionary<string, string?> BaseSettings(string root, string config) => new()
+    {
+        ["Gateway:ConfigPath"] = config,
+        ["ImageStore:Url"] = "http://127.0.0.1:0",
+        ["ImageStore:DataPath"] = Path.Combine(root, "data"),
+        ["Serilog:MinimumLevel:Default"] = "Information",
+        ["Serilog:MinimumLevel:Override:Microsoft"] = "Warning",
+        ["Serilog:MinimumLevel:Override:Yarp"] = "Warning",
+        ["Serilog:MinimumLevel:Override:System.Net.Http"] = "Warning",
+        ["Serilog:WriteTo:0:Name"] = "File",
+        ["Serilog:WriteTo:0:Args:path"] = Path.Combine(root, "app.log"),
+        ["Serilog:Audit:WriteTo:0:Name"] = "File",
+        ["Serilog:Audit:WriteTo:0:Args:path"] = Path.Combine(root, "audit.json"),
+        ["Serilog:Audit:WriteTo:0:Args:formatter"] = "Serilog.Formatting.Compact.CompactJsonFormatter, Serilog.Formatting.Compact",
+    };
 }

@@ -61,7 +61,7 @@ public sealed class MemberDeleteStaleFactsTests(StoreFixture fixture) : IClassFi
         await owner.AddMemberAsync(imageId, "m1");
         var ownerProject = (string)(await owner.GetImageAsync(imageId))!["owner"]!;
         await owner.PatchAsync(imageId, "[{\"op\": \"replace\", \"path\": \"/visibility\", \"value\": \"private\"}]");
-        using var database = new Glance.ImageStore.Persistence.StoreDatabase(fixture.Store.Options.DataPath);
+        using var database = new Glance.ImageStore.Persistence.StoreDatabase(fixture.Store.Options.DataPath, fixture.Store.Options.WalLimitPages);
         var repository = new Glance.ImageStore.Persistence.MemberRepository(database);
 
         var staleDelete = await repository.DeleteAsync(imageId, "m1", "shared", ownerProject, CancellationToken.None);
