@@ -4,6 +4,7 @@ using Glance.Gateway.Health;
 using Glance.Gateway.Hosting;
 using Glance.Gateway.Keystone;
 using Glance.Gateway.MemberPolicy;
+using Glance.Gateway.Policy;
 using Glance.Gateway.Routing;
 using Glance.Gateway.TokenCache;
 using Glance.Policy.Errors;
@@ -25,10 +26,11 @@ public static class Program
 
         builder.AddGatewayHosting();          // config/ folder, listen address, validated options, Serilog app log
         builder.AddAuditing();                // one audit event per member-DELETE decision, own sink
+        builder.AddGlancePolicy();            // oslo.policy rules: Glance's defaults + config/policy.yaml, reloaded
         builder.AddKeystone();                // Keystone v3 validation (or dev tokens), service token
         builder.AddTokenCache();              // HybridCache: L1 in process, L2 Redis when configured
         builder.AddHeaderHygiene();           // strip client identity headers, set the trusted ones
-        builder.AddMemberPolicy();            // member-DELETE pre-check: metadata reads + shared rules
+        builder.AddMemberPolicy();            // member-DELETE pre-check: Glance's delete path over the shared rules
         builder.AddImageStoreHosting();       // the image store on loopback, in this process
         builder.AddGatewayRouting();          // YARP routes and clusters from config/reverse-proxy.json
         builder.AddHealthChecks();            // /healthz, /readyz
@@ -44,7 +46,7 @@ public static class Program
             proxy.UseGlanceForwarderErrors(); //    YARP's bare 502/503/504 in Glance's format
             proxy.UseImageWriteTracking();    //    image writes forget the pre-check's image facts
             proxy.UseMemberPathShape();       // 4. rows 2-4 on the member path, at the edge
-            proxy.UseMemberDeletePolicy();    //    rows 5-8 on the member-DELETE route + audit (5.)
+            proxy.UseMemberDeletePolicy();    //    Glance's delete path + policy on the member-DELETE route, audit (5.)
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();         // 6. YARP forwards what is allowed
             proxy.UsePassiveHealthChecks();

@@ -1,3 +1,4 @@
+using Glance.ImageStore.Facts;
 using Glance.ImageStore.Hosting;
 using Glance.ImageStore.Identity;
 using Glance.ImageStore.ImageData;
@@ -8,6 +9,7 @@ using Glance.ImageStore.Schemas;
 using Glance.ImageStore.Versions;
 using Glance.Policy.Errors;
 using Glance.Policy.RequestIds;
+using Glance.Policy.Rules;
 using Microsoft.Extensions.Options;
 
 namespace Glance.ImageStore;
@@ -27,8 +29,9 @@ public static class ImageStoreApplication
     /// </summary>
     /// <param name="options">The settings.</param>
     /// <param name="configureLogging">Lets a host route the store's logs into its own logging.</param>
+    /// <param name="policy">The policy rules in force (a host shares its own); null: Glance's legacy defaults.</param>
     /// <exception cref="OptionsValidationException">A setting is wrong; the message says which.</exception>
-    public static WebApplication Build(ImageStoreOptions options, Action<ILoggingBuilder>? configureLogging = null)
+    public static WebApplication Build(ImageStoreOptions options, Action<ILoggingBuilder>? configureLogging = null, IPolicyRulesProvider? policy = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         var validation = new ImageStoreOptionsValidator().Validate(Options.DefaultName, options);
@@ -49,7 +52,9 @@ public static class ImageStoreApplication
         builder.Services.AddImageStoreOptions(options);
         configureLogging?.Invoke(builder.Logging);
 
+        builder.Services.AddSingleton(policy ?? new PolicyRulesHolder(PolicyRules.Defaults(PolicyMode.Legacy)));
         builder.Services.AddImageStorePersistence(options);
+        builder.Services.AddSingleton<IImageFactsReader, ImageFactsReader>();
         builder.Services.AddTrustedIdentity();
         builder.Services.AddImages();
         builder.Services.AddImageData();

@@ -2,6 +2,8 @@ using Glance.Gateway.Keystone;
 using Glance.Gateway.MemberPolicy;
 using Glance.Gateway.TokenCache;
 using Glance.Policy.Members;
+using Glance.Policy.Routing;
+using Glance.Policy.Rules;
 
 namespace Glance.Gateway.Auditing;
 
@@ -10,11 +12,15 @@ namespace Glance.Gateway.Auditing;
 /// its rule and status, the backend's status when forwarded, the token cache result and the
 /// latency. Never a token, a token hash or a secret.
 /// </summary>
-public sealed partial class MemberDeleteAudit(AuditLoggerFactory loggers, TimeProvider time)
+public sealed partial class MemberDeleteAudit(AuditLoggerFactory loggers, IPolicyRulesProvider policy, TimeProvider time)
 {
     private readonly ILogger<MemberDeleteAudit> _logger = loggers.CreateLogger<MemberDeleteAudit>();
 
-    /// <summary>Writes the event. <paramref name="rule"/> is null for an error (no decision could be made).</summary>
+    /// <summary>
+    /// Writes the event. <paramref name="rule"/> is null for an error (no decision could be made);
+    /// <paramref name="policyRule"/> names the policy rule that decided (null where Glance's coded
+    /// checks decided). The policy mode is that of the rules in force.
+    /// </summary>
     public void Write(
         HttpContext context,
         MemberPath path,
@@ -23,7 +29,8 @@ public sealed partial class MemberDeleteAudit(AuditLoggerFactory loggers, TimePr
         int status,
         int? backendStatus,
         TokenCacheResult tokenCache,
-        long startTimestamp)
+        long startTimestamp,
+        string? policyRule = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         if (!_logger.IsEnabled(LogLevel.Information))
@@ -45,12 +52,15 @@ public sealed partial class MemberDeleteAudit(AuditLoggerFactory loggers, TimePr
             TokenCacheResult.L1 => "L1",
             _ => "L2",
         };
+        var mode = policy.Current.Mode.ToString();
         var elapsedMs = Math.Round(time.GetElapsedTime(startTimestamp).TotalMilliseconds, 3);
         Log.Decision(
             _logger,
             decision,
             rule is null ? null : (int)rule,
             ruleName,
+            policyRule,
+            mode,
             status,
             backendStatus,
             context.Request.Method,
@@ -68,12 +78,14 @@ public sealed partial class MemberDeleteAudit(AuditLoggerFactory loggers, TimePr
     private static partial class Log
     {
         [LoggerMessage(EventId = 9001, EventName = "MemberDeleteDecision", Level = LogLevel.Information,
-            Message = "Member delete {Decision} by rule {Rule} ({RuleName}) with status {Status}, backend status {BackendStatus}: {Method} {Path} image {ImageId} member {MemberId} by user {UserId} project {ProjectId} roles {Roles}; token cache {TokenCache}; request {RequestId}; {ElapsedMs} ms")]
+            Message = "Member delete {Decision} by rule {Rule} ({RuleName}), policy rule {PolicyRule} in {PolicyMode} mode, with status {Status}, backend status {BackendStatus}: {Method} {Path} image {ImageId} member {MemberId} by user {UserId} project {ProjectId} roles {Roles}; token cache {TokenCache}; request {RequestId}; {ElapsedMs} ms")]
         public static partial void Decision(
             ILogger logger,
             string decision,
             int? rule,
             string ruleName,
+            string? policyRule,
+            string policyMode,
             int status,
             int? backendStatus,
             string method,

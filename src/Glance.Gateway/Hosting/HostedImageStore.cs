@@ -1,5 +1,7 @@
 using Glance.Gateway.Routing;
 using Glance.ImageStore;
+using Glance.ImageStore.Facts;
+using Glance.Policy.Rules;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy;
 
@@ -13,6 +15,7 @@ public sealed partial class HostedImageStore(
     IOptions<HostedImageStoreOptions> options,
     IOptions<Keystone.KeystoneOptions> keystone,
     IConfiguration configuration,
+    IPolicyRulesProvider policy,
     ImageStoreAddress address,
     RouteFileConfiguration routes,
     IServiceProvider services,
@@ -41,10 +44,11 @@ public sealed partial class HostedImageStore(
         {
             logging.ClearProviders();
             logging.AddProvider(new ForwardingLoggerProvider(loggerFactory));
-        });
+        }, policy);
         await _store.StartAsync(cancellationToken);
         var bound = new Uri(_store.Urls.First());
         address.Current = bound;
+        address.Facts = _store.Services.GetRequiredService<IImageFactsReader>();
         Log.StoreStarted(logger, bound, storeOptions.DataPath);
 
         routes.Refresh();

@@ -14,4 +14,7 @@ public sealed class ImageStoreAddress
         get => _current;
         set => _current = value;
     }
+
+    /// <summary>The hosted store's own reader of image facts (null when the store is not hosted): the pre-check reads in process through it.</summary>
+    public Glance.ImageStore.Facts.IImageFactsReader? Facts { get; set; }
 }

@@ -1,5 +1,5 @@
 using System.Text.Json.Serialization;
-using Glance.Policy.Members;
+using Glance.Policy.Language;
 
 namespace Glance.Gateway.Keystone;
 
@@ -20,7 +20,7 @@ public sealed record CallerIdentity(
     [JsonIgnore]
     public string RolesHeader { get; } = string.Join(',', Roles);
 
-    /// <summary>The caller as the member rules see it (computed once; the cache keeps this instance).</summary>
+    /// <summary>The caller as the policy rules see it (computed once; the cache keeps this instance).</summary>
     [JsonIgnore]
-    public Caller PolicyCaller { get; } = Caller.From(ProjectId, Roles);
+    public PolicyCredentials Credentials { get; } = new(UserId, ProjectId, Roles, SystemScope ? "all" : null);
 }

@@ -86,7 +86,7 @@ public sealed class KeystoneAuthenticationMiddleware(
 
     private async Task RefuseAsync(HttpContext context, long start, int status, TokenCache.TokenCacheResult source)
     {
-        if (MemberPath.TryParse(context.Request.Path, out var path) && path.IsMember && HttpMethods.IsDelete(context.Request.Method))
+        if (MemberRequestFeature.TryGet(context, out var path) && path.IsMember && HttpMethods.IsDelete(context.Request.Method))
         {
             audit.Write(context, path, caller: null, status == 401 ? MemberDeleteRule.Unauthenticated : null, status, backendStatus: null, source, start);
         }

@@ -1,12 +1,13 @@
 using System.Collections.Concurrent;
 using Glance.Gateway.HeaderHygiene;
+using Glance.Policy.Members;
 using Microsoft.Extensions.Options;
 
 namespace Glance.Gateway.MemberPolicy;
 
 /// <summary>
-/// A short-lived, in-process memory of what the pre-check read about an image: its visibility and
-/// owner, never its members (membership is read fresh for every decision). It saves one of the two
+/// A short-lived, in-process memory of what the pre-check read about an image (its visibility, owner
+/// and the attributes a policy rule may name), never its members (membership is read fresh for every decision). It saves one of the two
 /// metadata reads of a member DELETE. Bounded two ways: entries live
 /// <see cref="BackendOptions.MetadataCacheSeconds"/> (default 2 s; 0 turns the cache off), and any
 /// write to an image that passes through this gateway (PATCH, DELETE, actions) forgets it at once.
@@ -32,22 +33,23 @@ public sealed class ImageFactsCache
     /// <summary>True when the cache is in use.</summary>
     public bool IsEnabled => _lifetimeTicks > 0;
 
-    /// <summary>The image's visibility and owner, if read less than the lifetime ago.</summary>
-    public bool TryGet(string imageId, out string visibility, out string? owner)
+    /// <summary>The image's facts, if read less than the lifetime ago.</summary>
+    public bool TryGet(string imageId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out ImageFacts? facts)
     {
         if (IsEnabled && _entries.TryGetValue(imageId, out var entry) && _time.GetTimestamp() < entry.ExpiresAt)
         {
-            (visibility, owner) = (entry.Visibility, entry.Owner);
+            facts = entry.Facts;
             return true;
         }
 
-        (visibility, owner) = (string.Empty, null);
+        facts = null;
         return false;
     }
 
     /// <summary>Remembers what was just read.</summary>
-    public void Set(string imageId, string visibility, string? owner)
+    public void Set(ImageFacts facts)
     {
+        ArgumentNullException.ThrowIfNull(facts);
         if (!IsEnabled)
         {
             return;
@@ -58,11 +60,11 @@ public sealed class ImageFactsCache
             _entries.Clear();
         }
 
-        _entries[imageId] = new Entry(visibility, owner, _time.GetTimestamp() + _lifetimeTicks);
+        _entries[facts.Id] = new Entry(facts, _time.GetTimestamp() + _lifetimeTicks);
     }
 
     /// <summary>Forgets an image (it is being changed).</summary>
     public void Forget(string imageId) => _entries.TryRemove(imageId, out _);
 
-    private sealed record Entry(string Visibility, string? Owner, long ExpiresAt);
+    private sealed record Entry(ImageFacts Facts, long ExpiresAt);
 }

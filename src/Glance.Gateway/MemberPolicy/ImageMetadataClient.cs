@@ -10,11 +10,11 @@ using Microsoft.Extensions.Options;
 namespace Glance.Gateway.MemberPolicy;
 
 /// <summary>
-/// Reads what the member-DELETE rules need through the backend's own Glance API, with the
-/// gateway's service identity and one pooled connection set: the image (unless
-/// <see cref="ImageFactsCache"/> has it), then at most one member record — the member being deleted when the caller may manage members (admin or owner), or the
-/// caller's own membership when only the image's visibility to the caller is at stake. Never the
-/// whole member list, whose size grows with the image's sharing. Only the few fields used are bound.
+/// Reads what the member-DELETE path needs through the backend's own Glance API (a real Glance,
+/// or a store in its own process), with the gateway's service identity and one pooled connection
+/// set: the image (unless <see cref="ImageFactsCache"/> has it), then at most one member record
+/// (<see cref="MemberDeletePolicy.MembershipToRead"/>). Never the whole member list, whose size
+/// grows with the image's sharing.
 /// </summary>
 public sealed partial class ImageMetadataClient : IDisposable
 {
@@ -44,47 +44,41 @@ public sealed partial class ImageMetadataClient : IDisposable
     }
 
     /// <summary>
-    /// The image's facts for <paramref name="caller"/> deleting <paramref name="memberId"/>, or
-    /// null when the image does not exist for the backend (missing, deleted, or not exactly this
-    /// id). The member set holds the one id the rules will ask about, when it is a member.
-    /// Throws <see cref="MetadataUnavailableException"/> when the backend cannot answer.
+    /// The image's facts, or null when the image does not exist for the backend (missing, deleted,
+    /// or not exactly this id), and whether the project <paramref name="chooseMember"/> picks from
+    /// the facts (none when it returns null) is in its member list. Throws
+    /// <see cref="MetadataUnavailableException"/> when the backend cannot answer.
     /// </summary>
-    public async Task<ImageFacts?> ReadAsync(string destination, string imageId, Caller caller, string memberId, string requestId, CancellationToken cancellationToken)
+    public async Task<(ImageFacts? Image, string? Member, bool IsMember)> ReadAsync(
+        string destination, string imageId, Func<ImageFacts, string?> chooseMember, string requestId, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(imageId);
-        ArgumentNullException.ThrowIfNull(caller);
-        ArgumentNullException.ThrowIfNull(memberId);
+        ArgumentNullException.ThrowIfNull(chooseMember);
         var root = destination.TrimEnd('/') + "/v2/images/" + Uri.EscapeDataString(imageId);
         try
         {
-            if (!_images.TryGet(imageId, out var visibility, out var owner))
+            if (!_images.TryGet(imageId, out var facts))
             {
                 var (imageStatus, image) = await GetAsync(new Uri(root), requestId, ImageMetadataJsonContext.Default.ImageDocument, cancellationToken);
-                if (imageStatus == HttpStatusCode.NotFound || image is null
-                    || !string.Equals(image.Id, imageId, StringComparison.Ordinal) || image.Status == "deleted")
+                if (imageStatus == HttpStatusCode.NotFound || image is null || ImageVisibility.IsLookupMiss(imageId, image.Id, image.Status))
                 {
-                    return null;
+                    return (null, null, false);
                 }
 
-                owner = string.IsNullOrEmpty(image.Owner) ? null : image.Owner;
-                visibility = image.Visibility ?? string.Empty;
-                _images.Set(imageId, visibility, owner);
+                facts = ToFacts(image);
+                _images.Set(facts);
             }
 
-            var members = new HashSet<string>(StringComparer.Ordinal);
-            var probe = MembershipToRead(caller, visibility, owner, memberId);
-            if (probe is not null)
+            var member = chooseMember(facts);
+            if (member is null)
             {
-                var (memberStatus, _) = await GetAsync(
-                    new Uri(root + "/members/" + Uri.EscapeDataString(probe)), requestId, ImageMetadataJsonContext.Default.MemberDocument, cancellationToken);
-                if (memberStatus == HttpStatusCode.OK)
-                {
-                    members.Add(probe);
-                }
+                return (facts, null, false);
             }
 
-            return new ImageFacts(imageId, visibility, owner, members);
+            var (memberStatus, _) = await GetAsync(
+                new Uri(root + "/members/" + Uri.EscapeDataString(member)), requestId, ImageMetadataJsonContext.Default.MemberDocument, cancellationToken);
+            return (facts, member, memberStatus == HttpStatusCode.OK);
         }
         catch (Exception ex) when (ex is not MetadataUnavailableException && IsUnreachable(ex, cancellationToken))
         {
@@ -92,27 +86,38 @@ public sealed partial class ImageMetadataClient : IDisposable
         }
     }
 
-    /// <summary>
-    /// The one membership <see cref="MemberDeletePolicy.Decide"/> will look up for this image and
-    /// caller, or null when the image alone decides: not shared (rule 6, or 5 for a private image),
-    /// no owner or a project-less caller (rule 7 or 5). Admin and owner: the member being deleted
-    /// (rule 8); anyone else: the caller's own project (rule 5 or 7).
-    /// </summary>
-    public static string? MembershipToRead(Caller caller, string visibility, string? owner, string memberId)
+    // Glance's image document: the base attributes, and the custom properties (strings) at the
+    // top level beside them.
+    private static ImageFacts ToFacts(ImageDocument image)
     {
-        ArgumentNullException.ThrowIfNull(caller);
-        if (visibility != ImageVisibility.Shared)
+        Dictionary<string, string>? properties = null;
+        foreach (var (name, value) in image.Extra ?? [])
         {
-            return null;
+            if (value.ValueKind == JsonValueKind.String && !NotProperties.Contains(name))
+            {
+                (properties ??= new(StringComparer.Ordinal))[name] = value.GetString()!;
+            }
         }
 
-        if (caller.IsAdmin || (owner is not null && string.Equals(caller.ProjectId, owner, StringComparison.Ordinal)))
+        return new ImageFacts(image.Id!, image.Visibility ?? string.Empty, string.IsNullOrEmpty(image.Owner) ? null : image.Owner)
         {
-            return memberId;
-        }
-
-        return owner is null ? null : caller.ProjectId;
+            Status = image.Status ?? string.Empty,
+            Name = image.Name,
+            Protected = image.Protected,
+            OsHidden = image.OsHidden,
+            MinDisk = image.MinDisk ?? 0,
+            MinRam = image.MinRam ?? 0,
+            DiskFormat = image.DiskFormat,
+            ContainerFormat = image.ContainerFormat,
+            Properties = properties,
+        };
     }
+
+    private static readonly HashSet<string> NotProperties = new(StringComparer.Ordinal)
+    {
+        "checksum", "os_hash_algo", "os_hash_value", "created_at", "updated_at", "self", "file", "schema", "direct_url",
+        "size", "virtual_size", "tags", "locations", "stores",
+    };
 
     /// <inheritdoc />
     public void Dispose() => _http.Dispose();

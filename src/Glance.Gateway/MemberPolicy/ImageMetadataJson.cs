@@ -20,6 +20,38 @@ public sealed class ImageDocument
     /// <summary>The image status (a deleted image is treated as missing).</summary>
     [JsonPropertyName("status")]
     public string? Status { get; set; }
+
+    /// <summary>The name.</summary>
+    [JsonPropertyName("name")]
+    public string? Name { get; set; }
+
+    /// <summary><c>protected</c>.</summary>
+    [JsonPropertyName("protected")]
+    public bool Protected { get; set; }
+
+    /// <summary><c>os_hidden</c>.</summary>
+    [JsonPropertyName("os_hidden")]
+    public bool OsHidden { get; set; }
+
+    /// <summary><c>min_disk</c>.</summary>
+    [JsonPropertyName("min_disk")]
+    public long? MinDisk { get; set; }
+
+    /// <summary><c>min_ram</c>.</summary>
+    [JsonPropertyName("min_ram")]
+    public long? MinRam { get; set; }
+
+    /// <summary><c>disk_format</c>.</summary>
+    [JsonPropertyName("disk_format")]
+    public string? DiskFormat { get; set; }
+
+    /// <summary><c>container_format</c>.</summary>
+    [JsonPropertyName("container_format")]
+    public string? ContainerFormat { get; set; }
+
+    /// <summary>Every other member of the document: Glance puts an image's custom properties at the top level.</summary>
+    [JsonExtensionData]
+    public Dictionary<string, System.Text.Json.JsonElement>? Extra { get; set; }
 }
 
 /// <summary>One member record (only its project id is read).</summary>

@@ -1,19 +1,30 @@
 using Glance.Gateway.Auditing;
+using Glance.Gateway.Hosting;
 using Glance.Gateway.Keystone;
 using Glance.Gateway.Routing;
 using Glance.Policy.Errors;
+using Glance.Policy.Language;
 using Glance.Policy.Members;
+using Glance.Policy.Routing;
+using Glance.Policy.Rules;
 using Yarp.ReverseProxy.Model;
 
 namespace Glance.Gateway.MemberPolicy;
 
 /// <summary>
-/// Rows 5-8 on the route marked <c>"Glance.MemberPolicy": "true"</c>: reads the image and the one
-/// membership the rules need from the backend, decides with the store's own <see cref="MemberDeletePolicy"/>, writes
-/// a denial itself (it never reaches the backend), or lets YARP forward an allowed DELETE and
-/// returns the backend's answer as is. One audit event per decision, with the backend's status.
+/// The member-DELETE pre-check on the route marked <c>"Glance.MemberPolicy": "true"</c>: gathers
+/// the image and the one membership Glance's delete path reads — in process from the hosted
+/// store, or through the backend's Glance API — decides with <see cref="MemberDeletePolicy"/> and
+/// the rules in force (the same function and rules object the hosted store uses), writes a denial
+/// itself (it never reaches the backend), or lets YARP forward an allowed DELETE and returns the
+/// backend's answer as is. One audit event per decision, naming the policy rule and mode.
 /// </summary>
-public sealed partial class MemberDeletePolicyStep(ImageMetadataClient metadata, MemberDeleteAudit audit, ILogger<MemberDeletePolicyStep> logger)
+public sealed partial class MemberDeletePolicyStep(
+    ImageMetadataClient metadata,
+    ImageStoreAddress hostedStore,
+    IPolicyRulesProvider policy,
+    MemberDeleteAudit audit,
+    ILogger<MemberDeletePolicyStep> logger)
 {
     /// <summary>The route metadata key that switches the pre-check on.</summary>
     public const string MetadataKey = "Glance.MemberPolicy";
@@ -24,7 +35,7 @@ public sealed partial class MemberDeletePolicyStep(ImageMetadataClient metadata,
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         if (!HttpMethods.IsDelete(context.Request.Method) || !IsPolicyRoute(context)
-            || !MemberPath.TryParse(context.Request.Path, out var path) || !path.IsMember)
+            || !MemberRequestFeature.TryGet(context, out var path) || !path.IsMember)
         {
             await next();
             return;
@@ -32,6 +43,7 @@ public sealed partial class MemberDeletePolicyStep(ImageMetadataClient metadata,
 
         var caller = context.Features.Get<ICallerFeature>()
             ?? throw new InvalidOperationException("The member-DELETE pre-check ran on an unauthenticated request.");
+        var rules = policy.Current;
         var destination = PickDestination(context);
         if (destination is null)
         {
@@ -39,12 +51,12 @@ public sealed partial class MemberDeletePolicyStep(ImageMetadataClient metadata,
             return;
         }
 
-        var identity = caller.Identity;
-        var who = identity.PolicyCaller;
-        ImageFacts? facts;
+        var credentials = caller.Identity.Credentials;
+        ImageFacts? image;
+        MembershipFacts membership;
         try
         {
-            facts = await metadata.ReadAsync(destination, path.ImageId, who, path.MemberId!, context.TraceIdentifier, context.RequestAborted);
+            (image, membership) = await ReadAsync(destination, path, credentials, rules.IsAdmin(credentials), context);
         }
         catch (MetadataUnavailableException ex)
         {
@@ -52,18 +64,56 @@ public sealed partial class MemberDeletePolicyStep(ImageMetadataClient metadata,
             return;
         }
 
-        var decision = MemberDeletePolicy.Decide(facts, who, path.ImageId, path.MemberId!);
+        var decision = MemberDeletePolicy.Decide(image, membership, credentials, path.ImageId, path.MemberId!, rules);
         if (!decision.IsAllowed)
         {
-            audit.Write(context, path, identity, decision.Rule, decision.StatusCode, null, caller.CacheResult, caller.StartTimestamp);
+            audit.Write(context, path, caller.Identity, decision.Rule, decision.StatusCode, null, caller.CacheResult, caller.StartTimestamp, decision.PolicyRule);
             await GlanceErrorWriter.WriteAsync(context, decision.StatusCode, decision.Explanation!);
             return;
         }
 
         await next();
         var status = context.Response.StatusCode;
-        audit.Write(context, path, identity, decision.Rule, status, status, caller.CacheResult, caller.StartTimestamp);
+        audit.Write(context, path, caller.Identity, decision.Rule, status, status, caller.CacheResult, caller.StartTimestamp, decision.PolicyRule);
     }
+
+    // The facts Glance's delete path reads: in process when the destination is the hosted store
+    // (its own reader, its own database), else over HTTP with the service identity.
+    private async Task<(ImageFacts? Image, MembershipFacts Membership)> ReadAsync(
+        string destination, MemberPath path, PolicyCredentials credentials, bool isAdmin, HttpContext context)
+    {
+        var project = credentials.ProjectId;
+        var memberId = path.MemberId!;
+        if (hostedStore.Facts is { } local && IsHostedStore(destination))
+        {
+            var guess = isAdmin ? memberId : project;
+            var (image, isMember) = await local.ReadAsync(path.ImageId, guess, context.RequestAborted);
+            if (image is null)
+            {
+                return (null, default);
+            }
+
+            var probe = MemberDeletePolicy.MembershipToRead(isAdmin, project, image.Visibility, image.Owner, memberId);
+            if (!string.Equals(probe, guess, StringComparison.Ordinal))
+            {
+                isMember = probe is not null && (await local.ReadAsync(path.ImageId, probe, context.RequestAborted)).IsMember;
+            }
+
+            return (image, MemberDeletePolicy.Membership(probe, isMember, project, memberId));
+        }
+
+        var (facts, member, found) = await metadata.ReadAsync(
+            destination,
+            path.ImageId,
+            image => MemberDeletePolicy.MembershipToRead(isAdmin, project, image.Visibility, image.Owner, memberId),
+            context.TraceIdentifier,
+            context.RequestAborted);
+        return (facts, MemberDeletePolicy.Membership(member, found, project, memberId));
+    }
+
+    private bool IsHostedStore(string destination) =>
+        hostedStore.Current is { } bound && Uri.TryCreate(destination, UriKind.Absolute, out var uri)
+        && Uri.Compare(uri, bound, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
 
     private static bool IsPolicyRoute(HttpContext context)
     {

@@ -3,6 +3,7 @@ using Glance.Gateway.Keystone;
 using Glance.Gateway.TokenCache;
 using Glance.Policy.Errors;
 using Glance.Policy.Members;
+using Glance.Policy.Routing;
 
 namespace Glance.Gateway.MemberPolicy;
 
@@ -18,7 +19,7 @@ public sealed class MemberPathShapeStep(MemberDeleteAudit audit, TimeProvider ti
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        if (!MemberPath.TryParse(context.Request.Path, out var path))
+        if (!MemberRequestFeature.TryGet(context, out var path))
         {
             await next();
             return;
@@ -29,7 +30,7 @@ public sealed class MemberPathShapeStep(MemberDeleteAudit audit, TimeProvider ti
         string allow;
         if (path.IsMember)
         {
-            decision = MemberDeletePolicy.CheckShape(method, path.ImageId, HasBody(context.Request));
+            decision = MemberDeletePolicy.CheckShape(method, path.ImageId, RequestBody.HasBody(context.Request));
             allow = MemberDeletePolicy.MemberPathAllow;
         }
         else if (HttpMethods.IsDelete(method))
@@ -54,12 +55,5 @@ public sealed class MemberPathShapeStep(MemberDeleteAudit audit, TimeProvider ti
         audit.Write(context, path, caller?.Identity, decision.Rule, decision.StatusCode, backendStatus: null,
             caller?.CacheResult ?? TokenCacheResult.None, caller?.StartTimestamp ?? time.GetTimestamp());
         await GlanceErrorWriter.WriteAsync(context, decision.StatusCode, decision.Explanation!, decision.StatusCode == 405 ? allow : null);
-    }
-
-    /// <summary>webob's has_body: a Transfer-Encoding, or a Content-Length above zero.</summary>
-    public static bool HasBody(HttpRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        return request.ContentLength > 0 || request.Headers.TransferEncoding.Count > 0;
     }
 }

@@ -1,7 +1,8 @@
 using Glance.ImageStore.Versions;
 using Glance.Policy.Errors;
 using Glance.Policy.Identity;
-using Glance.Policy.Members;
+using Glance.Policy.Language;
+using Glance.Policy.Rules;
 using Microsoft.Extensions.Options;
 
 namespace Glance.ImageStore.Identity;
@@ -12,11 +13,12 @@ namespace Glance.ImageStore.Identity;
 /// keystonemiddleware writes it. With <see cref="ImageStoreOptions.DevIdentity"/> enabled, a
 /// request with an <c>X-Auth-Token</c> and no identity headers gets the configured identity.
 /// </summary>
-internal sealed partial class TrustedIdentityMiddleware(RequestDelegate next, IOptions<ImageStoreOptions> options, ILogger<TrustedIdentityMiddleware> logger)
+internal sealed partial class TrustedIdentityMiddleware(
+    RequestDelegate next, IOptions<ImageStoreOptions> options, IPolicyRulesProvider rules, ILogger<TrustedIdentityMiddleware> logger)
 {
     private readonly ImageStoreOptions _options = options.Value;
-    private readonly CallerFeature? _devCaller = options.Value.DevIdentity.Enabled
-        ? new CallerFeature(Caller.From(options.Value.DevIdentity.ProjectId, SplitRoles(options.Value.DevIdentity.Roles)), options.Value.DevIdentity.UserId)
+    private readonly PolicyCredentials? _devCredentials = options.Value.DevIdentity.Enabled
+        ? new PolicyCredentials(options.Value.DevIdentity.UserId, options.Value.DevIdentity.ProjectId, SplitRoles(options.Value.DevIdentity.Roles))
         : null;
 
     public Task InvokeAsync(HttpContext context)
@@ -29,15 +31,22 @@ internal sealed partial class TrustedIdentityMiddleware(RequestDelegate next, IO
 
         if (string.Equals(headers[IdentityHeaders.IdentityStatus].ToString(), IdentityHeaders.Confirmed, StringComparison.Ordinal))
         {
-            var caller = Caller.From(headers[IdentityHeaders.ProjectId].ToString(), SplitRoles(headers[IdentityHeaders.Roles].ToString()));
-            var userId = headers[IdentityHeaders.UserId].ToString();
-            context.Features.Set(new CallerFeature(caller, userId.Length == 0 ? null : userId));
+            var credentials = new PolicyCredentials(
+                headers[IdentityHeaders.UserId].ToString(),
+                headers[IdentityHeaders.ProjectId].ToString(),
+                SplitRoles(headers[IdentityHeaders.Roles].ToString()),
+                systemScope: headers[IdentityHeaders.SystemScope].ToString(),
+                domainId: headers[IdentityHeaders.DomainId].ToString(),
+                userDomainId: headers[IdentityHeaders.UserDomainId].ToString(),
+                projectDomainId: headers[IdentityHeaders.ProjectDomainId].ToString(),
+                isAdminProject: !string.Equals(headers[IdentityHeaders.IsAdminProject].ToString(), "false", StringComparison.OrdinalIgnoreCase));
+            context.Features.Set(new CallerFeature(new Caller(credentials, rules.Current.IsAdmin(credentials)), credentials.UserId));
             return next(context);
         }
 
-        if (_devCaller is not null && !string.IsNullOrEmpty(headers["X-Auth-Token"].ToString()))
+        if (_devCredentials is not null && !string.IsNullOrEmpty(headers["X-Auth-Token"].ToString()))
         {
-            context.Features.Set(_devCaller);
+            context.Features.Set(new CallerFeature(new Caller(_devCredentials, rules.Current.IsAdmin(_devCredentials)), _devCredentials.UserId));
             return next(context);
         }
 

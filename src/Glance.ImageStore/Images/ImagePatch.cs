@@ -1,3 +1,4 @@
+using Glance.ImageStore.Identity;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Glance.Policy.Members;

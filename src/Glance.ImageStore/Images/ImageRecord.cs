@@ -29,9 +29,17 @@ internal sealed class ImageRecord
     /// <summary>True when the caller's project is in the member list (read with the image).</summary>
     public bool CallerIsMember { get; init; }
 
-    /// <summary>The facts the shared visibility rule needs.</summary>
-    public Glance.Policy.Members.ImageFacts ToFacts(string? callerProject) =>
-        new(Id, Visibility, Owner, CallerIsMember && callerProject is not null ? new HashSet<string>(StringComparer.Ordinal) { callerProject } : EmptyMembers);
-
-    private static readonly HashSet<string> EmptyMembers = new(StringComparer.Ordinal);
+    /// <summary>What Glance's checks and policy target read of this image.</summary>
+    public Glance.Policy.Members.ImageFacts ToFacts() => new(Id, Visibility, Owner)
+    {
+        Status = Status,
+        Name = Name,
+        Protected = Protected,
+        OsHidden = OsHidden,
+        MinDisk = MinDisk,
+        MinRam = MinRam,
+        DiskFormat = DiskFormat,
+        ContainerFormat = ContainerFormat,
+        Properties = Properties.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+    };
 }

@@ -49,7 +49,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
     public async Task<ImageRecord?> FindVisibleAsync(string imageId, Caller caller, CancellationToken cancellationToken)
     {
         var image = await images.FindAsync(imageId, caller.ProjectId, cancellationToken);
-        return image is not null && MemberDeletePolicy.CanSee(image.ToFacts(caller.ProjectId), caller) ? image : null;
+        return image is not null && ImageVisibility.IsVisible(image.ToFacts(), caller.IsAdmin, caller.ProjectId, image.CallerIsMember) ? image : null;
     }
 
     /// <summary>Glance's 404 for an image read or update.</summary>

@@ -12,20 +12,9 @@ internal sealed record MemberImage(string Id, string Visibility, string? Owner, 
     /// <summary>True when the requested member id is in the member list.</summary>
     public bool MemberExists => Member is not null;
 
-    /// <summary>The facts for <see cref="MemberDeletePolicy"/>: the member list reduced to the two ids the rules ask about.</summary>
-    public ImageFacts ToFacts(string? callerProject, string? memberId)
-    {
-        var members = new HashSet<string>(StringComparer.Ordinal);
-        if (CallerIsMember && callerProject is not null)
-        {
-            members.Add(callerProject);
-        }
+    /// <summary>The image's facts for the member rules.</summary>
+    public ImageFacts ToFacts() => new(Id, Visibility, Owner);
 
-        if (MemberExists && memberId is not null)
-        {
-            members.Add(memberId);
-        }
-
-        return new ImageFacts(Id, Visibility, Owner, members);
-    }
+    /// <summary>The member rows the member-DELETE path asks about.</summary>
+    public MembershipFacts Membership => new(CallerIsMember, MemberExists);
 }

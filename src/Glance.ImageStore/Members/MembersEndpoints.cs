@@ -5,6 +5,7 @@ using Glance.ImageStore.Persistence;
 using Glance.ImageStore.Routing;
 using Glance.Policy.Errors;
 using Glance.Policy.Members;
+using Glance.Policy.Rules;
 using Microsoft.Extensions.Options;
 
 namespace Glance.ImageStore.Members;
@@ -14,7 +15,7 @@ namespace Glance.ImageStore.Members;
 /// policy. DELETE follows CONFORMANCE.md section 1 through <see cref="MemberDeletePolicy"/>; the
 /// other methods follow image_members.py (visibility through <see cref="MemberDeletePolicy.CanSee"/>).
 /// </summary>
-internal sealed partial class MembersEndpoints(MemberRepository members, TimeProvider time, IOptions<ImageStoreOptions> options, ILogger<MembersEndpoints> logger)
+internal sealed partial class MembersEndpoints(MemberRepository members, IPolicyRulesProvider rules, TimeProvider time, IOptions<ImageStoreOptions> options, ILogger<MembersEndpoints> logger)
 {
     private readonly long _maxJsonBytes = options.Value.MaxJsonBodyBytes;
 
@@ -58,7 +59,7 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
         for (var attempt = 0; ; attempt++)
         {
             var image = await members.FindImageAsync(imageId, caller.ProjectId, memberId, includeRows: false, context.RequestAborted);
-            decision = MemberDeletePolicy.Decide(image?.ToFacts(caller.ProjectId, memberId), caller, imageId, memberId);
+            decision = MemberDeletePolicy.Decide(image?.ToFacts(), image?.Membership ?? default, caller.Credentials, imageId, memberId, rules.Current);
 
             // The delete holds only while the image is as the decision saw it; when another request
             // removed the member or changed the image in between, decide again on fresh facts.
@@ -89,7 +90,7 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
     {
         var caller = context.GetCaller().Caller;
         var image = await members.FindImageAsync(imageId, caller.ProjectId, memberId: null, includeRows: true, context.RequestAborted);
-        if (image is null || !MemberDeletePolicy.CanSee(image.ToFacts(caller.ProjectId, null), caller))
+        if (image is null || !ImageVisibility.IsVisible(image.ToFacts(), caller.IsAdmin, caller.ProjectId, image.CallerIsMember))
         {
             await GlanceErrorWriter.WriteAsync(context, 404, MemberDeletePolicy.ImageNotFound(imageId));
             return;
@@ -112,7 +113,7 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
     {
         var caller = context.GetCaller().Caller;
         var image = await members.FindImageAsync(imageId, caller.ProjectId, memberId, includeRows: false, context.RequestAborted);
-        if (image is null || !MemberDeletePolicy.CanSee(image.ToFacts(caller.ProjectId, null), caller))
+        if (image is null || !ImageVisibility.IsVisible(image.ToFacts(), caller.IsAdmin, caller.ProjectId, image.CallerIsMember))
         {
             await GlanceErrorWriter.WriteAsync(context, 404, MemberDeletePolicy.ImageNotFound(imageId));
             return;
@@ -171,7 +172,7 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
         var memberId = memberElement.GetString()!;
         var caller = context.GetCaller().Caller;
         var image = await members.FindImageAsync(imageId, caller.ProjectId, memberId, includeRows: false, context.RequestAborted);
-        if (image is null || !MemberDeletePolicy.CanSee(image.ToFacts(caller.ProjectId, null), caller))
+        if (image is null || !ImageVisibility.IsVisible(image.ToFacts(), caller.IsAdmin, caller.ProjectId, image.CallerIsMember))
         {
             await GlanceErrorWriter.WriteAsync(context, 404, MemberDeletePolicy.ImageNotFound(imageId));
             return;
@@ -216,7 +217,7 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
 
         var caller = context.GetCaller().Caller;
         var image = await members.FindImageAsync(imageId, caller.ProjectId, memberId, includeRows: false, context.RequestAborted);
-        if (image is null || !MemberDeletePolicy.CanSee(image.ToFacts(caller.ProjectId, null), caller))
+        if (image is null || !ImageVisibility.IsVisible(image.ToFacts(), caller.IsAdmin, caller.ProjectId, image.CallerIsMember))
         {
             await GlanceErrorWriter.WriteAsync(context, 404, MemberDeletePolicy.ImageNotFound(imageId));
             return;

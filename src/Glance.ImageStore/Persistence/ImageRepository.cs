@@ -1,3 +1,4 @@
+using Glance.ImageStore.Identity;
 using System.Globalization;
 using System.Text.Json;
 using Glance.ImageStore.Images;
@@ -151,7 +152,7 @@ internal sealed class ImageRepository(StoreDatabase database)
         if (query.Marker is not null)
         {
             var marker = await FindAsync(query.Marker, caller.ProjectId, cancellationToken);
-            if (marker is null || !MemberDeletePolicy.CanSee(marker.ToFacts(caller.ProjectId), caller))
+            if (marker is null || !ImageVisibility.IsVisible(marker.ToFacts(), caller.IsAdmin, caller.ProjectId, marker.CallerIsMember))
             {
                 return null;
             }

@@ -1,9 +1,13 @@
+using Glance.Policy.Errors;
+using Glance.Policy.Language;
+using Glance.Policy.Rules;
+
 namespace Glance.Policy.Members;
 
 /// <summary>
-/// The rules of <c>DELETE /v2/images/{image_id}/members/{member_id}</c>, as observed on Glance 25
-/// with its legacy default policy (CONFORMANCE.md section 1). Pure: the gateway and the store
-/// gather the facts and write the answer; this decides.
+/// <c>DELETE /v2/images/{image_id}/members/{member_id}</c> as Glance 25 decides it (CONFORMANCE.md
+/// sections 1 and 5): its coded checks and its policy rules, in the order of its code. Pure: the
+/// gateway and the store gather the facts and write the answer; this decides.
 /// </summary>
 public static class MemberDeletePolicy
 {
@@ -39,23 +43,44 @@ public static class MemberDeletePolicy
 
         if (hasBody && method == "DELETE")
         {
-            return new(MemberDeleteRule.BodyNotExpected, 400, Errors.GlanceErrorWriter.BodyNotExpected);
+            return new(MemberDeleteRule.BodyNotExpected, 400, GlanceErrorWriter.BodyNotExpected);
         }
 
         return null;
     }
 
     /// <summary>
-    /// Rows 5-9: the decision over an image's facts. <paramref name="image"/> is null when the
-    /// image does not exist, is deleted, or its id is not an exact stored id.
+    /// Glance's <c>ImageMembersController.delete</c> over an image's facts, asking
+    /// <paramref name="rules"/> where Glance asks its enforcer:
+    /// <list type="number">
+    /// <item><c>_lookup_image</c>: missing, deleted or not visible (is_admin from
+    /// <c>context_is_admin</c>) → 404 <c>Image {id} not found.</c></item>
+    /// <item><c>_check_visibility_and_ownership</c>: not shared → 403; in the legacy mode only, a
+    /// non-admin who is not the owner → 403 (<c>Not allowed to delete members ...</c>).</item>
+    /// <item><c>_lookup_member</c>: <c>get_image</c> refused → bare 404 (<c>The resource could not be
+    /// found.</c>); <c>get_member</c> refused → 403 naming it; then the member row, among those a
+    /// non-admin may see (<c>_image_member_find</c>: rows of images it owns, and its own
+    /// membership) → 404 <c>{member} not found in the member list ...</c>.</item>
+    /// <item><c>delete_member</c> refused → 403 naming it; otherwise the member is removed.</item>
+    /// </list>
     /// </summary>
-    public static MemberDeleteDecision Decide(ImageFacts? image, Caller caller, string imageId, string memberId)
+    /// <param name="image">The image, or null when it does not exist, is deleted, or its id is not exactly a stored id.</param>
+    /// <param name="membership">The member rows <see cref="MembershipToRead"/> asked for.</param>
+    /// <param name="caller">The caller's credentials.</param>
+    /// <param name="imageId">The image id from the URL.</param>
+    /// <param name="memberId">The member id from the URL.</param>
+    /// <param name="rules">The compiled rules (defaults of the mode plus the operator's file).</param>
+    public static MemberDeleteDecision Decide(
+        ImageFacts? image, MembershipFacts membership, PolicyCredentials caller, string imageId, string memberId, PolicyRules rules)
     {
         ArgumentNullException.ThrowIfNull(caller);
         ArgumentNullException.ThrowIfNull(imageId);
         ArgumentNullException.ThrowIfNull(memberId);
+        ArgumentNullException.ThrowIfNull(rules);
 
-        if (image is null || !CanSee(image, caller))
+        var isAdmin = rules.IsAdmin(caller);
+        var project = caller.ProjectId;
+        if (image is null || !ImageVisibility.IsVisible(image, isAdmin, project, membership.CallerIsMember))
         {
             return new(MemberDeleteRule.ImageNotFound, 404, ImageNotFound(imageId));
         }
@@ -65,52 +90,76 @@ public static class MemberDeletePolicy
             return new(MemberDeleteRule.ImageNotShared, 403, NotAllowed(image.Id));
         }
 
-        if (!caller.IsAdmin && (image.Owner is null || !string.Equals(caller.ProjectId, image.Owner, StringComparison.Ordinal)))
+        if (!rules.Mode.EnforceNewDefaults && !isAdmin && !string.Equals(project, image.Owner, StringComparison.Ordinal))
         {
             return new(MemberDeleteRule.NotImageOwner, 403, NotAllowed(image.Id));
         }
 
-        if (!image.Members.Contains(memberId))
+        var target = new ImageTarget(image, project);
+        if (!rules.IsAllowed(PolicyRuleNames.GetImage, caller, target))
+        {
+            return new(MemberDeleteRule.PolicyRefused, 404, GlanceErrorWriter.ResourceNotFound, PolicyRuleNames.GetImage);
+        }
+
+        if (!rules.IsAllowed(PolicyRuleNames.GetMember, caller, target))
+        {
+            return new(MemberDeleteRule.PolicyRefused, 403, NotAuthorized(PolicyRuleNames.GetMember), PolicyRuleNames.GetMember);
+        }
+
+        if (!membership.MemberExists || !MayReadMemberRow(image, isAdmin, project, memberId))
         {
             return new(MemberDeleteRule.MemberNotFound, 404, MemberNotFound(memberId, image.Id));
+        }
+
+        if (!rules.IsAllowed(PolicyRuleNames.DeleteMember, caller, target))
+        {
+            return new(MemberDeleteRule.PolicyRefused, 403, NotAuthorized(PolicyRuleNames.DeleteMember), PolicyRuleNames.DeleteMember);
         }
 
         return MemberDeleteDecision.Allow;
     }
 
     /// <summary>
-    /// Glance's visibility rule: admin always; an image with no owner; public and community images;
-    /// the owner; for shared images, a project in the member list with any member status.
+    /// <c>_image_member_find</c>'s filter for a caller who is not admin: the rows of images it owns,
+    /// and rows whose member is its own project (a NULL owner or project matches nothing).
     /// </summary>
-    public static bool CanSee(ImageFacts image, Caller caller)
+    public static bool MayReadMemberRow(ImageFacts image, bool isAdmin, string? project, string memberId)
     {
         ArgumentNullException.ThrowIfNull(image);
-        ArgumentNullException.ThrowIfNull(caller);
-        if (caller.IsAdmin || image.Owner is null)
-        {
-            return true;
-        }
-
-        if (image.Visibility is ImageVisibility.Public or ImageVisibility.Community)
-        {
-            return true;
-        }
-
-        if (caller.ProjectId is null)
-        {
-            return false;
-        }
-
-        if (string.Equals(caller.ProjectId, image.Owner, StringComparison.Ordinal))
-        {
-            return true;
-        }
-
-        return image.IsShared && image.Members.Contains(caller.ProjectId);
+        return isAdmin || image.IsOwnedBy(project) || (project is not null && string.Equals(memberId, project, StringComparison.Ordinal));
     }
+
+    /// <summary>
+    /// The one member row <see cref="Decide"/> will look at for this image and caller, or null when
+    /// the image alone decides: not shared, or no row the caller may read. Admin and owner: the
+    /// member being deleted; anyone else: their own project's row (it decides visibility, and it is
+    /// the only row they may read).
+    /// </summary>
+    public static string? MembershipToRead(bool isAdmin, string? project, string visibility, string? owner, string memberId)
+    {
+        if (visibility != ImageVisibility.Shared)
+        {
+            return null;
+        }
+
+        if (isAdmin || (owner is not null && string.Equals(project, owner, StringComparison.Ordinal)))
+        {
+            return memberId;
+        }
+
+        return project;
+    }
+
+    /// <summary>The facts of <paramref name="probe"/>'s row (from <see cref="MembershipToRead"/>) for <see cref="Decide"/>.</summary>
+    public static MembershipFacts Membership(string? probe, bool probeIsMember, string? project, string memberId) => new(
+        CallerIsMember: probeIsMember && probe is not null && string.Equals(probe, project, StringComparison.Ordinal),
+        MemberExists: probeIsMember && probe is not null && string.Equals(probe, memberId, StringComparison.Ordinal));
 
     /// <summary>True for GET, HEAD, PUT and DELETE: the methods Glance routes on the member path.</summary>
     public static bool IsMemberPathMethod(string method) => method is "GET" or "PUT" or "DELETE";
+
+    /// <summary>Glance's Forbidden for a refused policy rule.</summary>
+    public static string NotAuthorized(string rule) => $"You are not authorized to complete {rule} action.";
 
     /// <summary>The 404 explanation for an image the caller cannot see.</summary>
     public static string ImageNotFound(string imageId) => $"Image {imageId} not found.";

@@ -1,9 +1,8 @@
-namespace Glance.Gateway.MemberPolicy;
+namespace Glance.Policy.Routing;
 
 /// <summary>
-/// A request path on Glance's member resources: <c>/v2/images/{image_id}/members/{member_id}</c>
-/// (the member path) or <c>/v2/images/{image_id}/members</c> (the collection). Parsed from the
-/// decoded path, in which Kestrel keeps <c>%2F</c> encoded, so an encoded slash never splits a segment.
+/// A request target on Glance's member resources: <c>/v2/images/{image_id}/members/{member_id}</c>
+/// (the member path) or <c>/v2/images/{image_id}/members</c> (the collection).
 /// </summary>
 public readonly record struct MemberPath(string ImageId, string? MemberId)
 {
@@ -13,12 +12,13 @@ public readonly record struct MemberPath(string ImageId, string? MemberId)
     /// <summary>True for the member path (a member id is present).</summary>
     public bool IsMember => MemberId is not null;
 
-    /// <summary>Parses a path; false for anything that is not a member path or the members collection.</summary>
-    public static bool TryParse(PathString path, out MemberPath memberPath)
+    /// <summary>Parses a target; false for anything that is not a member path or the members collection.</summary>
+    public static bool TryParse(RequestTarget target, out MemberPath memberPath)
     {
+        ArgumentNullException.ThrowIfNull(target);
         memberPath = default;
-        var value = path.Value;
-        if (value is null || !value.StartsWith(Prefix, StringComparison.Ordinal))
+        var value = target.Path;
+        if (!value.StartsWith(Prefix, StringComparison.Ordinal))
         {
             return false;
         }

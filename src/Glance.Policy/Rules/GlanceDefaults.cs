@@ -1,0 +1,72 @@
+namespace Glance.Policy.Rules;
+
+/// <summary>
+/// Glance 25's registered defaults for images and members (<c>glance/policies/base.py</c> and
+/// <c>image.py</c>), check strings built exactly as there. Every image rule's deprecated rule is
+/// <c>rule:default</c>, and <c>default</c> is <c>""</c> (its own deprecated form <c>role:admin</c>),
+/// so in the legacy mode the policy allows everything and Glance's coded checks decide.
+/// </summary>
+public static class GlanceDefaults
+{
+    /// <summary><c>PROJECT_MEMBER</c>.</summary>
+    public const string ProjectMember = "role:member and project_id:%(project_id)s";
+
+    /// <summary><c>PROJECT_READER</c>.</summary>
+    public const string ProjectReader = "role:reader and project_id:%(project_id)s";
+
+    private const string ImageMemberCheck = "project_id:%(member_id)s";
+    private const string CommunityVisibilityCheck = "'community':%(visibility)s";
+    private const string PublicVisibilityCheck = "'public':%(visibility)s";
+    private const string SharedVisibilityCheck = "'shared':%(visibility)s";
+
+    private const string ProjectMemberOrImageMemberOrCommunityOrPublicOrShared =
+        $"role:member and (project_id:%(project_id)s or {ImageMemberCheck} or {CommunityVisibilityCheck} or {PublicVisibilityCheck} or {SharedVisibilityCheck})";
+
+    private const string ProjectReaderOrImageMemberOrCommunityOrPublicOrShared =
+        $"role:reader and (project_id:%(project_id)s or {ImageMemberCheck} or {CommunityVisibilityCheck} or {PublicVisibilityCheck} or {SharedVisibilityCheck})";
+
+    private const string AdminOrProjectMember = $"role:admin or ({ProjectMember})";
+    private const string AdminOrProjectReader = $"role:admin or ({ProjectReader})";
+    private const string AdminOrProjectReaderGetImage = $"role:admin or ({ProjectReaderOrImageMemberOrCommunityOrPublicOrShared})";
+    private const string AdminOrProjectMemberDownloadImage = $"role:admin or ({ProjectMemberOrImageMemberOrCommunityOrPublicOrShared})";
+    private const string AdminOrProjectMemberCreateImage = $"role:admin or ({ProjectMember} and project_id:%(owner)s)";
+    private const string AdminOrSharedMember = $"role:admin or (role:member and {ImageMemberCheck})";
+    private const string AdminOrProjectReaderOrSharedMember = $"role:admin or role:reader and (project_id:%(project_id)s or {ImageMemberCheck})";
+
+    private const string Default = "rule:default";
+    private static readonly string[] Project = ["project"];
+
+    /// <summary>The rule oslo.policy falls back to for a <c>rule:</c> that names no rule.</summary>
+    public const string DefaultRule = "default";
+
+    /// <summary>The rule whose result is the request context's <c>is_admin</c>.</summary>
+    public const string ContextIsAdmin = "context_is_admin";
+
+    /// <summary>Every default, in Glance's registration order.</summary>
+    public static IReadOnlyList<PolicyRuleDefault> All { get; } =
+    [
+        new(DefaultRule, string.Empty, null, "role:admin"),
+        new(ContextIsAdmin, "role:admin"),
+        new(PolicyRuleNames.AddImage, AdminOrProjectMemberCreateImage, Project, Default),
+        new(PolicyRuleNames.DeleteImage, AdminOrProjectMember, Project, Default),
+        new(PolicyRuleNames.GetImage, AdminOrProjectReaderGetImage, Project, Default),
+        new(PolicyRuleNames.GetImages, AdminOrProjectReader, Project, Default),
+        new(PolicyRuleNames.ModifyImage, AdminOrProjectMember, Project, Default),
+        new(PolicyRuleNames.PublicizeImage, "role:admin", Project),
+        new(PolicyRuleNames.CommunitizeImage, AdminOrProjectMember, Project, Default),
+        new(PolicyRuleNames.DownloadImage, AdminOrProjectMemberDownloadImage, Project, Default),
+        new(PolicyRuleNames.UploadImage, AdminOrProjectMember, Project, Default),
+        new(PolicyRuleNames.DeleteImageLocation, "role:admin", Project, Default),
+        new(PolicyRuleNames.GetImageLocation, AdminOrProjectReader, Project, Default),
+        new(PolicyRuleNames.SetImageLocation, AdminOrProjectMember, Project, Default),
+        new(PolicyRuleNames.AddMember, AdminOrProjectMember, Project, Default),
+        new(PolicyRuleNames.DeleteMember, AdminOrProjectMember, Project, Default),
+        new(PolicyRuleNames.GetMember, AdminOrProjectReaderOrSharedMember, Project, Default),
+        new(PolicyRuleNames.GetMembers, AdminOrProjectReaderOrSharedMember, Project, Default),
+        new(PolicyRuleNames.ModifyMember, AdminOrSharedMember, Project, Default),
+        new(PolicyRuleNames.ManageImageCache, "role:admin", Project),
+        new(PolicyRuleNames.Deactivate, AdminOrProjectMember, Project, Default),
+        new(PolicyRuleNames.Reactivate, AdminOrProjectMember, Project, Default),
+        new(PolicyRuleNames.CopyImage, "role:admin", Project),
+    ];
+}
