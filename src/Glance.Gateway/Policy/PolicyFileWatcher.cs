@@ -94,8 +94,9 @@ public sealed partial class PolicyFileWatcher : IHostedService, IDisposable
             {
                 rules = Load();
             }
-            catch (Exception ex) when (ex is PolicyFileException or IOException or UnauthorizedAccessException)
+            catch (Exception ex)
             {
+                // Whatever the failure, an edit must never take the rules away: the last good set stays.
                 Log.Refused(_logger, FilePath, ex.Message.ReplaceLineEndings(" "));
                 return;
             }

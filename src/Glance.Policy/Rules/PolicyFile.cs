@@ -94,6 +94,11 @@ public static class PolicyFile
         {
             throw new PolicyFileException($"neither JSON nor YAML: {ex.Message} (line {ex.Start.Line}, column {ex.Start.Column})", ex);
         }
+        catch (InvalidOperationException ex)
+        {
+            // YamlDotNet's parser reports some malformed flow collections this way.
+            throw new PolicyFileException($"neither JSON nor YAML: {ex.Message}", ex);
+        }
 
         if (stream.Documents.Count == 0 || stream.Documents[0].RootNode is YamlScalarNode { Value: null or "" or "~" or "null" })
         {

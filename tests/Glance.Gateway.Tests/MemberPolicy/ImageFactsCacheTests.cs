@@ -21,12 +21,12 @@ public sealed class ImageFactsCacheTests
     {
         var time = new FakeTimeProvider();
         var cache = new ImageFactsCache(Options.Create(new BackendOptions { MetadataCacheSeconds = 2 }), time);
-        cache.Set("img", "shared", "owner");
+        cache.Set(new ImageFacts("img", "shared", "owner"));
 
         time.Advance(TimeSpan.FromSeconds(1.9));
 
-        Assert.True(cache.TryGet("img", out var visibility, out var owner));
-        Assert.Equal(("shared", "owner"), (visibility, owner));
+        Assert.True(cache.TryGet("img", out var facts));
+        Assert.Equal(("shared", "owner"), (facts.Visibility, facts.Owner));
     }
 
     [Fact]
@@ -34,34 +34,34 @@ public sealed class ImageFactsCacheTests
     {
         var time = new FakeTimeProvider();
         var cache = new ImageFactsCache(Options.Create(new BackendOptions { MetadataCacheSeconds = 2 }), time);
-        cache.Set("img", "shared", "owner");
+        cache.Set(new ImageFacts("img", "shared", "owner"));
 
         time.Advance(TimeSpan.FromSeconds(2));
 
-        Assert.False(cache.TryGet("img", out _, out _));
+        Assert.False(cache.TryGet("img", out _));
     }
 
     [Fact]
     public void TryGet_LifetimeZero_NeverRemembers()
     {
         var cache = new ImageFactsCache(Options.Create(new BackendOptions { MetadataCacheSeconds = 0 }), new FakeTimeProvider());
-        cache.Set("img", "shared", "owner");
+        cache.Set(new ImageFacts("img", "shared", "owner"));
 
         Assert.False(cache.IsEnabled);
-        Assert.False(cache.TryGet("img", out _, out _));
+        Assert.False(cache.TryGet("img", out _));
     }
 
     [Fact]
     public void Forget_RemembersNothingOfThatImage()
     {
         var cache = new ImageFactsCache(Options.Create(new BackendOptions()), new FakeTimeProvider());
-        cache.Set("img", "shared", "owner");
-        cache.Set("other", "shared", "owner");
+        cache.Set(new ImageFacts("img", "shared", "owner"));
+        cache.Set(new ImageFacts("other", "shared", "owner"));
 
         cache.Forget("img");
 
-        Assert.False(cache.TryGet("img", out _, out _));
-        Assert.True(cache.TryGet("other", out _, out _));
+        Assert.False(cache.TryGet("img", out _));
+        Assert.True(cache.TryGet("other", out _));
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using Glance.Policy.Routing;
 using System.Net;
 using System.Text;
 using Glance.Gateway.MemberPolicy;
@@ -27,7 +28,7 @@ public sealed class MemberPathShapeTests : IAsyncLifetime
     [InlineData("/V2/images/abc/members/def", false, null, null)]
     public void MemberPath_TryParse_RecognisesMemberPathsOnly(string path, bool expected, string? imageId, string? memberId)
     {
-        Assert.Equal(expected, MemberPath.TryParse(new PathString(path), out var parsed));
+        Assert.Equal(expected, MemberPath.TryParse(RequestTarget.From(new PathString(path)), out var parsed));
         if (expected)
         {
             Assert.Equal(imageId, parsed.ImageId);
