@@ -16,6 +16,7 @@ public sealed class AppSettingsExampleTests
     [InlineData(typeof(BackendOptions), BackendOptions.SectionName)]
     [InlineData(typeof(HostedImageStoreOptions), HostedImageStoreOptions.SectionName)]
     [InlineData(typeof(GatewayOptions), GatewayOptions.SectionName)]
+    [InlineData(typeof(Glance.Gateway.Policy.PolicyOptions), Glance.Gateway.Policy.PolicyOptions.SectionName)]
     public void Example_ShowsEverySettingOfEachOptionsClass(Type options, string section)
     {
         ArgumentNullException.ThrowIfNull(options);
