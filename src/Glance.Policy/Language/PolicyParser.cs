@@ -172,7 +172,7 @@ public static partial class PolicyParser
         }
     }
 
-    [GeneratedRegex(@"\S+")]
+    [GeneratedRegex(@"[^\s\x1c-\x1f]+")] // Python's \s also matches \x1c-\x1f
     private static partial Regex Words();
 
     private readonly record struct Token(string Kind, object Value, string Text, int Position);
