@@ -1,3 +1,4 @@
+using Glance.Policy.Language;
 using Glance.Policy.Members;
 using Glance.Policy.Rules;
 using static Glance.Policy.Tests.Members.Identities;
@@ -288,13 +289,13 @@ public sealed class MemberDeletePolicyTests
     [InlineData(" admin ")]
     public void IsAdmin_AdminRoleInAnyCase_IsAdmin(string role)
     {
-        Assert.True(Legacy.IsAdmin(new Language.PolicyCredentials("u", StrangerProject, ["reader", role])));
+        Assert.True(Legacy.IsAdmin(new PolicyCredentials("u", StrangerProject, ["reader", role])));
     }
 
     [Fact]
     public void IsAdmin_OtherRolesOnly_IsNotAdmin()
     {
-        Assert.False(Legacy.IsAdmin(new Language.PolicyCredentials("u", StrangerProject, ["member", "reader", "administrator", "admin_"])));
+        Assert.False(Legacy.IsAdmin(new PolicyCredentials("u", StrangerProject, ["member", "reader", "administrator", "admin_"])));
     }
 
     [Theory]
