@@ -37,6 +37,7 @@ public static class Program
 
         var app = builder.Build();
         app.UseOpenStackRequestId();          // 1. X-Openstack-Request-Id on everything
+        app.UseMemberAudit();                 //    one audit event per member decision, at completion (5.)
         app.UseGlanceExceptionHandler();     //    the unexpected becomes a Glance-format 500
         app.MapGatewayHealth();               //    health endpoints, unauthenticated
         app.UseKeystoneAuthentication();      // 2. X-Auth-Token → caller identity (cache, then Keystone)
@@ -46,7 +47,7 @@ public static class Program
             proxy.UseGlanceForwarderErrors(); //    YARP's bare 502/503/504 in Glance's format
             proxy.UseImageWriteTracking();    //    image writes forget the pre-check's image facts
             proxy.UseMemberPathShape();       // 4. rows 2-4 on the member path, at the edge
-            proxy.UseMemberDeletePolicy();    //    Glance's delete path + policy on the member-DELETE route, audit (5.)
+            proxy.UseMemberDeletePolicy();    //    Glance's delete path + policy on the member-DELETE route
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();         // 6. YARP forwards what is allowed
             proxy.UsePassiveHealthChecks();

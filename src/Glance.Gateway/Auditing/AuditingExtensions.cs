@@ -11,4 +11,7 @@ public static class AuditingExtensions
         builder.Services.AddSingleton<MemberDeleteAudit>();
         return builder;
     }
+
+    /// <summary>One audit event per member request decision, written when the request completes.</summary>
+    public static IApplicationBuilder UseMemberAudit(this IApplicationBuilder app) => app.UseMiddleware<MemberAuditMiddleware>();
 }

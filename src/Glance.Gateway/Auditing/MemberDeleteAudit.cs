@@ -17,22 +17,22 @@ public sealed partial class MemberDeleteAudit(AuditLoggerFactory loggers, IPolic
     private readonly ILogger<MemberDeleteAudit> _logger = loggers.CreateLogger<MemberDeleteAudit>();
 
     /// <summary>
-    /// Writes the event. <paramref name="rule"/> is null for an error (no decision could be made);
-    /// <paramref name="policyRule"/> names the policy rule that decided (null where Glance's coded
-    /// checks decided). The policy mode is that of the rules in force.
+    /// Writes the event of <paramref name="member"/>'s decision: its rule is null for an error (no
+    /// decision could be made), its policy rule null where Glance's coded checks decided. The
+    /// policy mode is that of the rules in force.
     /// </summary>
     public void Write(
         HttpContext context,
-        MemberPath path,
+        MemberRequestFeature member,
         CallerIdentity? caller,
-        MemberDeleteRule? rule,
         int status,
         int? backendStatus,
         TokenCacheResult tokenCache,
-        long startTimestamp,
-        string? policyRule = null)
+        long startTimestamp)
     {
         ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(member);
+        var (path, rule, policyRule) = (member.Path, member.Rule, member.PolicyRule);
         if (!_logger.IsEnabled(LogLevel.Information))
         {
             return;

@@ -1,4 +1,3 @@
-using Glance.Gateway.Auditing;
 using Glance.Gateway.MemberPolicy;
 using Glance.Policy.Errors;
 using Glance.Policy.Members;
@@ -16,7 +15,6 @@ public sealed class KeystoneAuthenticationMiddleware(
     RequestDelegate next,
     TokenCache.TokenCache cache,
     IOptions<KeystoneOptions> options,
-    MemberDeleteAudit audit,
     TimeProvider time)
 {
     /// <summary>The token header.</summary>
@@ -40,7 +38,7 @@ public sealed class KeystoneAuthenticationMiddleware(
         var token = values.Count == 1 ? values[0] : null;
         if (token is null || !IsPlausible(token, _maxTokenLength))
         {
-            await RefuseAsync(context, start, 401, TokenCache.TokenCacheResult.None);
+            await RefuseAsync(context, 401, TokenCache.TokenCacheResult.None);
             return;
         }
 
@@ -52,10 +50,10 @@ public sealed class KeystoneAuthenticationMiddleware(
                 await next(context);
                 return;
             case TokenCheckOutcome.Rejected:
-                await RefuseAsync(context, start, 401, lookup.Source);
+                await RefuseAsync(context, 401, lookup.Source);
                 return;
             default:
-                await RefuseAsync(context, start, 503, lookup.Source);
+                await RefuseAsync(context, 503, lookup.Source);
                 return;
         }
     }
@@ -84,11 +82,11 @@ public sealed class KeystoneAuthenticationMiddleware(
         return true;
     }
 
-    private async Task RefuseAsync(HttpContext context, long start, int status, TokenCache.TokenCacheResult source)
+    private async Task RefuseAsync(HttpContext context, int status, TokenCache.TokenCacheResult source)
     {
-        if (MemberRequestFeature.TryGet(context, out var path) && path.IsMember && HttpMethods.IsDelete(context.Request.Method))
+        if (HttpMethods.IsDelete(context.Request.Method) && MemberRequestFeature.Of(context) is { Path.IsMember: true } member)
         {
-            audit.Write(context, path, caller: null, status == 401 ? MemberDeleteRule.Unauthenticated : null, status, backendStatus: null, source, start);
+            member.Decide(status == 401 ? MemberDeleteRule.Unauthenticated : null, tokenCache: source);
         }
 
         if (status == 401)

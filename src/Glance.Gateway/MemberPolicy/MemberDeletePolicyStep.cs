@@ -1,4 +1,3 @@
-using Glance.Gateway.Auditing;
 using Glance.Gateway.Hosting;
 using Glance.Gateway.Keystone;
 using Glance.Gateway.Routing;
@@ -17,13 +16,12 @@ namespace Glance.Gateway.MemberPolicy;
 /// store, or through the backend's Glance API — decides with <see cref="MemberDeletePolicy"/> and
 /// the rules in force (the same function and rules object the hosted store uses), writes a denial
 /// itself (it never reaches the backend), or lets YARP forward an allowed DELETE and returns the
-/// backend's answer as is. One audit event per decision, naming the policy rule and mode.
+/// backend's answer as is. The decision is recorded once for the audit.
 /// </summary>
 public sealed partial class MemberDeletePolicyStep(
     ImageMetadataClient metadata,
     ImageStoreAddress hostedStore,
     IPolicyRulesProvider policy,
-    MemberDeleteAudit audit,
     ILogger<MemberDeletePolicyStep> logger)
 {
     /// <summary>The route metadata key that switches the pre-check on.</summary>
@@ -35,19 +33,20 @@ public sealed partial class MemberDeletePolicyStep(
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         if (!HttpMethods.IsDelete(context.Request.Method) || !IsPolicyRoute(context)
-            || !MemberRequestFeature.TryGet(context, out var path) || !path.IsMember)
+            || MemberRequestFeature.Of(context) is not { Path.IsMember: true } member)
         {
             await next();
             return;
         }
 
+        var path = member.Path;
         var caller = context.Features.Get<ICallerFeature>()
             ?? throw new InvalidOperationException("The member-DELETE pre-check ran on an unauthenticated request.");
         var rules = policy.Current;
         var destination = PickDestination(context);
         if (destination is null)
         {
-            await ErrorAsync(context, path, caller, 503, "no destination in the cluster");
+            await ErrorAsync(context, member, 503, "no destination in the cluster");
             return;
         }
 
@@ -60,21 +59,19 @@ public sealed partial class MemberDeletePolicyStep(
         }
         catch (MetadataUnavailableException ex)
         {
-            await ErrorAsync(context, path, caller, 503, ex.Message);
+            await ErrorAsync(context, member, 503, ex.Message);
             return;
         }
 
         var decision = MemberDeletePolicy.Decide(image, membership, credentials, path.ImageId, path.MemberId!, rules);
+        member.Decide(decision.Rule, decision.PolicyRule, forwarded: decision.IsAllowed);
         if (!decision.IsAllowed)
         {
-            audit.Write(context, path, caller.Identity, decision.Rule, decision.StatusCode, null, caller.CacheResult, caller.StartTimestamp, decision.PolicyRule);
             await GlanceErrorWriter.WriteAsync(context, decision.StatusCode, decision.Explanation!);
             return;
         }
 
         await next();
-        var status = context.Response.StatusCode;
-        audit.Write(context, path, caller.Identity, decision.Rule, status, status, caller.CacheResult, caller.StartTimestamp, decision.PolicyRule);
     }
 
     // The facts Glance's delete path reads: in process when the destination is the hosted store
@@ -129,10 +126,10 @@ public sealed partial class MemberDeletePolicyStep(
         return destinations.Count > 0 ? destinations[0].Model.Config.Address : null;
     }
 
-    private async Task ErrorAsync(HttpContext context, MemberPath path, ICallerFeature caller, int status, string reason)
+    private async Task ErrorAsync(HttpContext context, MemberRequestFeature member, int status, string reason)
     {
         Log.MetadataUnavailable(logger, context.TraceIdentifier, reason);
-        audit.Write(context, path, caller.Identity, rule: null, status, null, caller.CacheResult, caller.StartTimestamp);
+        member.Decide(rule: null);
         await GlanceErrorWriter.WriteAsync(context, status, RoutingExtensions.Explanation(status));
     }
 

@@ -1,6 +1,3 @@
-using Glance.Gateway.Auditing;
-using Glance.Gateway.Keystone;
-using Glance.Gateway.TokenCache;
 using Glance.Policy.Errors;
 using Glance.Policy.Members;
 using Glance.Policy.Routing;
@@ -11,20 +8,23 @@ namespace Glance.Gateway.MemberPolicy;
 /// Rows 2-4 of CONFORMANCE.md section 1, decided at the edge on whichever route a member path
 /// arrives (a blank image id does not match the member route's template): a blank image id, a
 /// method the member path does not take, DELETE on the members collection, and DELETE with a body.
+/// It parses the member path of the request once, for every later step.
 /// </summary>
-public sealed class MemberPathShapeStep(MemberDeleteAudit audit, TimeProvider time)
+public sealed class MemberPathShapeStep
 {
     /// <summary>Runs the step.</summary>
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        if (!MemberRequestFeature.TryGet(context, out var path))
+        var member = MemberRequestFeature.Of(context);
+        if (member is null)
         {
             await next();
             return;
         }
 
+        var path = member.Path;
         var method = context.Request.Method;
         MemberDeleteDecision? decision;
         string allow;
@@ -51,9 +51,7 @@ public sealed class MemberPathShapeStep(MemberDeleteAudit audit, TimeProvider ti
             return;
         }
 
-        var caller = context.Features.Get<ICallerFeature>();
-        audit.Write(context, path, caller?.Identity, decision.Rule, decision.StatusCode, backendStatus: null,
-            caller?.CacheResult ?? TokenCacheResult.None, caller?.StartTimestamp ?? time.GetTimestamp());
+        member.Decide(decision.Rule);
         await GlanceErrorWriter.WriteAsync(context, decision.StatusCode, decision.Explanation!, decision.StatusCode == 405 ? allow : null);
     }
 }

@@ -43,8 +43,14 @@ public sealed partial class TokenCache
         _prefix = options.Value.CacheKeyPrefix;
         _lifetime = TimeSpan.FromSeconds(options.Value.TokenCacheSeconds);
         _l1Only = new HybridCacheEntryOptions { Flags = L1Only };
-        _normal = new HybridCacheEntryOptions { Expiration = _lifetime, LocalCacheExpiration = _lifetime };
-        _refetch = new HybridCacheEntryOptions { Expiration = _lifetime, LocalCacheExpiration = _lifetime, Flags = NoReads };
+        // A miss's validation is written to Redis once, by FetchAsync with the lifetime the token
+        // really has; HybridCache's own write (with the lifetime fixed before the factory ran)
+        // could land after it and win.
+        _normal = new HybridCacheEntryOptions { Expiration = _lifetime, LocalCacheExpiration = _lifetime, Flags = HybridCacheEntryFlags.DisableDistributedCacheWrite };
+        _refetch = new HybridCacheEntryOptions
+        {
+            Expiration = _lifetime, LocalCacheExpiration = _lifetime, Flags = NoReads | HybridCacheEntryFlags.DisableDistributedCacheWrite,
+        };
     }
 
     /// <summary>The cache key of a token: prefix + lower-case hex SHA-256.</summary>
@@ -111,13 +117,14 @@ public sealed partial class TokenCache
         var entry = await _cache.GetOrCreateAsync(key, probe, static (p, ct) => p.ValidateAsync(ct), options, cancellationToken: cancellationToken);
         if (probe.Called)
         {
-            // HybridCache fixes an entry's lifetime before the factory runs; a token that expires
-            // sooner than the cache lifetime is stored again with the time it has left, so that
-            // neither level (nor another replica's) keeps it a moment longer.
+            // HybridCache fixes an entry's lifetime before the factory runs; the validation is
+            // stored (in both levels, Redis written only here) with the time the token has left
+            // when that is shorter, so that no level (nor another replica) keeps it a moment longer.
             var left = entry.ValidUntil - _time.GetUtcNow();
-            if (left < _lifetime && left > TimeSpan.Zero)
+            if (left > TimeSpan.Zero)
             {
-                await _cache.SetAsync(key, entry, new HybridCacheEntryOptions { Expiration = left, LocalCacheExpiration = left }, cancellationToken: cancellationToken);
+                var lifetime = left < _lifetime ? left : _lifetime;
+                await _cache.SetAsync(key, entry, new HybridCacheEntryOptions { Expiration = lifetime, LocalCacheExpiration = lifetime }, cancellationToken: cancellationToken);
             }
         }
 
