@@ -24,9 +24,12 @@ public sealed class KeystoneFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The tests that share the suite's Keystone (run one after another: validation counts are exact).</summary>
+/// <summary>
+/// The tests that share the suite's Keystone (run one after another: validation counts are exact),
+/// and the real Glances behind it (started only when a test asks for them).
+/// </summary>
 [CollectionDefinition(Name)]
-public sealed class SharedKeystoneGroup : ICollectionFixture<KeystoneFixture>
+public sealed class SharedKeystoneGroup : ICollectionFixture<KeystoneFixture>, ICollectionFixture<RealGlanceFixture>
 {
     /// <summary>The collection's name.</summary>
     public const string Name = "Real Keystone";

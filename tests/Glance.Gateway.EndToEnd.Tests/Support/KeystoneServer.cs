@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
@@ -80,11 +79,7 @@ public sealed class KeystoneServer : IAsyncDisposable
             throw new InvalidOperationException($"tests/keystone/keystone.sh start {workdir} failed (exit {exit}):\n{stderr}");
         }
 
-        var env = File.ReadAllLines(Path.Combine(workdir, "keystone.env"))
-            .Select(line => line.Split('=', 2))
-            .Where(parts => parts.Length == 2)
-            .ToDictionary(parts => parts[0], parts => parts[1], StringComparer.Ordinal);
-        return new KeystoneServer(workdir, env);
+        return new KeystoneServer(workdir, TestScript.ReadEnv(Path.Combine(workdir, "keystone.env")));
     }
 
     /// <summary>Stops Keystone (<c>keystone.sh stop</c>): nothing listens on its port afterwards.</summary>
@@ -240,34 +235,8 @@ public sealed class KeystoneServer : IAsyncDisposable
         }
     }
 
-    private static async Task<(int Exit, string Stdout, string Stderr)> RunScriptAsync(string command, string workdir, TimeSpan timeout)
-    {
-        var info = new ProcessStartInfo("bash")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        info.ArgumentList.Add(ScriptPath);
-        info.ArgumentList.Add(command);
-        info.ArgumentList.Add(workdir);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException("bash did not start");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            return (-1, await stdout, $"timed out after {timeout.TotalSeconds:0} s\n{await stderr}");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    private static Task<(int Exit, string Stdout, string Stderr)> RunScriptAsync(string command, string workdir, TimeSpan timeout) =>
+        TestScript.RunAsync(ScriptPath, [command, workdir], timeout);
 
     private static KeystoneAccount Account(IReadOnlyDictionary<string, string> env, string who) => new(
         env[$"KEYSTONE_{who}_USER"],
