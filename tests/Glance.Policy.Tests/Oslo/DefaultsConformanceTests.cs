@@ -58,6 +58,9 @@ public sealed partial class DefaultsConformanceTests
     public void Describe_EveryGlanceDefaultInEveryMode_IsWhatOsloPolicyCompiles()
     {
         var oslo = RunEnforcer();
+        Assert.NotEqual(
+            oslo["modes"]!["legacy"]![PolicyRuleNames.DeleteMember]!["check"]!.GetValue<string>(),
+            oslo["modes"]!["secure"]![PolicyRuleNames.DeleteMember]!["check"]!.GetValue<string>());
 
         var mismatches = new List<string>();
         foreach (var (name, mode) in Modes)
