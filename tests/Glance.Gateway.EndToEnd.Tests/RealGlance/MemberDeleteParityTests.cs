@@ -1,5 +1,3 @@
-using System.Net;
-using System.Text.Json;
 using Glance.Gateway.EndToEnd.Tests.Support;
 
 namespace Glance.Gateway.EndToEnd.Tests.RealGlance;
@@ -25,21 +23,20 @@ namespace Glance.Gateway.EndToEnd.Tests.RealGlance;
 [Collection(SharedKeystoneGroup.Name)]
 public sealed class MemberDeleteParityTests(KeystoneFixture keystoneFixture, RealGlanceFixture glanceFixture) : IAsyncLifetime
 {
-    private const string MemberPath = "/v2/images/{image}/members/";
-    private const string NotAllowed = "Not allowed to delete members for image {image}.";
-    private const string ImageNotFound = "Image {image} not found.";
-    private const string PolicyDenied = "You are not authorized to complete delete_member action.";
+    private const string MemberPath = ParityScenario.MemberPath;
     private const string NoRoute = "The resource could not be found.";
 
     private readonly KeystoneServer _keystone = keystoneFixture.Keystone;
     private RealGlanceSuite _suite = null!;
+    private ParityScenario _scenario = null!;
 
     private string MemberProject => _keystone.Member.ProjectId;
 
-    // A second member of the shared fixture images: the admin's project (neither owner, member nor stranger).
-    private string OtherMember => _keystone.Admin.ProjectId;
-
-    public async Task InitializeAsync() => _suite = await glanceFixture.StartAsync(_keystone);
+    public async Task InitializeAsync()
+    {
+        _suite = await glanceFixture.StartAsync(_keystone);
+        _scenario = new ParityScenario(_suite);
+    }
 
     public Task DisposeAsync() => Task.CompletedTask;
 
@@ -359,8 +356,8 @@ public sealed class MemberDeleteParityTests(KeystoneFixture keystoneFixture, Rea
     public async Task MemberDelete_BlankImageId_GatewaySeed405WhereGlance404(GlanceRbac mode)
     {
         var side = _suite.For(mode);
-        var glanceImage = await CreateFixtureImageAsync(side.Direct, "shared-accepted");
-        var gatewayImage = await CreateFixtureImageAsync(side.Direct, "shared-accepted");
+        var glanceImage = await _scenario.CreateFixtureImageAsync(side.Direct, "shared-accepted");
+        var gatewayImage = await _scenario.CreateFixtureImageAsync(side.Direct, "shared-accepted");
         var request = new ParityRequest(HttpMethod.Delete, "/v2/images//members/" + MemberProject, _suite.Tokens.Owner, "text/plain");
 
         var (glance, _) = await Parity.SendAsync(side.Direct, request, string.Empty, glanceImage);
@@ -368,135 +365,16 @@ public sealed class MemberDeleteParityTests(KeystoneFixture keystoneFixture, Rea
 
         Assert.Equal(new ParityAnswer(404, "text/plain; charset=UTF-8", null, null, $"404 Not Found\n\n{NoRoute}\n\n   "), glance);
         Assert.Equal(405, gateway.Status);
-        Assert.Equal(await MembersInGlanceAsync(side.Direct, glanceImage), await MembersInGlanceAsync(side.Direct, gatewayImage));
-        Assert.Equal(2, (await MembersInGlanceAsync(side.Direct, gatewayImage)).Split(' ').Length);
+        Assert.Equal(await _scenario.MembersInGlanceAsync(side.Direct, glanceImage), await _scenario.MembersInGlanceAsync(side.Direct, gatewayImage));
+        Assert.Equal(2, (await _scenario.MembersInGlanceAsync(side.Direct, gatewayImage)).Split(' ').Length);
     }
 
-    /// <summary>
-    /// Makes one fixture image per side through Glance directly, sends each request to Glance (for
-    /// its image) and to the gateway (for its image), and asserts the same answers, the statuses
-    /// CONFORMANCE gives, and the same members left in Glance afterwards.
-    /// </summary>
-    private async Task AssertParityAsync(GlanceRbac mode, string kind, string form, IReadOnlyList<ParityRequest> requests, IReadOnlyList<int> statuses)
-    {
-        var side = _suite.For(mode);
-        var glanceImage = await CreateFixtureImageAsync(side.Direct, kind);
-        var gatewayImage = await CreateFixtureImageAsync(side.Direct, kind);
+    private Task AssertParityAsync(GlanceRbac mode, string kind, string form, IReadOnlyList<ParityRequest> requests, IReadOnlyList<int> statuses) =>
+        _scenario.AssertParityAsync(_suite.For(mode), mode.ToString(), kind, form, requests, statuses);
 
-        for (var i = 0; i < requests.Count; i++)
-        {
-            var what = $"{mode} {kind}, request {i + 1} ({requests[i].Method} {requests[i].Path})";
-            var (glance, _) = await Parity.SendAsync(side.Direct, requests[i], ImageForm.Apply(form, glanceImage), glanceImage);
-            var (gateway, requestId) = await Parity.SendAsync(side.Through, requests[i], ImageForm.Apply(form, gatewayImage), gatewayImage);
+    private ParityRequest Delete(string who, string member, string? accept = null) => _scenario.Delete(who, member, accept);
 
-            // All three checks reported at once: a row can differ from Glance and Glance from CONFORMANCE.md.
-            var problems = new List<string>();
-            if (glance != gateway)
-            {
-                problems.Add(Parity.Difference(glance, gateway));
-            }
-
-            if (glance.Status != statuses[i])
-            {
-                problems.Add($"Glance itself answered {glance.Status} where CONFORMANCE.md gives {statuses[i]}");
-            }
-
-            if (requestId?.StartsWith("req-", StringComparison.Ordinal) != true)
-            {
-                problems.Add($"the gateway's X-Openstack-Request-Id is {requestId ?? "missing"}");
-            }
-
-            Assert.True(problems.Count == 0, $"{what}:\n{string.Join('\n', problems)}");
-        }
-
-        Assert.Equal(await MembersInGlanceAsync(side.Direct, glanceImage), await MembersInGlanceAsync(side.Direct, gatewayImage));
-    }
-
-    // The fixture images (section 1's cases), made through Glance directly. Shared ones have two
-    // members, the member project (with the kind's status) and the admin's project (pending).
-    private async Task<string> CreateFixtureImageAsync(HttpClient glance, string kind)
-    {
-        var tokens = _suite.Tokens;
-        switch (kind)
-        {
-            case "public":
-            case "community":
-            case "private":
-                return await GlanceApi.CreateImageAsync(glance, tokens.Admin, kind, $"\"owner\": \"{_keystone.Owner.ProjectId}\"");
-        }
-
-        var extra = kind switch
-        {
-            "shared-protected" => "\"protected\": true",
-            "shared-hidden" => "\"os_hidden\": true",
-            _ => null,
-        };
-        var image = await GlanceApi.CreateImageAsync(glance, tokens.Owner, "shared", extra);
-        await GlanceApi.AddMemberAsync(glance, tokens.Owner, image, MemberProject);
-        await GlanceApi.AddMemberAsync(glance, tokens.Owner, image, OtherMember);
-        var status = kind switch
-        {
-            "shared-pending" => null,
-            "shared-rejected" => "rejected",
-            _ => "accepted",
-        };
-        if (status is not null)
-        {
-            await GlanceApi.SetMemberStatusAsync(glance, tokens.Member, image, MemberProject, status);
-        }
-
-        switch (kind)
-        {
-            case "shared-no-owner":
-                await GlanceApi.PatchAsync(glance, tokens.Admin, image, "[{\"op\": \"replace\", \"path\": \"/owner\", \"value\": null}]");
-                break;
-            case "shared-made-private":
-                await GlanceApi.SetVisibilityAsync(glance, tokens.Owner, image, "private");
-                break;
-            case "shared-deleted":
-                await GlanceApi.ExpectAsync(glance, HttpMethod.Delete, $"/v2/images/{image}", tokens.Owner, HttpStatusCode.NoContent);
-                break;
-            case "shared-deactivated":
-                await GlanceApi.UploadAsync(glance, tokens.Owner, image);
-                await GlanceApi.ExpectAsync(glance, HttpMethod.Post, $"/v2/images/{image}/actions/deactivate", tokens.Admin, HttpStatusCode.NoContent);
-                break;
-            case "shared-accepted" or "shared-pending" or "shared-rejected" or "shared-protected" or "shared-hidden":
-                break;
-            default:
-                throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
-        }
-
-        return image;
-    }
-
-    // The image's members as Glance holds them, read by the admin: "member:status ..." sorted, or
-    // the status of a refused listing (a private or deleted image lists none).
-    private async Task<string> MembersInGlanceAsync(HttpClient glance, string image)
-    {
-        using var response = await GlanceApi.GetAsync(glance, $"/v2/images/{image}/members", _suite.Tokens.Admin, "application/json");
-        var text = await response.Content.ReadAsStringAsync();
-        if (response.StatusCode != HttpStatusCode.OK)
-        {
-            return $"listing refused: {(int)response.StatusCode}";
-        }
-
-        var members = JsonDocument.Parse(text).RootElement.GetProperty("members").EnumerateArray()
-            .Select(m => $"{m.GetProperty("member_id").GetString()}:{m.GetProperty("status").GetString()}")
-            .Order(StringComparer.Ordinal);
-        return string.Join(' ', members);
-    }
-
-    private ParityRequest Delete(string who, string member, string? accept = null) =>
-        new(HttpMethod.Delete, MemberPath + member, _suite.TokenFor(who), accept);
-
-    private string Target(string target) => target switch
-    {
-        "member" => MemberProject,
-        "other" => OtherMember,
-        "stranger" => _keystone.Stranger.ProjectId,
-        "bogus" => "bogus-member",
-        _ => throw new ArgumentOutOfRangeException(nameof(target), target, null),
-    };
+    private string Target(string target) => _scenario.Target(target);
 
     // A real token that Keystone issued and then revoked: neither side has seen it before.
     private async Task<string> RevokedTokenAsync()

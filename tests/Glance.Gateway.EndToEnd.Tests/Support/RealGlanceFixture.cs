@@ -82,6 +82,9 @@ public sealed class RealGlanceSuite : IAsyncDisposable
     public const string ReaderUserName = "reader-user";
 
     private readonly RedisServer _redis;
+    private readonly Lock _withFileGate = new();
+    private readonly Dictionary<string, Task<GlanceAndGateway>> _withFile = new(StringComparer.Ordinal);
+    private readonly string _policyFolder = Directory.CreateTempSubdirectory("glance-e2e-policy-").FullName;
 
     private RealGlanceSuite(KeystoneServer keystone, RedisServer redis, GlanceAndGateway legacy, GlanceAndGateway secure,
         KeystoneAccount reader, RealTokens tokens, string readerToken)
@@ -115,6 +118,25 @@ public sealed class RealGlanceSuite : IAsyncDisposable
 
     /// <summary>The Glance and gateway of one mode.</summary>
     public GlanceAndGateway For(GlanceRbac mode) => mode == GlanceRbac.Secure ? Secure : Legacy;
+
+    /// <summary>
+    /// A Glance in legacy mode with an operator's policy file (<c>[oslo_policy] policy_file</c>),
+    /// and a gateway in front of it given the same file (<c>Policy:File</c>): one per
+    /// <paramref name="name"/>, started on first use, stopped with the suite.
+    /// </summary>
+    public Task<GlanceAndGateway> WithPolicyFileAsync(string name, string policyYaml)
+    {
+        lock (_withFileGate)
+        {
+            if (!_withFile.TryGetValue(name, out var started))
+            {
+                started = StartWithPolicyFileAsync(name, policyYaml);
+                _withFile[name] = started;
+            }
+
+            return started;
+        }
+    }
 
     /// <summary>A token of a named identity: those of <see cref="RealTokens.For"/>, and <c>reader</c>.</summary>
     public string TokenFor(string who) => who == "reader" ? ReaderToken : Tokens.For(who);
@@ -170,21 +192,49 @@ public sealed class RealGlanceSuite : IAsyncDisposable
     {
         await Legacy.DisposeAsync();
         await Secure.DisposeAsync();
+        foreach (var started in _withFile.Values.Where(t => t.IsCompletedSuccessfully))
+        {
+            await started.Result.DisposeAsync();
+        }
+
         await _redis.DisposeAsync();
+        Directory.Delete(_policyFolder, recursive: true);
+    }
+
+    private async Task<GlanceAndGateway> StartWithPolicyFileAsync(string name, string policyYaml)
+    {
+        var file = Path.Combine(_policyFolder, name + ".yaml");
+        await File.WriteAllTextAsync(file, policyYaml);
+        var glance = await GlanceServer.StartAsync(Keystone, GlanceRbac.Legacy, file);
+        try
+        {
+            return new GlanceAndGateway(glance, await GatewayTowardAsync(Keystone, _redis, glance, file));
+        }
+        catch
+        {
+            await glance.DisposeAsync();
+            throw;
+        }
     }
 
     // The gateway as it fronts a real Glance: no hosted store, the caller's token passed on, the
-    // policy mode of that Glance, and the image-store cluster pointing at it.
-    private static Task<GatewayHost> GatewayTowardAsync(KeystoneServer keystone, RedisServer redis, GlanceServer glance)
+    // policy mode (and file) of that Glance, and the image-store cluster pointing at it.
+    private static Task<GatewayHost> GatewayTowardAsync(KeystoneServer keystone, RedisServer redis, GlanceServer glance, string? policyFile = null)
     {
         var secure = glance.Mode == GlanceRbac.Secure ? "true" : "false";
-        return EndToEndGateway.StartAsync(keystone, redis, new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["ImageStore:Enabled"] = "false",
             ["Backend:Identity"] = "Token",
             ["Policy:EnforceNewDefaults"] = secure,
             ["Policy:EnforceScope"] = secure,
-        }, GatewayHost.RoutesToward(glance.Url));
+        };
+        if (policyFile is not null)
+        {
+            settings["Policy:File"] = policyFile;
+        }
+
+        return EndToEndGateway.StartAsync(keystone, redis, settings, GatewayHost.RoutesToward(glance.Url));
     }
 
     // A user with only the reader role on the owner project, created through Keystone's REST API
