@@ -109,14 +109,18 @@ public sealed partial class ImageMetadataClient : IDisposable
             MinRam = image.MinRam ?? 0,
             DiskFormat = image.DiskFormat,
             ContainerFormat = image.ContainerFormat,
+            Size = image.Size,
+            VirtualSize = image.VirtualSize,
+            Checksum = image.Checksum,
+            OsHashAlgo = image.OsHashAlgo,
+            OsHashValue = image.OsHashValue,
             Properties = properties,
         };
     }
 
     private static readonly HashSet<string> NotProperties = new(StringComparer.Ordinal)
     {
-        "checksum", "os_hash_algo", "os_hash_value", "created_at", "updated_at", "self", "file", "schema", "direct_url",
-        "size", "virtual_size", "tags", "locations", "stores",
+        "created_at", "updated_at", "self", "file", "schema", "direct_url", "tags", "locations", "stores",
     };
 
     /// <inheritdoc />

@@ -49,6 +49,26 @@ public sealed class ImageDocument
     [JsonPropertyName("container_format")]
     public string? ContainerFormat { get; set; }
 
+    /// <summary><c>size</c>.</summary>
+    [JsonPropertyName("size")]
+    public long? Size { get; set; }
+
+    /// <summary><c>virtual_size</c>.</summary>
+    [JsonPropertyName("virtual_size")]
+    public long? VirtualSize { get; set; }
+
+    /// <summary><c>checksum</c>.</summary>
+    [JsonPropertyName("checksum")]
+    public string? Checksum { get; set; }
+
+    /// <summary><c>os_hash_algo</c>.</summary>
+    [JsonPropertyName("os_hash_algo")]
+    public string? OsHashAlgo { get; set; }
+
+    /// <summary><c>os_hash_value</c>.</summary>
+    [JsonPropertyName("os_hash_value")]
+    public string? OsHashValue { get; set; }
+
     /// <summary>Every other member of the document: Glance puts an image's custom properties at the top level.</summary>
     [JsonExtensionData]
     public Dictionary<string, System.Text.Json.JsonElement>? Extra { get; set; }

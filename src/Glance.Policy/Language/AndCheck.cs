@@ -3,13 +3,13 @@ namespace Glance.Policy.Language;
 /// <summary><c>A and B and ...</c>: passes when every check passes, evaluated left to right.</summary>
 public sealed class AndCheck : Check
 {
-    private Check[] _checks;
+    private readonly List<Check> _checks;
 
     /// <summary>Creates the conjunction.</summary>
     public AndCheck(params Check[] checks)
     {
         ArgumentNullException.ThrowIfNull(checks);
-        _checks = checks;
+        _checks = [.. checks];
     }
 
     /// <summary>The joined checks, in order.</summary>
@@ -30,12 +30,12 @@ public sealed class AndCheck : Check
     }
 
     /// <inheritdoc />
-    public override string ToString() => "(" + string.Join(" and ", (object[])_checks) + ")";
+    public override string ToString() => "(" + string.Join(" and ", _checks) + ")";
 
     // The parser extends an expression in place, as oslo.policy's add_check does.
     internal AndCheck Add(Check check)
     {
-        _checks = [.. _checks, check];
+        _checks.Add(check);
         return this;
     }
 }

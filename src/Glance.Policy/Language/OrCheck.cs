@@ -3,13 +3,13 @@ namespace Glance.Policy.Language;
 /// <summary><c>A or B or ...</c>: passes when any check passes, evaluated left to right.</summary>
 public sealed class OrCheck : Check
 {
-    private Check[] _checks;
+    private readonly List<Check> _checks;
 
     /// <summary>Creates the disjunction.</summary>
     public OrCheck(params Check[] checks)
     {
         ArgumentNullException.ThrowIfNull(checks);
-        _checks = checks;
+        _checks = [.. checks];
     }
 
     /// <summary>The joined checks, in order.</summary>
@@ -30,11 +30,11 @@ public sealed class OrCheck : Check
     }
 
     /// <inheritdoc />
-    public override string ToString() => "(" + string.Join(" or ", (object[])_checks) + ")";
+    public override string ToString() => "(" + string.Join(" or ", _checks) + ")";
 
     internal OrCheck Add(Check check)
     {
-        _checks = [.. _checks, check];
+        _checks.Add(check);
         return this;
     }
 
@@ -42,7 +42,7 @@ public sealed class OrCheck : Check
     internal Check PopLast()
     {
         var last = _checks[^1];
-        _checks = _checks[..^1];
+        _checks.RemoveAt(_checks.Count - 1);
         return last;
     }
 }

@@ -221,7 +221,7 @@ public static partial class PolicyParser
         {
             var position = _stack[_stack.Count - count].Position;
             _stack.RemoveRange(_stack.Count - count, count);
-            _stack.Add(new Token(kind, value, value.ToString(), position));
+            _stack.Add(new Token(kind, value, kind, position));
         }
 
         // The reducers in the order oslo.policy's metaclass lists them.

@@ -34,6 +34,21 @@ public sealed record ImageFacts(string Id, string Visibility, string? Owner)
     /// <summary><c>container_format</c>, or null.</summary>
     public string? ContainerFormat { get; init; }
 
+    /// <summary><c>size</c>, or null.</summary>
+    public long? Size { get; init; }
+
+    /// <summary><c>virtual_size</c>, or null.</summary>
+    public long? VirtualSize { get; init; }
+
+    /// <summary><c>checksum</c>, or null.</summary>
+    public string? Checksum { get; init; }
+
+    /// <summary><c>os_hash_algo</c>, or null.</summary>
+    public string? OsHashAlgo { get; init; }
+
+    /// <summary><c>os_hash_value</c>, or null.</summary>
+    public string? OsHashValue { get; init; }
+
     /// <summary>The custom properties, values as Python's <c>str()</c> of them; null when not read.</summary>
     public IReadOnlyDictionary<string, string>? Properties { get; init; }
 

@@ -7,7 +7,8 @@ namespace Glance.Policy.Members;
 /// <c>project_id</c> the owner, <c>member_id</c> the image's <c>member</c> attribute — which
 /// glance/db/__init__.py sets to <b>the caller's own project</b> when the image is shared and the
 /// caller is not its owner, else None — then the image's attributes, then its custom properties;
-/// any other key is missing (the check naming it fails). Values are Python's <c>str()</c>.
+/// any other key is missing (the check naming it fails; Glance would also read <c>tags</c>,
+/// <c>created_at</c> and <c>updated_at</c>, which no default names). Values are Python's <c>str()</c>.
 /// Built once per decision; lookups allocate nothing.
 /// </summary>
 public sealed class ImageTarget : IPolicyTarget
@@ -42,6 +43,11 @@ public sealed class ImageTarget : IPolicyTarget
             case "min_ram": value = PythonText.Of(_image.MinRam); return true;
             case "disk_format": value = PythonText.Of(_image.DiskFormat); return true;
             case "container_format": value = PythonText.Of(_image.ContainerFormat); return true;
+            case "size": value = PythonText.Of(_image.Size); return true;
+            case "virtual_size": value = PythonText.Of(_image.VirtualSize); return true;
+            case "checksum": value = PythonText.Of(_image.Checksum); return true;
+            case "os_hash_algo": value = PythonText.Of(_image.OsHashAlgo); return true;
+            case "os_hash_value": value = PythonText.Of(_image.OsHashValue); return true;
         }
 
         if (_image.Properties is { } properties && properties.TryGetValue(key, out var property))

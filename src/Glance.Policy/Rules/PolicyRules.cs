@@ -53,7 +53,9 @@ public sealed class PolicyRules
         var registered = GlanceDefaults.All.ToDictionary(d => d.Name, StringComparer.Ordinal);
         foreach (var (name, parsed) in fileRules ?? [])
         {
-            checks[name] = parsed.Root;
+            // A copy: binding its rule: references must not touch the caller's tree (it may build
+            // another set from the same parse).
+            checks[name] = Copy(parsed.Root);
             foreach (var error in parsed.Errors)
             {
                 diagnostics.Add(new PolicyDiagnostic(name, error.DeniesRule
@@ -78,8 +80,9 @@ public sealed class PolicyRules
             checks[rule.Name] = check;
         }
 
+        var referenced = checks.Values.SelectMany(References).Select(r => r.Name).ToHashSet(StringComparer.Ordinal);
         RefuseCycles(checks, diagnostics);
-        var referenced = Bind(checks, diagnostics);
+        Bind(checks, diagnostics);
         foreach (var (name, _) in fileRules ?? [])
         {
             if (!registered.ContainsKey(name) && !referenced.Contains(name))
@@ -182,16 +185,14 @@ public sealed class PolicyRules
         }
     }
 
-    private static HashSet<string> Bind(Dictionary<string, Check> checks, List<PolicyDiagnostic> diagnostics)
+    private static void Bind(Dictionary<string, Check> checks, List<PolicyDiagnostic> diagnostics)
     {
-        var referenced = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (name, check) in checks)
         {
             foreach (var reference in References(check))
             {
                 var target = Resolve(checks, reference.Name);
                 reference.Bound = target is null ? null : checks[target];
-                referenced.Add(reference.Name);
                 if (!checks.ContainsKey(reference.Name))
                 {
                     diagnostics.Add(new PolicyDiagnostic(name, target is null
@@ -200,9 +201,17 @@ public sealed class PolicyRules
                 }
             }
         }
-
-        return referenced;
     }
+
+    // The composite nodes and references anew, the immutable leaves shared.
+    private static Check Copy(Check check) => check switch
+    {
+        AndCheck and => new AndCheck([.. and.Checks.Select(Copy)]),
+        OrCheck or => new OrCheck([.. or.Checks.Select(Copy)]),
+        NotCheck not => new NotCheck(Copy(not.Inner)),
+        RuleCheck rule => new RuleCheck(rule.Name),
+        _ => check,
+    };
 
     private static string? Resolve(Dictionary<string, Check> checks, string name) =>
         checks.ContainsKey(name) ? name : checks.ContainsKey(GlanceDefaults.DefaultRule) ? GlanceDefaults.DefaultRule : null;
