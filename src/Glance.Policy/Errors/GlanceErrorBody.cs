@@ -11,6 +11,9 @@ namespace Glance.Policy.Errors;
 /// </summary>
 public static partial class GlanceErrorBody
 {
+    /// <summary>webob's HTML content type (also the type of every HEAD error).</summary>
+    public const string HtmlContentType = "text/html; charset=UTF-8";
+
     /// <summary>A rendered error: its content type and body.</summary>
     public readonly record struct Rendered(string ContentType, string Body);
 
@@ -22,7 +25,7 @@ public static partial class GlanceErrorBody
         var title = ReasonPhrase(statusCode);
         return format switch
         {
-            GlanceErrorFormat.Html => new("text/html; charset=UTF-8",
+            GlanceErrorFormat.Html => new(HtmlContentType,
                 "<html>\n <head>\n  <title>" + status + "</title>\n </head>\n <body>\n  <h1>" + status + "</h1>\n  "
                 + Template(statusCode, HtmlEscape(explanation)) + "\n </body>\n</html>"),
             GlanceErrorFormat.Json => new("application/json",

@@ -18,22 +18,27 @@ public static class GlanceErrorWriter
     public static Task WriteAsync(HttpContext context, int statusCode, string explanation, string? allow = null)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var format = AcceptNegotiation.Choose(context.Request.Headers.Accept.ToString());
-        var rendered = GlanceErrorBody.Render(statusCode, explanation, format);
         var response = context.Response;
         response.StatusCode = statusCode;
-        response.ContentType = rendered.ContentType;
         if (allow is not null)
         {
             response.Headers.Allow = allow;
         }
 
-        var bytes = Encoding.UTF8.GetBytes(rendered.Body);
-        response.ContentLength = bytes.Length;
+        // webob renders no body for HEAD and keeps its default type whatever Accept says
+        // (observed on Glance 25: text/html, Content-Length 0).
         if (HttpMethods.IsHead(context.Request.Method))
         {
+            response.ContentType = GlanceErrorBody.HtmlContentType;
+            response.ContentLength = 0;
             return Task.CompletedTask;
         }
+
+        var format = AcceptNegotiation.Choose(context.Request.Headers.Accept.ToString());
+        var rendered = GlanceErrorBody.Render(statusCode, explanation, format);
+        response.ContentType = rendered.ContentType;
+        var bytes = Encoding.UTF8.GetBytes(rendered.Body);
+        response.ContentLength = bytes.Length;
 
         return response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
     }
