@@ -1,5 +1,3 @@
-using Glance.Policy.Members;
-
 namespace Glance.ImageStore.Identity;
 
 /// <summary>The authenticated caller of a request, set by <see cref="TrustedIdentityMiddleware"/>.</summary>

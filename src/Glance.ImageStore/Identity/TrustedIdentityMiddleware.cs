@@ -9,8 +9,9 @@ namespace Glance.ImageStore.Identity;
 
 /// <summary>
 /// Reads the identity keystonemiddleware (or the gateway) established: <c>X-Identity-Status:
-/// Confirmed</c>, <c>X-Project-Id</c>, <c>X-Roles</c>. Anything else is a 401 exactly as
-/// keystonemiddleware writes it. With <see cref="ImageStoreOptions.DevIdentity"/> enabled, a
+/// Confirmed</c>, <c>X-User-Id</c>, <c>X-Project-Id</c>, <c>X-Roles</c>, <c>OpenStack-System-Scope</c>
+/// and the domain headers, and reads the policy rules in force once for the whole request.
+/// Anything else is a 401 exactly as keystonemiddleware writes it. With <see cref="ImageStoreOptions.DevIdentity"/> enabled, a
 /// request with an <c>X-Auth-Token</c> and no identity headers gets the configured identity.
 /// </summary>
 internal sealed partial class TrustedIdentityMiddleware(
@@ -40,13 +41,13 @@ internal sealed partial class TrustedIdentityMiddleware(
                 userDomainId: headers[IdentityHeaders.UserDomainId].ToString(),
                 projectDomainId: headers[IdentityHeaders.ProjectDomainId].ToString(),
                 isAdminProject: !string.Equals(headers[IdentityHeaders.IsAdminProject].ToString(), "false", StringComparison.OrdinalIgnoreCase));
-            context.Features.Set(new CallerFeature(new Caller(credentials, rules.Current.IsAdmin(credentials)), credentials.UserId));
+            context.Features.Set(new CallerFeature(new Caller(credentials, rules.Current), credentials.UserId));
             return next(context);
         }
 
         if (_devCredentials is not null && !string.IsNullOrEmpty(headers["X-Auth-Token"].ToString()))
         {
-            context.Features.Set(new CallerFeature(new Caller(_devCredentials, rules.Current.IsAdmin(_devCredentials)), _devCredentials.UserId));
+            context.Features.Set(new CallerFeature(new Caller(_devCredentials, rules.Current), _devCredentials.UserId));
             return next(context);
         }
 

@@ -5,7 +5,6 @@ using Glance.ImageStore.Images;
 using Glance.ImageStore.Persistence;
 using Glance.ImageStore.Routing;
 using Glance.Policy.Errors;
-using Glance.Policy.Members;
 using Microsoft.Extensions.Options;
 
 namespace Glance.ImageStore.ImageData;
@@ -48,9 +47,13 @@ internal sealed partial class ImageDataEndpoints(ImagesEndpoints imageLookup, Im
             return;
         }
 
-        if (!caller.IsAdmin && (image.Owner is null || caller.ProjectId != image.Owner))
+        // ImageDataController.upload: upload_image (a policy refusal passes through as is); the
+        // legacy check_is_image_mutable raises Glance's Forbidden, which upload re-words.
+        var refusal = ImagePolicy.For(caller, image.ToFacts()).UploadImage();
+        if (refusal is not null)
         {
-            await GlanceErrorWriter.WriteAsync(context, 403, "You are not permitted to upload data for this image.");
+            Log.Refused(logger, context.TraceIdentifier, "upload", image.Id, refusal.StatusCode);
+            await (refusal.FromCodedCheck ? new Refusal(403, $"Not allowed to upload image data for image {imageId}") : refusal).WriteAsync(context);
             return;
         }
 
@@ -153,9 +156,18 @@ internal sealed partial class ImageDataEndpoints(ImagesEndpoints imageLookup, Im
             return;
         }
 
+        // ImageDataController.download: the coded deactivated check first, then download_image.
         if (image.Status == ImageStatus.Deactivated && !caller.IsAdmin)
         {
             await GlanceErrorWriter.WriteAsync(context, 403, "The requested image has been deactivated. Image data download is forbidden.");
+            return;
+        }
+
+        var refusal = ImagePolicy.For(caller, image.ToFacts()).DownloadImage();
+        if (refusal is not null)
+        {
+            Log.Refused(logger, context.TraceIdentifier, "download", image.Id, refusal.StatusCode);
+            await refusal.WriteAsync(context);
             return;
         }
 
@@ -188,5 +200,8 @@ internal sealed partial class ImageDataEndpoints(ImagesEndpoints imageLookup, Im
     {
         [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Image data uploaded {RequestId} {ImageId}: {Size} bytes, md5 {Checksum}")]
         public static partial void Uploaded(ILogger logger, string requestId, string imageId, long size, string checksum);
+
+        [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Image data {Action} refused {RequestId} {ImageId}: {Status}")]
+        public static partial void Refused(ILogger logger, string requestId, string action, string imageId, int status);
     }
 }

@@ -1,7 +1,6 @@
-using Glance.ImageStore.Identity;
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Glance.Policy.Members;
+using Glance.ImageStore.Routing;
 
 namespace Glance.ImageStore.Images;
 
@@ -9,6 +8,8 @@ namespace Glance.ImageStore.Images;
 /// Glance's JSON-patch for images (images.py RequestDeserializer.update and ImagesController
 /// _do_add/_do_replace/_do_remove): parses the operations with Glance's messages, then applies
 /// them to an <see cref="ImageRecord"/>. Either step returns the refusal instead of throwing.
+/// Who may apply a change is not decided here: the endpoint asks <see cref="ImagePolicy"/> before
+/// each change, in Glance's order.
 /// </summary>
 internal static partial class ImagePatch
 {
@@ -25,9 +26,6 @@ internal static partial class ImagePatch
 
     /// <summary>One operation on one top-level attribute.</summary>
     public sealed record Change(string Op, string Path, JsonElement Value);
-
-    /// <summary>A refusal: status and explanation.</summary>
-    public sealed record Refusal(int StatusCode, string Explanation);
 
     /// <summary>Parses a patch document; <paramref name="draft4"/> for the v2.0 media type.</summary>
     public static (List<Change>? Changes, Refusal? Refusal) Parse(JsonElement body, bool draft4)
@@ -94,36 +92,21 @@ internal static partial class ImagePatch
         return (changes, null);
     }
 
-    /// <summary>Applies parsed changes in order; returns the first refusal, or null when all applied.</summary>
-    public static Refusal? Apply(ImageRecord image, IReadOnlyList<Change> changes, Caller caller)
+    /// <summary>Applies one parsed change; returns the refusal, or null when it applied.</summary>
+    public static Refusal? Apply(ImageRecord image, Change change)
     {
-        foreach (var change in changes)
-        {
-            var refusal = change.Op == "remove" ? Remove(image, change.Path) : Set(image, change, caller);
-            if (refusal is not null)
-            {
-                return refusal;
-            }
-        }
-
-        return null;
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(change);
+        return change.Op == "remove" ? Remove(image, change.Path) : Set(image, change);
     }
 
-    private static Refusal? Set(ImageRecord image, Change change, Caller caller)
+    private static Refusal? Set(ImageRecord image, Change change)
     {
         var value = change.Value;
         switch (change.Path)
         {
             case "name": image.Name = value.ValueKind == JsonValueKind.Null ? null : value.GetString(); break;
-            case "visibility":
-                var visibility = value.GetString()!;
-                if (visibility == ImageVisibility.Public && image.Visibility != ImageVisibility.Public && !caller.IsAdmin)
-                {
-                    return new(403, "You are not authorized to complete publicize_image action.");
-                }
-
-                image.Visibility = visibility;
-                break;
+            case "visibility": image.Visibility = value.GetString()!; break;
             case "protected": image.Protected = value.GetBoolean(); break;
             case "os_hidden": image.OsHidden = value.GetBoolean(); break;
             case "min_ram": image.MinRam = value.GetInt64(); break;
@@ -131,17 +114,10 @@ internal static partial class ImagePatch
             case "disk_format": image.DiskFormat = value.ValueKind == JsonValueKind.Null ? null : value.GetString(); break;
             case "container_format": image.ContainerFormat = value.ValueKind == JsonValueKind.Null ? null : value.GetString(); break;
             case "tags": image.Tags = [.. value.EnumerateArray().Select(t => t.GetString()!).Distinct(StringComparer.Ordinal)]; break;
-            case "owner":
-                var owner = value.ValueKind == JsonValueKind.Null ? null : value.GetString();
-                if (!caller.IsAdmin && owner != image.Owner)
-                {
-                    return new(403, "Owner can't be updated by non admin.");
-                }
-
-                image.Owner = owner;
-                break;
+            case "owner": image.Owner = value.ValueKind == JsonValueKind.Null ? null : value.GetString(); break;
             case "locations":
-                return new(403, "It's not allowed to add locations if locations are invisible.");
+                // show_multiple_locations is off: _do_replace_locations / _do_add_locations refuse.
+                return new(403, $"It's not allowed to {(change.Op == "replace" ? "update" : "add")} locations if locations are invisible.");
             default:
                 var index = image.Properties.FindIndex(p => p.Key == change.Path);
                 if (change.Op == "replace" && index < 0)

@@ -40,6 +40,11 @@ internal sealed class ImageRecord
         MinRam = MinRam,
         DiskFormat = DiskFormat,
         ContainerFormat = ContainerFormat,
+        Size = Size,
+        VirtualSize = VirtualSize,
+        Checksum = Checksum,
+        OsHashAlgo = OsHashAlgo,
+        OsHashValue = OsHashValue,
         Properties = Properties.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
     };
 }

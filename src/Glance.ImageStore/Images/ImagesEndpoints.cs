@@ -12,7 +12,9 @@ namespace Glance.ImageStore.Images;
 
 /// <summary>
 /// <c>/v2/images</c>, <c>/v2/images/{image_id}</c> and the deactivate/reactivate actions, with
-/// Glance's shapes and messages (images.py, image_actions.py; legacy policy).
+/// Glance's shapes and messages (images.py, image_actions.py). Each call first finds the image as
+/// Glance's database does (visibility by <c>is_image_visible</c>), then asks <see cref="ImagePolicy"/>
+/// what Glance's controller asks its <c>ImageAPIPolicy</c>, in the controller's order.
 /// </summary>
 internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatabase database, TimeProvider time, IOptions<ImageStoreOptions> options, ILogger<ImagesEndpoints> logger)
 {
@@ -55,12 +57,21 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
     /// <summary>Glance's 404 for an image read or update.</summary>
     public static string NoImage(string imageId) => $"No image found with ID {imageId}";
 
+    // ImagesController.show: image_repo.get, then get_image.
     private async Task ShowAsync(HttpContext context, string imageId)
     {
-        var image = await FindVisibleAsync(imageId, context.GetCaller().Caller, context.RequestAborted);
+        var caller = context.GetCaller().Caller;
+        var image = await FindVisibleAsync(imageId, caller, context.RequestAborted);
         if (image is null)
         {
             await GlanceErrorWriter.WriteAsync(context, 404, NoImage(imageId));
+            return;
+        }
+
+        var refusal = ImagePolicy.For(caller, image.ToFacts()).GetImage();
+        if (refusal is not null)
+        {
+            await Refused(context, "show", image.Id, refusal);
             return;
         }
 
@@ -83,10 +94,29 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
             return;
         }
 
-        var refusal = ValidateCreate(root, caller);
+        // The request deserializer's checks, then ImagesController.create: the owner defaults to the
+        // caller's project, add_image (with its visibility rule and, legacy, the owner check), then
+        // the image factory's own checks.
+        var refusal = DeserializeCreate(root);
         if (refusal is not null)
         {
-            await GlanceErrorWriter.WriteAsync(context, refusal.StatusCode, refusal.Explanation);
+            await refusal.WriteAsync(context);
+            return;
+        }
+
+        var owner = root.TryGetProperty("owner", out var ownerElement) ? (ownerElement.ValueKind == JsonValueKind.Null ? null : ownerElement.GetString()) : caller.ProjectId;
+        var visibility = root.TryGetProperty("visibility", out var visibilityElement) ? visibilityElement.GetString() : null;
+        refusal = ImagePolicy.ForCreate(caller, owner, visibility).AddImage();
+        if (refusal is not null)
+        {
+            await Refused(context, "create", "(new)", refusal);
+            return;
+        }
+
+        refusal = CheckNewImage(root);
+        if (refusal is not null)
+        {
+            await refusal.WriteAsync(context);
             return;
         }
 
@@ -94,7 +124,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
         var image = new ImageRecord
         {
             Id = root.TryGetProperty("id", out var id) ? id.GetString()! : Guid.NewGuid().ToString("D"),
-            Owner = caller.ProjectId,
+            Owner = owner,
             CreatedAt = now,
             UpdatedAt = now,
         };
@@ -105,10 +135,10 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
                 continue;
             }
 
-            var apply = ImagePatch.Apply(image, [new ImagePatch.Change("add", property.Name, property.Value)], caller);
+            var apply = ImagePatch.Apply(image, new ImagePatch.Change("add", property.Name, property.Value));
             if (apply is not null)
             {
-                await GlanceErrorWriter.WriteAsync(context, apply.StatusCode, apply.Explanation);
+                await apply.WriteAsync(context);
                 return;
             }
         }
@@ -120,11 +150,23 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
         }
 
         Log.Created(logger, context.TraceIdentifier, image.Id, image.Owner ?? "(none)", image.Visibility);
+
+        // Glance's image_create reads the new row back with the caller's visibility (_image_get):
+        // an image the caller may not see (created for another owner, which only an operator's
+        // policy lets a caller who is not admin do) stays created, and the caller gets a 403.
+        if (!ImageVisibility.IsVisible(image.ToFacts(), caller.IsAdmin, caller.ProjectId, callerIsMember: false))
+        {
+            await GlanceErrorWriter.WriteAsync(context, 403, $"Forbidding request, image {image.Id} not visible");
+            return;
+        }
+
         context.Response.Headers.Location = "/v2/images/" + image.Id;
         await JsonResponse.WriteAsync(context, 201, writer => ImageJson.Write(writer, image));
     }
 
-    private static ImagePatch.Refusal? ValidateCreate(JsonElement root, Caller caller)
+    // images.py RequestDeserializer.create: disallowed attributes, the schema, custom property
+    // names. Runs before any policy.
+    private static Refusal? DeserializeCreate(JsonElement root)
     {
         foreach (var property in root.EnumerateObject())
         {
@@ -160,6 +202,12 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
             }
         }
 
+        return null;
+    }
+
+    // ImageFactory.new_image (read-only attributes) and the location proxy's factory: after the policy.
+    private static Refusal? CheckNewImage(JsonElement root)
+    {
         foreach (var property in root.EnumerateObject())
         {
             if (property.Name != "id" && ImageSchemaRules.ReadOnly.Contains(property.Name))
@@ -171,17 +219,6 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
             {
                 return new(403, "It's not allowed to add locations if locations are invisible.");
             }
-        }
-
-        if (root.TryGetProperty("owner", out var owner) && !caller.IsAdmin
-            && !(owner.ValueKind == JsonValueKind.String && owner.GetString() == caller.ProjectId))
-        {
-            return new(403, $"You are not permitted to create images owned by '{(owner.ValueKind == JsonValueKind.String ? owner.GetString() : "None")}'.");
-        }
-
-        if (root.TryGetProperty("visibility", out var visibility) && visibility.GetString() == ImageVisibility.Public && !caller.IsAdmin)
-        {
-            return new(403, "You are not authorized to complete publicize_image action.");
         }
 
         return null;
@@ -206,7 +243,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
         var (changes, refusal) = ImagePatch.Parse(body.RootElement, draft4: mediaType == ImagePatch.MediaTypeV20);
         if (refusal is not null)
         {
-            await GlanceErrorWriter.WriteAsync(context, refusal.StatusCode, refusal.Explanation);
+            await refusal.WriteAsync(context);
             return;
         }
 
@@ -218,28 +255,86 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
             return;
         }
 
-        if (!caller.IsAdmin && !IsOwner(caller, image) && changes!.Count > 0)
+        // ImagesController.update: each change in order, its checks then its effect; the first
+        // refusal answers and nothing is saved. The policy target is the image as the earlier
+        // changes left it (Glance's ImageTarget reads the live image).
+        foreach (var change in changes!)
         {
-            await GlanceErrorWriter.WriteAsync(context, 403, $"You are not permitted to modify '{changes[0].Path}' on this image.");
-            return;
+            refusal = AuthorizeChange(caller, image, change) ?? ImagePatch.Apply(image, change);
+            if (refusal is not null)
+            {
+                if (refusal.StatusCode is 403 or 404)
+                {
+                    Log.Refused(logger, context.TraceIdentifier, "update", image.Id, refusal.StatusCode, refusal.Explanation);
+                }
+
+                await refusal.WriteAsync(context);
+                return;
+            }
         }
 
-        refusal = ImagePatch.Apply(image, changes!, caller);
-        if (refusal is not null)
+        if (changes.Count > 0)
         {
-            await GlanceErrorWriter.WriteAsync(context, refusal.StatusCode, refusal.Explanation);
-            return;
-        }
-
-        image.UpdatedAt = GlanceTime.Format(time.GetUtcNow());
-        if (!await images.UpdateAsync(image, context.RequestAborted))
-        {
-            await GlanceErrorWriter.WriteAsync(context, 404, NoImage(imageId));
-            return;
+            image.UpdatedAt = GlanceTime.Format(time.GetUtcNow());
+            if (!await images.UpdateAsync(image, context.RequestAborted))
+            {
+                await GlanceErrorWriter.WriteAsync(context, 404, NoImage(imageId));
+                return;
+            }
         }
 
         await JsonResponse.WriteAsync(context, 200, writer => ImageJson.Write(writer, image));
     }
+
+    // _do_add, _do_replace, _do_remove up to the point where they change the image.
+    private static Refusal? AuthorizeChange(Caller caller, ImageRecord image, ImagePatch.Change change)
+    {
+        var policy = ImagePolicy.For(caller, image.ToFacts());
+        if (change.Path == "locations")
+        {
+            if (change.Op == "replace" && IsFalsy(change.Value))
+            {
+                return new(403, "Cannot set locations to empty list.");
+            }
+
+            return change.Op == "remove" ? policy.DeleteLocations() : policy.UpdateLocations();
+        }
+
+        // Coded, before any policy: only an admin may replace the owner (whatever the value).
+        if (change.Op == "replace" && change.Path == "owner" && !caller.IsAdmin)
+        {
+            return new(403, OwnerNotAdmin);
+        }
+
+        var value = change.Op != "remove" && change.Value.ValueKind == JsonValueKind.String ? change.Value.GetString() : null;
+        var refusal = policy.UpdateProperty(change.Path, value);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        // Glance lets "add /owner" through to the database, whose visibility check then refuses
+        // the save (403 "Forbidding request, image ... not visible"); the store refuses it here,
+        // with the replace's words, and changes nothing either way.
+        if (change.Op == "add" && change.Path == "owner" && !caller.IsAdmin
+            && (change.Value.ValueKind == JsonValueKind.Null ? null : change.Value.GetString()) != image.Owner)
+        {
+            return new(403, OwnerNotAdmin);
+        }
+
+        return null;
+    }
+
+    // Python's "not value" for a JSON value.
+    private static bool IsFalsy(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Null or JsonValueKind.False or JsonValueKind.Undefined => true,
+        JsonValueKind.Array => value.GetArrayLength() == 0,
+        JsonValueKind.Object => !value.EnumerateObject().Any(),
+        JsonValueKind.String => value.GetString()!.Length == 0,
+        JsonValueKind.Number => value.GetDouble() == 0,
+        _ => false,
+    };
 
     private async Task DeleteAsync(HttpContext context, string imageId)
     {
@@ -248,6 +343,8 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
             return;
         }
 
+        // ImagesController.delete: image_repo.get, delete_image (legacy: and check_is_image_mutable),
+        // then the domain's protected check.
         var caller = context.GetCaller().Caller;
         var image = await FindVisibleAsync(imageId, caller, context.RequestAborted);
         if (image is null)
@@ -256,9 +353,10 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
             return;
         }
 
-        if (!caller.IsAdmin && !IsOwner(caller, image))
+        var refusal = ImagePolicy.For(caller, image.ToFacts()).DeleteImage();
+        if (refusal is not null)
         {
-            await GlanceErrorWriter.WriteAsync(context, 403, "You are not permitted to delete this image.");
+            await Refused(context, "delete", image.Id, refusal);
             return;
         }
 
@@ -290,9 +388,13 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
             return;
         }
 
-        if (!caller.IsAdmin && !IsOwner(caller, image))
+        // ImageActionsController: image_repo.get, deactivate/reactivate (legacy: and
+        // check_is_image_mutable), then the domain's status check.
+        var policy = ImagePolicy.For(caller, image.ToFacts());
+        var refusal = action == "deactivate" ? policy.DeactivateImage() : policy.ReactivateImage();
+        if (refusal is not null)
         {
-            await GlanceErrorWriter.WriteAsync(context, 403, $"You are not authorized to complete {action} action.");
+            await Refused(context, action, image.Id, refusal);
             return;
         }
 
@@ -350,21 +452,39 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
 
         var marker = Single(query, "marker");
         var caller = context.GetCaller().Caller;
-        var listQuery = new ImageListQuery(visibility, memberStatus, Single(query, "owner"), Single(query, "name"), Single(query, "status"),
-            hidden is not null && bool.Parse(hidden), marker, limit);
-        var page = await images.ListAsync(listQuery, caller, context.RequestAborted);
-        if (page is null)
+
+        // ImagesController.index: get_images ("may you list at all"), the database's selection,
+        // then get_image for each image; the next link follows the database's page, as in Glance.
+        var refusal = ImagePolicy.GetImages(caller);
+        if (refusal is not null)
         {
-            await GlanceErrorWriter.WriteAsync(context, 400, NoImage(marker!));
+            await Refused(context, "list", "(all)", refusal);
             return;
         }
 
+        var listQuery = new ImageListQuery(visibility, memberStatus, Single(query, "owner"), Single(query, "name"), Single(query, "status"),
+            hidden is not null && bool.Parse(hidden), marker, limit);
+        var page = await images.ListAsync(listQuery, caller, context.RequestAborted);
+        switch (page.Marker)
+        {
+            case MarkerLookup.TooLong:
+                await GlanceErrorWriter.WriteAsync(context, 400, "Image with the given id %(image_id)s was not found");
+                return;
+            case MarkerLookup.Missing:
+                await GlanceErrorWriter.WriteAsync(context, 400, NoImage(marker!));
+                return;
+            case MarkerLookup.NotVisible:
+                await GlanceErrorWriter.WriteAsync(context, 403, $"Forbidding request, image {marker} not visible");
+                return;
+        }
+
+        var visible = page.Images.Where(image => ImagePolicy.For(caller, image.ToFacts()).MayGetImage()).ToList();
         var rest = string.Join('&', query.Where(p => p.Key != "marker").SelectMany(p => p.Value.Select(v => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(v ?? string.Empty))));
         await JsonResponse.WriteAsync(context, 200, writer =>
         {
             writer.WriteStartObject();
             writer.WriteStartArray("images");
-            foreach (var image in page)
+            foreach (var image in visible)
             {
                 ImageJson.Write(writer, image);
             }
@@ -372,9 +492,9 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
             writer.WriteEndArray();
             writer.WriteString("first", rest.Length == 0 ? "/v2/images" : "/v2/images?" + rest);
             writer.WriteString("schema", "/v2/schemas/images");
-            if (page.Count > 0 && page.Count == limit)
+            if (visible.Count > 0 && page.Images.Count == limit)
             {
-                var next = "marker=" + Uri.EscapeDataString(page[^1].Id);
+                var next = "marker=" + Uri.EscapeDataString(visible[^1].Id);
                 writer.WriteString("next", "/v2/images?" + (rest.Length == 0 ? next : rest + "&" + next));
             }
 
@@ -385,8 +505,13 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
     private static string? Single(IQueryCollection query, string name) =>
         query.TryGetValue(name, out var values) && values.Count > 0 ? values[^1] : null;
 
-    private static bool IsOwner(Caller caller, ImageRecord image) =>
-        image.Owner is not null && string.Equals(caller.ProjectId, image.Owner, StringComparison.Ordinal);
+    private const string OwnerNotAdmin = "Owner can't be updated by non admin.";
+
+    private Task Refused(HttpContext context, string action, string imageId, Refusal refusal)
+    {
+        Log.Refused(logger, context.TraceIdentifier, action, imageId, refusal.StatusCode, refusal.Explanation);
+        return refusal.WriteAsync(context);
+    }
 
     private static partial class Log
     {
@@ -395,5 +520,8 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
 
         [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Image deleted {RequestId} {ImageId}")]
         public static partial void Deleted(ILogger logger, string requestId, string imageId);
+
+        [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Image {Action} refused {RequestId} {ImageId}: {Status} {Explanation}")]
+        public static partial void Refused(ILogger logger, string requestId, string action, string imageId, int status, string explanation);
     }
 }

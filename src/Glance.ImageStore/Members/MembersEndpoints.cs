@@ -5,17 +5,18 @@ using Glance.ImageStore.Persistence;
 using Glance.ImageStore.Routing;
 using Glance.Policy.Errors;
 using Glance.Policy.Members;
-using Glance.Policy.Rules;
 using Microsoft.Extensions.Options;
 
 namespace Glance.ImageStore.Members;
 
 /// <summary>
-/// <c>/v2/images/{image_id}/members[/{member_id}]</c> as Glance 25 answers it with its legacy
-/// policy. DELETE follows CONFORMANCE.md section 1 through <see cref="MemberDeletePolicy"/>; the
-/// other methods follow image_members.py (visibility through <see cref="MemberDeletePolicy.CanSee"/>).
+/// <c>/v2/images/{image_id}/members[/{member_id}]</c> as Glance 25 answers it, in either policy
+/// mode. DELETE follows CONFORMANCE.md sections 1 and 5 through <see cref="MemberDeletePolicy"/>;
+/// the other methods follow image_members.py step by step: <c>_lookup_image</c> (the database's
+/// visibility), <c>_check_visibility_and_ownership</c> and the member rules
+/// (<see cref="MemberPolicy"/>), <c>_lookup_member</c> (the rows the database lets the caller read).
 /// </summary>
-internal sealed partial class MembersEndpoints(MemberRepository members, IPolicyRulesProvider rules, TimeProvider time, IOptions<ImageStoreOptions> options, ILogger<MembersEndpoints> logger)
+internal sealed partial class MembersEndpoints(MemberRepository members, TimeProvider time, IOptions<ImageStoreOptions> options, ILogger<MembersEndpoints> logger)
 {
     private readonly long _maxJsonBytes = options.Value.MaxJsonBodyBytes;
 
@@ -59,7 +60,7 @@ internal sealed partial class MembersEndpoints(MemberRepository members, IPolicy
         for (var attempt = 0; ; attempt++)
         {
             var image = await members.FindImageAsync(imageId, caller.ProjectId, memberId, includeRows: false, context.RequestAborted);
-            decision = MemberDeletePolicy.Decide(image?.ToFacts(), image?.Membership ?? default, caller.Credentials, imageId, memberId, rules.Current);
+            decision = MemberDeletePolicy.Decide(image?.Facts, image?.Membership ?? default, caller.Credentials, imageId, memberId, caller.Rules);
 
             // The delete holds only while the image is as the decision saw it; when another request
             // removed the member or changed the image in between, decide again on fresh facts.
@@ -86,56 +87,64 @@ internal sealed partial class MembersEndpoints(MemberRepository members, IPolicy
         await GlanceErrorWriter.WriteAsync(context, decision.StatusCode, decision.Explanation!);
     }
 
+    // ImageMembersController.index.
     private async Task ListAsync(HttpContext context, string imageId)
     {
         var caller = context.GetCaller().Caller;
-        var image = await members.FindImageAsync(imageId, caller.ProjectId, memberId: null, includeRows: true, context.RequestAborted);
-        if (image is null || !ImageVisibility.IsVisible(image.ToFacts(), caller.IsAdmin, caller.ProjectId, image.CallerIsMember))
+        var image = await LookupImageAsync(context, caller, imageId, memberId: null, includeRows: true);
+        if (image is null)
         {
-            await GlanceErrorWriter.WriteAsync(context, 404, MemberDeletePolicy.ImageNotFound(imageId));
             return;
         }
 
-        if (image.Visibility != ImageVisibility.Shared)
+        var policy = MemberPolicy.For(caller, image.Facts);
+        if (policy.CheckVisibilityAndOwnership(MemberOwnershipCheck.None) is { } forbidden)
         {
-            await GlanceErrorWriter.WriteAsync(context, 403, $"Not allowed to list members for image {image.Id}: Only shared images have members.");
+            await RefuseAsync(context, "GET", imageId, null, new(403, $"Not allowed to list members for image {image.Id}: {forbidden}"));
             return;
         }
 
-        // Glance's database filter: admin and owner see every member, anyone else only their own row.
-        var visible = caller.IsAdmin || IsOwner(caller, image)
-            ? image.Members
-            : image.Members.Where(m => m.MemberId == caller.ProjectId);
+        var refusal = policy.GetMembers();
+        if (refusal is not null)
+        {
+            await RefuseAsync(context, "GET", imageId, null, refusal);
+            return;
+        }
+
+        // The rows the database lets the caller read, each kept when get_member allows (on the image: all or none).
+        var visible = policy.MayGetMember() ? image.Members.Where(m => policy.MayReadRow(m.MemberId)) : [];
         await JsonResponse.WriteAsync(context, 200, writer => MemberJson.WriteList(writer, visible));
     }
 
+    // ImageMembersController.show: every refusal after the image lookup becomes a 404 with its
+    // explanation, so as not to leak what exists.
     private async Task ShowAsync(HttpContext context, string imageId, string memberId)
     {
         var caller = context.GetCaller().Caller;
-        var image = await members.FindImageAsync(imageId, caller.ProjectId, memberId, includeRows: false, context.RequestAborted);
-        if (image is null || !ImageVisibility.IsVisible(image.ToFacts(), caller.IsAdmin, caller.ProjectId, image.CallerIsMember))
+        var image = await LookupImageAsync(context, caller, imageId, memberId, includeRows: false);
+        if (image is null)
         {
-            await GlanceErrorWriter.WriteAsync(context, 404, MemberDeletePolicy.ImageNotFound(imageId));
             return;
         }
 
-        // Glance turns every refusal here into a 404, so as not to leak what exists.
-        if (image.Visibility != ImageVisibility.Shared)
+        var policy = MemberPolicy.For(caller, image.Facts);
+        if (policy.CheckVisibilityAndOwnership(MemberOwnershipCheck.None) is { } forbidden)
         {
-            await GlanceErrorWriter.WriteAsync(context, 404, "Only shared images have members.");
+            await RefuseAsync(context, "GET", imageId, memberId, new(404, forbidden));
             return;
         }
 
-        var member = image.Member;
-        if (member is null || !(caller.IsAdmin || IsOwner(caller, image) || memberId == caller.ProjectId))
+        var (member, refusal) = LookupMember(policy, image, memberId);
+        if (refusal is not null)
         {
-            await GlanceErrorWriter.WriteAsync(context, 404, MemberDeletePolicy.MemberNotFound(memberId, image.Id));
+            await RefuseAsync(context, "GET", imageId, memberId, refusal.StatusCode == 403 ? refusal with { StatusCode = 404 } : refusal);
             return;
         }
 
-        await JsonResponse.WriteAsync(context, 200, writer => MemberJson.Write(writer, member));
+        await JsonResponse.WriteAsync(context, 200, writer => MemberJson.Write(writer, member!));
     }
 
+    // ImageMembersController.create.
     private async Task AddAsync(HttpContext context, string imageId)
     {
         using var body = await JsonBody.ReadAsync(context, _maxJsonBytes);
@@ -171,23 +180,26 @@ internal sealed partial class MembersEndpoints(MemberRepository members, IPolicy
 
         var memberId = memberElement.GetString()!;
         var caller = context.GetCaller().Caller;
-        var image = await members.FindImageAsync(imageId, caller.ProjectId, memberId, includeRows: false, context.RequestAborted);
-        if (image is null || !ImageVisibility.IsVisible(image.ToFacts(), caller.IsAdmin, caller.ProjectId, image.CallerIsMember))
+        var image = await LookupImageAsync(context, caller, imageId, memberId, includeRows: false);
+        if (image is null)
         {
-            await GlanceErrorWriter.WriteAsync(context, 404, MemberDeletePolicy.ImageNotFound(imageId));
             return;
         }
 
-        if (image.Visibility != ImageVisibility.Shared || !(caller.IsAdmin || IsOwner(caller, image)))
+        var policy = MemberPolicy.For(caller, image.Facts);
+        var refusal = policy.CheckVisibilityAndOwnership(MemberOwnershipCheck.Create) is not null
+            ? new Refusal(403, $"Not allowed to create members for image {imageId}.")
+            : policy.AddMember();
+        if (refusal is not null)
         {
-            await GlanceErrorWriter.WriteAsync(context, 403, $"Not allowed to create members for image {image.Id}.");
+            await RefuseAsync(context, "POST", imageId, memberId, refusal);
             return;
         }
 
         var added = await members.AddAsync(image.Id, memberId, GlanceTime.Format(time.GetUtcNow()), context.RequestAborted);
         if (added is null)
         {
-            await GlanceErrorWriter.WriteAsync(context, 409, $"Member {memberId} is duplicated for image {image.Id}");
+            await GlanceErrorWriter.WriteAsync(context, 409, $"Member {memberId} is duplicated for image {imageId}");
             return;
         }
 
@@ -195,6 +207,7 @@ internal sealed partial class MembersEndpoints(MemberRepository members, IPolicy
         await JsonResponse.WriteAsync(context, 200, writer => MemberJson.Write(writer, added));
     }
 
+    // ImageMembersController.update.
     private async Task UpdateAsync(HttpContext context, string imageId, string memberId)
     {
         using var body = await JsonBody.ReadAsync(context, _maxJsonBytes);
@@ -216,24 +229,24 @@ internal sealed partial class MembersEndpoints(MemberRepository members, IPolicy
         }
 
         var caller = context.GetCaller().Caller;
-        var image = await members.FindImageAsync(imageId, caller.ProjectId, memberId, includeRows: false, context.RequestAborted);
-        if (image is null || !ImageVisibility.IsVisible(image.ToFacts(), caller.IsAdmin, caller.ProjectId, image.CallerIsMember))
+        var image = await LookupImageAsync(context, caller, imageId, memberId, includeRows: false);
+        if (image is null)
         {
-            await GlanceErrorWriter.WriteAsync(context, 404, MemberDeletePolicy.ImageNotFound(imageId));
             return;
         }
 
-        // Legacy policy: only shared images have members, and the owner may not set a status.
-        if (image.Visibility != ImageVisibility.Shared || (!caller.IsAdmin && IsOwner(caller, image)))
+        var policy = MemberPolicy.For(caller, image.Facts);
+        if (policy.CheckVisibilityAndOwnership(MemberOwnershipCheck.Update) is not null)
         {
-            await GlanceErrorWriter.WriteAsync(context, 403, $"Not allowed to update members for image {image.Id}.");
+            await RefuseAsync(context, "PUT", imageId, memberId, new(403, $"Not allowed to update members for image {imageId}."));
             return;
         }
 
-        // A non-admin sees only its own membership, so another project's member is "not found".
-        if (!image.MemberExists || !(caller.IsAdmin || memberId == caller.ProjectId))
+        var (_, refusal) = LookupMember(policy, image, memberId);
+        refusal ??= policy.ModifyMember();
+        if (refusal is not null)
         {
-            await GlanceErrorWriter.WriteAsync(context, 404, MemberDeletePolicy.MemberNotFound(memberId, image.Id));
+            await RefuseAsync(context, "PUT", imageId, memberId, refusal);
             return;
         }
 
@@ -254,8 +267,38 @@ internal sealed partial class MembersEndpoints(MemberRepository members, IPolicy
         await JsonResponse.WriteAsync(context, 200, writer => MemberJson.Write(writer, updated));
     }
 
-    private static bool IsOwner(Caller caller, MemberImage image) =>
-        image.Owner is not null && string.Equals(caller.ProjectId, image.Owner, StringComparison.Ordinal);
+    // _lookup_image: missing, deleted or not visible to the caller (is_image_visible) → 404.
+    private async Task<MemberImage?> LookupImageAsync(HttpContext context, Caller caller, string imageId, string? memberId, bool includeRows)
+    {
+        var image = await members.FindImageAsync(imageId, caller.ProjectId, memberId, includeRows, context.RequestAborted);
+        if (image is null || !ImageVisibility.IsVisible(image.Facts, caller.IsAdmin, caller.ProjectId, image.CallerIsMember))
+        {
+            await GlanceErrorWriter.WriteAsync(context, 404, MemberDeletePolicy.ImageNotFound(imageId));
+            return null;
+        }
+
+        return image;
+    }
+
+    // _lookup_member: get_member (after get_image), then the member row among those the caller may read.
+    private static (MemberRecord? Member, Refusal? Refusal) LookupMember(MemberPolicy policy, MemberImage image, string memberId)
+    {
+        var refusal = policy.GetMember();
+        if (refusal is not null)
+        {
+            return (null, refusal);
+        }
+
+        return image.Member is { } member && policy.MayReadRow(memberId)
+            ? (member, null)
+            : (null, new Refusal(404, MemberDeletePolicy.MemberNotFound(memberId, image.Id)));
+    }
+
+    private Task RefuseAsync(HttpContext context, string method, string imageId, string? memberId, Refusal refusal)
+    {
+        Log.Refused(logger, context.TraceIdentifier, method, imageId, memberId ?? "(none)", refusal.StatusCode, refusal.Explanation);
+        return refusal.WriteAsync(context);
+    }
 
     private static partial class Log
     {
@@ -264,5 +307,8 @@ internal sealed partial class MembersEndpoints(MemberRepository members, IPolicy
 
         [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Member added {RequestId} image {ImageId} member {MemberId}")]
         public static partial void MemberAdded(ILogger logger, string requestId, string imageId, string memberId);
+
+        [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Member {Method} refused {RequestId} image {ImageId} member {MemberId}: {Status} {Explanation}")]
+        public static partial void Refused(ILogger logger, string requestId, string method, string imageId, string memberId, int status, string explanation);
     }
 }

@@ -1,6 +1,6 @@
-using Glance.ImageStore.Identity;
 using System.Globalization;
 using System.Text.Json;
+using Glance.ImageStore.Identity;
 using Glance.ImageStore.Images;
 using Glance.Policy.Members;
 using Microsoft.Data.Sqlite;
@@ -117,33 +117,58 @@ internal sealed class ImageRepository(StoreDatabase database)
     }
 
     /// <summary>
-    /// One page of the images <paramref name="caller"/> may list, newest first. Returns null when
-    /// the marker is not an image the caller may see.
+    /// One page of the images the database lets <paramref name="caller"/> list, newest first, as
+    /// Glance's <c>image_get_all</c> selects them (before the API's per-image <c>get_image</c> check):
+    /// <list type="bullet">
+    /// <item>an admin (<c>context_is_admin</c>): every image;</item>
+    /// <item>anyone else: public and community images, the images its project owns, and shared
+    /// images where its project is a member with the asked member status (<c>accepted</c> unless
+    /// asked; any status for <c>all</c>); a caller without a project gets, instead of the last,
+    /// every shared image that has any member at all (Glance's query drops the member filter then);</item>
+    /// <item>then: a <c>visibility</c> filter keeps that visibility only (<c>all</c>: no filter);
+    /// without one, community images only when the caller's project owns them (none without a project).</item>
+    /// </list>
+    /// The marker is looked up as Glance's <c>_image_get</c> does (an admin finds deleted images too).
     /// </summary>
-    public async Task<List<ImageRecord>?> ListAsync(ImageListQuery query, Caller caller, CancellationToken cancellationToken)
+    public async Task<ImagePage> ListAsync(ImageListQuery query, Caller caller, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         var where = new List<string> { "i.deleted = 0" };
         command.Parameters.AddWithValue("$caller", (object?)caller.ProjectId ?? DBNull.Value);
 
-        // Glance's listing rule: shared images count as "shared with me" only with the asked
-        // member status (accepted by default); community images only when asked for or owned.
-        var memberStatus = query.MemberStatus == "all" ? "m.status IS NOT NULL" : "m.status = $member_status";
-        command.Parameters.AddWithValue("$member_status", query.MemberStatus);
-        var sharedWithMe = "(i.visibility = 'shared' AND EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = i.id AND m.member_id = $caller AND "
-            + memberStatus + "))";
-        var owned = "(i.owner = $caller)";
-        var visible = query.Visibility switch
+        if (!caller.IsAdmin)
         {
-            null => caller.IsAdmin ? "1" : $"(i.visibility = 'public' OR {owned} OR {sharedWithMe})",
-            "all" => caller.IsAdmin ? "1" : $"(i.visibility IN ('public', 'community') OR {owned} OR i.owner IS NULL OR {sharedWithMe})",
-            "public" => "i.visibility = 'public'",
-            "community" => "i.visibility = 'community'",
-            "shared" => caller.IsAdmin ? "i.visibility = 'shared'" : $"(i.visibility = 'shared' AND ({owned} OR {sharedWithMe}))",
-            _ => caller.IsAdmin ? "i.visibility = 'private'" : $"(i.visibility = 'private' AND {owned})",
-        };
-        where.Add(visible);
+            string sharedWithMe;
+            if (caller.ProjectId is null)
+            {
+                sharedWithMe = "(i.visibility = 'shared' AND EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = i.id))";
+            }
+            else
+            {
+                var memberStatus = query.MemberStatus == "all" ? string.Empty : " AND m.status = $member_status";
+                command.Parameters.AddWithValue("$member_status", query.MemberStatus);
+                sharedWithMe = "(i.visibility = 'shared' AND EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = i.id AND m.member_id = $caller"
+                    + memberStatus + "))";
+            }
+
+            var owned = caller.ProjectId is null ? string.Empty : " OR i.owner = $caller";
+            where.Add($"(i.visibility IN ('public', 'community'){owned} OR {sharedWithMe})");
+        }
+
+        if (query.Visibility is not null)
+        {
+            if (query.Visibility != "all")
+            {
+                where.Add("i.visibility = $visibility");
+                command.Parameters.AddWithValue("$visibility", query.Visibility);
+            }
+        }
+        else
+        {
+            where.Add(caller.ProjectId is null ? "i.visibility <> 'community'" : "(i.owner = $caller OR i.visibility <> 'community')");
+        }
+
         where.Add(query.OsHidden ? "i.os_hidden = 1" : "i.os_hidden = 0");
         AddFilter(command, where, "owner", query.Owner);
         AddFilter(command, where, "name", query.Name);
@@ -151,10 +176,10 @@ internal sealed class ImageRepository(StoreDatabase database)
 
         if (query.Marker is not null)
         {
-            var marker = await FindAsync(query.Marker, caller.ProjectId, cancellationToken);
-            if (marker is null || !ImageVisibility.IsVisible(marker.ToFacts(), caller.IsAdmin, caller.ProjectId, marker.CallerIsMember))
+            var marker = await FindMarkerAsync(connection, query.Marker, caller, cancellationToken);
+            if (marker != MarkerLookup.Found)
             {
-                return null;
+                return new ImagePage([], marker);
             }
 
             where.Add("i.seq < (SELECT seq FROM images WHERE id = $marker)");
@@ -171,7 +196,32 @@ internal sealed class ImageRepository(StoreDatabase database)
             images.Add(Read(reader, callerIsMember: false));
         }
 
-        return images;
+        return new ImagePage(images, MarkerLookup.Found);
+    }
+
+    // _image_get for the marker: longer than an id can be → ImageNotFound() (its unformatted
+    // message); missing (or deleted, unless admin) → ImageNotFound; not visible → Forbidden.
+    private static async Task<MarkerLookup> FindMarkerAsync(SqliteConnection connection, string marker, Caller caller, CancellationToken cancellationToken)
+    {
+        if (marker.Length > 36)
+        {
+            return MarkerLookup.TooLong;
+        }
+
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, visibility, owner, EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = images.id AND m.member_id = $caller) "
+            + "FROM images WHERE id = $id AND (deleted = 0 OR $admin)";
+        command.Parameters.AddWithValue("$id", marker);
+        command.Parameters.AddWithValue("$caller", (object?)caller.ProjectId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$admin", caller.IsAdmin);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return MarkerLookup.Missing;
+        }
+
+        var facts = new ImageFacts(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
+        return ImageVisibility.IsVisible(facts, caller.IsAdmin, caller.ProjectId, reader.GetBoolean(3)) ? MarkerLookup.Found : MarkerLookup.NotVisible;
     }
 
     private static void AddFilter(SqliteCommand command, List<string> where, string column, string? value)

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Glance.ImageStore.Members;
+using Glance.Policy.Members;
 using Microsoft.Data.Sqlite;
 
 namespace Glance.ImageStore.Persistence;
@@ -13,16 +15,17 @@ internal sealed class MemberRepository(StoreDatabase database)
     /// <summary>
     /// The image (not deleted) with whether <paramref name="callerProject"/> is a member and the
     /// row of <paramref name="memberId"/> (one indexed statement); with
-    /// <paramref name="includeRows"/>, all its member rows too (listings only).
+    /// <paramref name="includeRows"/>, all its member rows too (listings only). The image's
+    /// attributes come along, for policy rules that name them.
     /// </summary>
     public async Task<MemberImage?> FindImageAsync(string imageId, string? callerProject, string? memberId, bool includeRows, CancellationToken cancellationToken)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = includeRows
-            ? "SELECT i.id, i.visibility, i.owner, m.member_id, m.status, m.created_at, m.updated_at "
+            ? "SELECT " + ImageColumns + ", 0, m.member_id, m.status, m.created_at, m.updated_at "
               + "FROM images i LEFT JOIN image_members m ON m.image_id = i.id WHERE i.id = $id AND i.deleted = 0 ORDER BY m.created_at, m.member_id"
-            : "SELECT i.id, i.visibility, i.owner, "
+            : "SELECT " + ImageColumns + ", "
               + "EXISTS (SELECT 1 FROM image_members c WHERE c.image_id = i.id AND c.member_id = $caller), "
               + "m.member_id, m.status, m.created_at, m.updated_at "
               + "FROM images i LEFT JOIN image_members m ON m.image_id = i.id AND m.member_id = $member "
@@ -36,33 +39,57 @@ internal sealed class MemberRepository(StoreDatabase database)
             return null;
         }
 
-        var id = reader.GetString(0);
-        var visibility = reader.GetString(1);
-        var owner = reader.IsDBNull(2) ? null : reader.GetString(2);
+        var facts = ReadFacts(reader);
+        var id = facts.Id;
         if (!includeRows)
         {
-            var member = reader.IsDBNull(4)
+            var member = reader.IsDBNull(Member)
                 ? null
-                : new MemberRecord(id, reader.GetString(4), reader.GetString(5), reader.GetString(6), reader.GetString(7));
-            return new MemberImage(id, visibility, owner, reader.GetBoolean(3), member, []);
+                : new MemberRecord(id, reader.GetString(Member), reader.GetString(Member + 1), reader.GetString(Member + 2), reader.GetString(Member + 3));
+            return new MemberImage(facts, reader.GetBoolean(CallerIsMember), member, []);
         }
 
         var rows = new List<MemberRecord>();
         do
         {
-            if (!reader.IsDBNull(3))
+            if (!reader.IsDBNull(Member))
             {
-                rows.Add(new MemberRecord(id, reader.GetString(3), reader.GetString(4), reader.GetString(5), reader.GetString(6)));
+                rows.Add(new MemberRecord(id, reader.GetString(Member), reader.GetString(Member + 1), reader.GetString(Member + 2), reader.GetString(Member + 3)));
             }
         }
         while (await reader.ReadAsync(cancellationToken));
 
         return new MemberImage(
-            id, visibility, owner,
+            facts,
             callerProject is not null && rows.Exists(r => r.MemberId == callerProject),
             memberId is null ? null : rows.Find(r => r.MemberId == memberId),
             rows);
     }
+
+    private const string ImageColumns =
+        "i.id, i.visibility, i.owner, i.status, i.name, i.protected, i.os_hidden, i.min_disk, i.min_ram, i.disk_format, i.container_format, i.properties, "
+        + "i.size, i.virtual_size, i.checksum, i.os_hash_algo, i.os_hash_value";
+
+    private const int CallerIsMember = 17;
+    private const int Member = 18;
+
+    private static ImageFacts ReadFacts(SqliteDataReader reader) => new(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2))
+    {
+        Status = reader.GetString(3),
+        Name = reader.IsDBNull(4) ? null : reader.GetString(4),
+        Protected = reader.GetBoolean(5),
+        OsHidden = reader.GetBoolean(6),
+        MinDisk = reader.GetInt64(7),
+        MinRam = reader.GetInt64(8),
+        DiskFormat = reader.IsDBNull(9) ? null : reader.GetString(9),
+        ContainerFormat = reader.IsDBNull(10) ? null : reader.GetString(10),
+        Properties = JsonSerializer.Deserialize(reader.GetString(11), StoreJsonContext.Default.DictionaryStringString) ?? [],
+        Size = reader.IsDBNull(12) ? null : reader.GetInt64(12),
+        VirtualSize = reader.IsDBNull(13) ? null : reader.GetInt64(13),
+        Checksum = reader.IsDBNull(14) ? null : reader.GetString(14),
+        OsHashAlgo = reader.IsDBNull(15) ? null : reader.GetString(15),
+        OsHashValue = reader.IsDBNull(16) ? null : reader.GetString(16),
+    };
 
     /// <summary>Adds a pending member; null when it is already there (the primary key decides, so racing adds never duplicate).</summary>
     public async Task<MemberRecord?> AddAsync(string imageId, string memberId, string now, CancellationToken cancellationToken)
