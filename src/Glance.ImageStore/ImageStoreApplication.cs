@@ -29,16 +29,23 @@ public static class ImageStoreApplication
     /// </summary>
     /// <param name="options">The settings.</param>
     /// <param name="configureLogging">Lets a host route the store's logs into its own logging.</param>
-    /// <param name="policy">The policy rules in force (a host shares its own); null: Glance's legacy defaults.</param>
-    /// <exception cref="OptionsValidationException">A setting is wrong; the message says which.</exception>
+    /// <param name="policy">
+    /// The policy rules in force (a host shares its own, and may replace them while the store runs);
+    /// null: the store builds its own once from <see cref="ImageStoreOptions.Policy"/>.
+    /// </param>
+    /// <exception cref="OptionsValidationException">A setting is wrong, or the policy file is not a policy file; the message says which.</exception>
     public static WebApplication Build(ImageStoreOptions options, Action<ILoggingBuilder>? configureLogging = null, IPolicyRulesProvider? policy = null)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var validation = new ImageStoreOptionsValidator().Validate(Options.DefaultName, options);
+        var ownPolicy = policy is null;
+        var validation = new ImageStoreOptionsValidator(ownPolicy).Validate(Options.DefaultName, options);
         if (validation.Failed)
         {
             throw new OptionsValidationException(ImageStoreOptions.SectionName, typeof(ImageStoreOptions), validation.Failures);
         }
+
+        // Read once, here: a file that is not a policy file stops the store before it listens.
+        policy ??= new PolicyRulesHolder(ImageStorePolicy.Load(options.Policy));
 
         // An empty builder: the store reads no appsettings, environment or arguments of its own;
         // everything comes in through options, so a host cannot leak its settings into the store.
@@ -49,10 +56,10 @@ public static class ImageStoreApplication
         builder.WebHost.UseImageStoreKestrel(options);
         builder.Services.AddRoutingCore();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddImageStoreOptions(options);
+        builder.Services.AddImageStoreOptions(options, ownPolicy);
         configureLogging?.Invoke(builder.Logging);
 
-        builder.Services.AddSingleton(policy ?? new PolicyRulesHolder(PolicyRules.Defaults(PolicyMode.Legacy)));
+        builder.Services.AddSingleton(policy);
         builder.Services.AddImageStorePersistence(options);
         builder.Services.AddSingleton<IImageFactsReader, ImageFactsReader>();
         builder.Services.AddTrustedIdentity();
@@ -62,6 +69,11 @@ public static class ImageStoreApplication
         builder.Services.AddSchemas();
 
         var app = builder.Build();
+        if (ownPolicy)
+        {
+            ImageStorePolicy.LogLoaded(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ImageStorePolicy).FullName!), policy.Current);
+        }
+
         app.UseOpenStackRequestId();
         app.UseGlanceExceptionHandler();
         app.UseTrustedIdentity();

@@ -50,4 +50,11 @@ public sealed class ImageStoreOptions
     /// talk to the store directly. Off by default.
     /// </summary>
     public DevIdentityOptions DevIdentity { get; set; } = new();
+
+    /// <summary>
+    /// The policy mode and the operator's policy file, for the store on its own (see
+    /// <see cref="ImageStorePolicyOptions"/>); a host that passes its own rules to
+    /// <see cref="ImageStoreApplication.Build"/> decides instead.
+    /// </summary>
+    public ImageStorePolicyOptions Policy { get; set; } = new();
 }

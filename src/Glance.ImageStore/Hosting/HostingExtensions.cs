@@ -25,9 +25,12 @@ internal static class HostingExtensions
     }
 
     /// <summary>Registers the already validated options (validated again on start, as any options).</summary>
-    public static IServiceCollection AddImageStoreOptions(this IServiceCollection services, ImageStoreOptions options)
+    /// <param name="services">The store's services.</param>
+    /// <param name="options">The settings.</param>
+    /// <param name="ownPolicy">True when the store loads its own policy from <see cref="ImageStoreOptions.Policy"/>.</param>
+    public static IServiceCollection AddImageStoreOptions(this IServiceCollection services, ImageStoreOptions options, bool ownPolicy)
     {
-        services.AddSingleton<IValidateOptions<ImageStoreOptions>, ImageStoreOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ImageStoreOptions>>(new ImageStoreOptionsValidator(ownPolicy));
         services.AddOptions<ImageStoreOptions>()
             .Configure(target =>
             {
@@ -36,7 +39,9 @@ internal static class HostingExtensions
                 target.IdentityUri = options.IdentityUri;
                 target.MaxJsonBodyBytes = options.MaxJsonBodyBytes;
                 target.MaxImageBytes = options.MaxImageBytes;
+                target.WalLimitPages = options.WalLimitPages;
                 target.DevIdentity = options.DevIdentity;
+                target.Policy = options.Policy;
             })
             .ValidateOnStart();
         return services;

@@ -5,9 +5,11 @@ namespace Glance.ImageStore.Hosting;
 
 /// <summary>
 /// Checks <see cref="ImageStoreOptions"/> once, at start-up: a wrong setting stops the store with
-/// one clear message before it listens.
+/// one clear message before it listens. The policy settings are checked only when the store loads
+/// its own policy (<paramref name="validatePolicy"/>); a hosting gateway passes its rules instead.
 /// </summary>
-internal sealed class ImageStoreOptionsValidator : IValidateOptions<ImageStoreOptions>
+/// <param name="validatePolicy">True when <see cref="ImageStoreOptions.Policy"/> is used.</param>
+internal sealed class ImageStoreOptionsValidator(bool validatePolicy = true) : IValidateOptions<ImageStoreOptions>
 {
     public ValidateOptionsResult Validate(string? name, ImageStoreOptions options)
     {
@@ -46,6 +48,22 @@ internal sealed class ImageStoreOptionsValidator : IValidateOptions<ImageStoreOp
         if (options.DevIdentity is { Enabled: true } dev && string.IsNullOrWhiteSpace(dev.ProjectId) && string.IsNullOrWhiteSpace(dev.Roles))
         {
             failures.Add("ImageStore:DevIdentity needs a ProjectId or Roles when enabled.");
+        }
+
+        if (validatePolicy && options.Policy is null)
+        {
+            failures.Add("ImageStore:Policy must not be null.");
+        }
+        else if (validatePolicy && options.Policy.File is { Length: > 0 } file)
+        {
+            if (string.IsNullOrWhiteSpace(file))
+            {
+                failures.Add("ImageStore:Policy:File must name a policy file, or be left out for Glance's defaults.");
+            }
+            else if (!File.Exists(file))
+            {
+                failures.Add($"ImageStore:Policy:File '{file}' does not exist (full path {Path.GetFullPath(file)}).");
+            }
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
