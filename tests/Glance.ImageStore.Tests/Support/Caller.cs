@@ -9,5 +9,11 @@ public sealed record Caller(string Name, string? ProjectId, string Roles, bool S
 
     public static Caller Project(string projectId) => new(projectId, projectId, "member,reader");
 
+    /// <summary>A user of <paramref name="projectId"/> with only the reader role.</summary>
+    public static Caller Reader(string projectId) => new(projectId + " (reader)", projectId, "reader");
+
+    /// <summary>A user of <paramref name="projectId"/> with the member role but not reader (Keystone's implied roles not expanded).</summary>
+    public static Caller MemberOnly(string projectId) => new(projectId + " (member only)", projectId, "member");
+
     public override string ToString() => Name;
 }

@@ -1,3 +1,4 @@
+using Glance.Policy.Rules;
 using Microsoft.AspNetCore.Builder;
 
 namespace Glance.ImageStore.Tests.Support;
@@ -8,15 +9,25 @@ namespace Glance.ImageStore.Tests.Support;
 /// </summary>
 public sealed class StoreInstance : IAsyncDisposable
 {
+    private readonly IPolicyRulesProvider? _policy;
     private WebApplication? _app;
 
-    private StoreInstance(ImageStoreOptions options) => Options = options;
+    private StoreInstance(ImageStoreOptions options, IPolicyRulesProvider? policy)
+    {
+        Options = options;
+        _policy = policy;
+    }
 
     public ImageStoreOptions Options { get; }
 
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
 
-    public static async Task<StoreInstance> StartAsync(Action<ImageStoreOptions>? configure = null)
+    /// <summary>
+    /// Starts a store on a fresh data path. <paramref name="policy"/> is passed to
+    /// <see cref="ImageStoreApplication.Build"/> as a host would; null: the store reads its own
+    /// (<see cref="ImageStoreOptions.Policy"/>, legacy defaults unless configured).
+    /// </summary>
+    public static async Task<StoreInstance> StartAsync(Action<ImageStoreOptions>? configure = null, IPolicyRulesProvider? policy = null)
     {
         var options = new ImageStoreOptions
         {
@@ -24,7 +35,7 @@ public sealed class StoreInstance : IAsyncDisposable
             DataPath = Path.Combine(Path.GetTempPath(), "glance-store-tests", Guid.NewGuid().ToString("N")),
         };
         configure?.Invoke(options);
-        var instance = new StoreInstance(options);
+        var instance = new StoreInstance(options, policy);
         await instance.StartAgainAsync();
         return instance;
     }
@@ -32,7 +43,7 @@ public sealed class StoreInstance : IAsyncDisposable
     /// <summary>Starts (again) on the same data path.</summary>
     public async Task StartAgainAsync()
     {
-        _app = ImageStoreApplication.Build(Options);
+        _app = ImageStoreApplication.Build(Options, policy: _policy);
         await _app.StartAsync();
         BaseUri = new Uri(_app.Urls.Single() + "/");
     }
