@@ -36,6 +36,7 @@ public static class Program
         builder.AddHealthChecks();            // /healthz, /readyz
 
         var app = builder.Build();
+        app.UseGlanceRequestTarget();         // 0. OPTIONS, versions, the canonical target (CONFORMANCE 6)
         app.UseOpenStackRequestId();          // 1. X-Openstack-Request-Id on everything
         app.UseMemberAudit();                 //    one audit event per member decision, at completion (5.)
         app.UseGlanceExceptionHandler();     //    the unexpected becomes a Glance-format 500

@@ -8,7 +8,7 @@ using Yarp.ReverseProxy;
 namespace Glance.Gateway.Health;
 
 /// <summary>
-/// <c>/healthz</c>: the process answers (liveness). <c>/readyz</c>: the store, Redis (when
+/// <c>/healthz</c>: the process answers (liveness); <c>/healthcheck</c> the same, as Glance's oslo.middleware answers it. <c>/readyz</c>: the store, Redis (when
 /// configured) and Keystone (when configured) answer (readiness; 503 otherwise). Both are
 /// unauthenticated and cheap, for load balancers.
 /// </summary>
@@ -32,6 +32,7 @@ public static class HealthEndpoints
         ArgumentNullException.ThrowIfNull(endpoints);
         endpoints.MapGet("/healthz", () => Results.Text("ok\n", "text/plain"));
         endpoints.MapGet("/readyz", ReadyAsync);
+        endpoints.MapGet("/healthcheck", () => Results.Text("OK", "text/plain; charset=UTF-8")); // oslo.middleware's, as in Glance's pipeline
         return endpoints;
     }
 

@@ -58,9 +58,8 @@ public sealed class KeystoneAuthenticationMiddleware(
         }
     }
 
-    /// <summary>The unauthenticated paths: version discovery and health.</summary>
-    public static bool IsAnonymous(PathString path) =>
-        path.Value is "/" or "/versions" or "/versions/" or "/healthz" or "/readyz";
+    /// <summary>The unauthenticated paths: health (version discovery is answered before authentication).</summary>
+    public static bool IsAnonymous(PathString path) => Routing.RequestTargetMiddleware.IsHealthPath(path);
 
     // Keystone tokens are printable ASCII (Fernet: base64url); anything else cannot be valid and
     // must not reach Keystone (or an HTTP header toward it).

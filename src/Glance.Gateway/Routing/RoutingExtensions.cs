@@ -1,6 +1,7 @@
 using Glance.Gateway.Hosting;
 using Glance.Policy.Errors;
 using Yarp.ReverseProxy.Forwarder;
+using Yarp.ReverseProxy.Transforms;
 
 namespace Glance.Gateway.Routing;
 
@@ -15,10 +16,24 @@ public static partial class RoutingExtensions
         var routes = new RouteFileConfiguration(directory.File(ConfigDirectory.RoutesFile));
         builder.Services.AddSingleton(_ => routes);
         builder.Services.AddHostedService<RouteFileLogging>();
+        builder.Services.AddOptions<GlanceRoutingOptions>().BindConfiguration(GlanceRoutingOptions.SectionName).ValidateOnStart();
         builder.Services.AddReverseProxy()
             .LoadFromConfig(routes.Configuration.GetSection("ReverseProxy"))
-            .AddConfigFilter<HostedStoreDestinationFilter>();
+            .AddConfigFilter<HostedStoreDestinationFilter>()
+            .AddTransforms(transforms => transforms.AddRequestTransform(CanonicalPathTransform.ApplyAsync));
         return builder;
+    }
+
+    /// <summary>
+    /// Step 0: OPTIONS, the versions document and the canonical path, before routing (which then
+    /// matches the canonical path), the request id and authentication.
+    /// </summary>
+    public static WebApplication UseGlanceRequestTarget(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.UseMiddleware<RequestTargetMiddleware>();
+        app.UseRouting();
+        return app;
     }
 
     /// <summary>

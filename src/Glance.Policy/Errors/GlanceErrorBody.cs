@@ -112,7 +112,7 @@ public static partial class GlanceErrorBody
     }
 
     // Python's json.dumps with ensure_ascii: \uXXXX for everything outside printable ASCII.
-    private static string JsonString(string value)
+    internal static string JsonString(string value)
     {
         var builder = new StringBuilder(value.Length + 8).Append('"');
         foreach (var c in value)

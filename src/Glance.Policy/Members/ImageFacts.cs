@@ -55,6 +55,9 @@ public sealed record ImageFacts(string Id, string Visibility, string? Owner)
     /// <summary>True when the visibility is <c>shared</c>.</summary>
     public bool IsShared => Visibility == ImageVisibility.Shared;
 
-    /// <summary>True when <paramref name="project"/> (may be null) owns the image, compared as Glance's database does (NULL owns nothing).</summary>
-    public bool IsOwnedBy(string? project) => Owner is not null && string.Equals(Owner, project, StringComparison.Ordinal);
+    /// <summary>
+    /// Glance's database filter <c>Image.owner == context.owner</c>: SQLAlchemy writes a None
+    /// operand as <c>IS NULL</c>, so a caller with no project matches an image with no owner.
+    /// </summary>
+    public bool IsOwnedBy(string? project) => string.Equals(Owner, project, StringComparison.Ordinal);
 }

@@ -120,8 +120,9 @@ public static class MemberDeletePolicy
     }
 
     /// <summary>
-    /// <c>_image_member_find</c>'s filter for a caller who is not admin: the rows of images it owns,
-    /// and rows whose member is its own project (a NULL owner or project matches nothing).
+    /// <c>_image_member_find</c>'s filter for a caller who is not admin: the rows of images it owns
+    /// (a caller with no project "owns" an image with no owner: SQLAlchemy's <c>IS NULL</c>), and
+    /// rows whose member is its own project (no row has a NULL member).
     /// </summary>
     public static bool MayReadMemberRow(ImageFacts image, bool isAdmin, string? project, string memberId)
     {
@@ -142,7 +143,7 @@ public static class MemberDeletePolicy
             return null;
         }
 
-        if (isAdmin || (owner is not null && string.Equals(project, owner, StringComparison.Ordinal)))
+        if (isAdmin || string.Equals(project, owner, StringComparison.Ordinal))
         {
             return memberId;
         }

@@ -12,15 +12,25 @@ public readonly record struct MemberPath(string ImageId, string? MemberId)
     /// <summary>True for the member path (a member id is present).</summary>
     public bool IsMember => MemberId is not null;
 
-    /// <summary>Parses a target; false for anything that is not a member path or the members collection.</summary>
+    /// <summary>
+    /// Parses a target; false for anything that is not a member path or the members collection.
+    /// The seed's blank image id (<c>/v2/images//members/{member_id}</c>, see
+    /// <see cref="RequestTarget.HasBlankImageId"/>) is a member path with an empty image id.
+    /// </summary>
     public static bool TryParse(RequestTarget target, out MemberPath memberPath)
     {
         ArgumentNullException.ThrowIfNull(target);
         memberPath = default;
         var value = target.Path;
-        if (!value.StartsWith(Prefix, StringComparison.Ordinal))
+        if (target.Kind != RequestTargetKind.Api || !value.StartsWith(Prefix, StringComparison.Ordinal))
         {
             return false;
+        }
+
+        if (target.HasBlankImageId)
+        {
+            memberPath = new MemberPath(string.Empty, value[(Prefix.Length + "members/".Length)..]);
+            return memberPath.MemberId!.Length > 0;
         }
 
         var rest = value.AsSpan(Prefix.Length);

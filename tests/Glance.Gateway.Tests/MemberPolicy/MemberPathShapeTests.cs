@@ -18,22 +18,51 @@ public sealed class MemberPathShapeTests : IAsyncLifetime
     public async Task DisposeAsync() => await _fx.DisposeAsync();
 
     [Theory]
-    [InlineData("/v2/images/abc/members/def", true, "abc", "def")]
-    [InlineData("/v2/images//members/def", true, "", "def")]
-    [InlineData("/v2/images/abc/members", true, "abc", null)]
-    [InlineData("/v2/images/a%2Fb/members/def", true, "a%2Fb", "def")]
-    [InlineData("/v2/images/abc/members/def/", false, null, null)]
-    [InlineData("/v2/images/abc", false, null, null)]
-    [InlineData("/v2/images/abc/file", false, null, null)]
-    [InlineData("/V2/images/abc/members/def", false, null, null)]
-    public void MemberPath_TryParse_RecognisesMemberPathsOnly(string path, bool expected, string? imageId, string? memberId)
+    [InlineData("DELETE", "/v2/images/abc/members/def", true, "abc", "def")]
+    [InlineData("DELETE", "/v2/images//members/def", true, "", "def")]
+    [InlineData("GET", "/v2/images//members/def", false, null, null)]
+    [InlineData("GET", "/v2/images/abc/members", true, "abc", null)]
+    [InlineData("DELETE", "/v2/images/a%2Fb/members/def", false, null, null)]
+    [InlineData("DELETE", "/v2/images/abc%2Dx/members/def", true, "abc-x", "def")]
+    [InlineData("DELETE", "/v2.1/images/abc/members/def", true, "abc", "def")]
+    [InlineData("DELETE", "/v2//images/abc//members/def", true, "abc", "def")]
+    [InlineData("DELETE", "/v2/images/abc/members/..", true, "abc", "..")]
+    [InlineData("DELETE", "/v2/images/abc/members/def/", false, null, null)]
+    [InlineData("DELETE", "/v2/images/abc/members/def?x=/members/y", true, "abc", "def")]
+    [InlineData("DELETE", "/v2/images/abc", false, null, null)]
+    [InlineData("DELETE", "/v2/images/abc/file", false, null, null)]
+    [InlineData("DELETE", "/V2/images/abc/members/def", false, null, null)]
+    [InlineData("DELETE", "/v2.8/images/abc/members/def", false, null, null)]
+    [InlineData("OPTIONS", "/v2/images/abc/members/def", false, null, null)]
+    public void MemberPath_TryParse_RecognisesMemberPathsAsGlanceRoutesThem(string method, string raw, bool expected, string? imageId, string? memberId)
     {
-        Assert.Equal(expected, MemberPath.TryParse(RequestTarget.From(new PathString(path)), out var parsed));
+        var target = RequestTarget.Parse(method, raw, accept: null, GlanceApiVersions.Default);
+
+        Assert.Equal(expected, MemberPath.TryParse(target, out var parsed));
         if (expected)
         {
             Assert.Equal(imageId, parsed.ImageId);
             Assert.Equal(memberId, parsed.MemberId);
         }
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task MemberPath_Options_Returns200EmptyWithoutRequestIdAsGlanceCorsLayer(bool withToken)
+    {
+        var image = await GlanceApi.CreateImageAsync(_fx.Client, _fx.Ids.Owner, "shared");
+        await GlanceApi.AddMemberAsync(_fx.Client, _fx.Ids.Owner, image, Identities.MemberProject);
+        using var request = GlanceApi.Request(HttpMethod.Options, $"/v2/images/{image}/members/{Identities.MemberProject}", withToken ? _fx.Ids.Member : null);
+
+        using var response = await _fx.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Empty(await response.Content.ReadAsByteArrayAsync());
+        Assert.Null(response.Content.Headers.ContentType);
+        Assert.False(response.Headers.Contains(Glance.Policy.RequestIds.RequestId.HeaderName));
+        Assert.True(await GlanceApi.MemberExistsAsync(_fx.Client, _fx.Ids.Admin, image, Identities.MemberProject));
+        Assert.Empty(_fx.Gateway.AuditEvents());
     }
 
     [Fact]
@@ -50,7 +79,6 @@ public sealed class MemberPathShapeTests : IAsyncLifetime
     [Theory]
     [InlineData("POST")]
     [InlineData("PATCH")]
-    [InlineData("OPTIONS")]
     [InlineData("TRACE")]
     public async Task MemberPath_OtherMethod_Returns405WithAllowGetPutDelete(string method)
     {

@@ -78,20 +78,34 @@ public sealed class WireFormatTests : IAsyncLifetime
 
     [Theory]
     [InlineData("/healthz")]
-    [InlineData("/versions")]
-    [InlineData("/")]
     [InlineData("/v2/images")]
-    public async Task RequestId_EveryResponse_CarriesOne(string path)
+    public async Task RequestId_ApiAndHealthResponses_CarryOne(string path)
+    {
+        using var response = await _fx.Client.SendAsync(GlanceApi.Request(HttpMethod.Get, path, _fx.Ids.Owner));
+
+        Assert.StartsWith("req-", response.Headers.GetValues(RequestId.HeaderName).Single(), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("/", HttpStatusCode.MultipleChoices)]
+    [InlineData("/versions", HttpStatusCode.OK)]
+    [InlineData("/images/abc", HttpStatusCode.MultipleChoices)]
+    [InlineData("/V2/images", HttpStatusCode.MultipleChoices)]
+    public async Task VersionsDocument_AnsweredBeforeAuthentication_WithoutRequestId(string path, HttpStatusCode status)
     {
         using var response = await _fx.Client.GetAsync(path);
 
-        Assert.StartsWith("req-", response.Headers.GetValues(RequestId.HeaderName).Single(), StringComparison.Ordinal);
+        Assert.Equal(status, response.StatusCode);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.ToString());
+        Assert.StartsWith("{\"versions\": [{\"id\": \"v2.15\", \"status\": \"CURRENT\", \"links\": [{\"rel\": \"self\", \"href\": \"" + _fx.Gateway.Address.ToString().TrimEnd('/') + "/v2/\"}]}",
+            await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.False(response.Headers.Contains(RequestId.HeaderName));
     }
 
     [Fact]
     public async Task NoRoute_Returns404InGlanceFormat()
     {
-        using var response = await _fx.Client.SendAsync(GlanceApi.Request(HttpMethod.Get, "/not-glance", _fx.Ids.Owner, "application/json"));
+        using var response = await _fx.Client.SendAsync(GlanceApi.Request(HttpMethod.Get, "/v2/not-glance", _fx.Ids.Owner, "application/json"));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal(GlanceErrorBody.Render(404, "The resource could not be found.", GlanceErrorFormat.Json).Body, await response.Content.ReadAsStringAsync());

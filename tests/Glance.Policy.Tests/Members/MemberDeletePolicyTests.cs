@@ -249,10 +249,24 @@ public sealed class MemberDeletePolicyTests
         Assert.Null(MemberDeletePolicy.MembershipToRead(isAdmin: false, MemberProject, visibility, OwnerProject, MemberProject));
     }
 
+    // Glance's _image_member_find filters on Image.owner == context.owner, which SQLAlchemy writes
+    // as IS NULL when both are None: a caller with no project reads the rows of an image with no
+    // owner (observed on Glance 25: 204 in the legacy mode).
     [Fact]
-    public void MembershipToRead_SystemScopedNonAdminOnNoOwnerImage_ReadsNoRow()
+    public void MembershipToRead_SystemScopedNonAdminOnNoOwnerImage_ReadsTheUrlMembersRow()
     {
-        Assert.Null(MemberDeletePolicy.MembershipToRead(isAdmin: false, project: null, ImageVisibility.Shared, owner: null, MemberProject));
+        Assert.Equal(MemberProject, MemberDeletePolicy.MembershipToRead(isAdmin: false, project: null, ImageVisibility.Shared, owner: null, MemberProject));
+    }
+
+    [Fact]
+    public void Decide_SystemScopedNonAdminOnNoOwnerImage_LegacyRemovesTheMember()
+    {
+        var caller = new PolicyCredentials("system-user", null, ["member", "reader"], systemScope: "all");
+        var image = new ImageFacts("img", ImageVisibility.Shared, Owner: null);
+
+        var decision = MemberDeletePolicy.Decide(image, new MembershipFacts(false, MemberExists: true), caller, "img", MemberProject, PolicyRules.Defaults(PolicyMode.Legacy));
+
+        Assert.Equal(MemberDeleteRule.Allowed, decision.Rule);
     }
 
     // With an operator's file the same code paths run with the operator's rules (section 5).

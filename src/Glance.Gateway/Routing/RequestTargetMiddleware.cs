@@ -1,0 +1,74 @@
+using Glance.Policy.Routing;
+using Microsoft.Extensions.Options;
+
+namespace Glance.Gateway.Routing;
+
+/// <summary>
+/// Step 0 of the request's path (CONFORMANCE section 6), before the request id and before
+/// authentication, as in Glance's pipeline (cors, healthcheck, versionnegotiation, authtoken):
+/// <c>OPTIONS</c> is answered 200 and empty; the health endpoints pass; a request without an
+/// accepted version gets the versions document (300; 200 for <c>/versions</c>); anything else
+/// continues with <c>Request.Path</c> set to the canonical path, so that routing, every decision
+/// and the forwarded address (<see cref="CanonicalPathTransform"/>) see what Glance's router sees.
+/// </summary>
+public sealed class RequestTargetMiddleware(RequestDelegate next, IOptions<GlanceRoutingOptions> options)
+{
+    private readonly GlanceApiVersions _versions = new(options.Value.ImageCache, options.Value.MultipleStores);
+    private readonly GlanceRoutingOptions _options = options.Value;
+
+    /// <summary>The gateway's own endpoints and Glance's healthcheck, answered before version negotiation.</summary>
+    public static bool IsHealthPath(PathString path) => path.Value is "/healthz" or "/readyz" or "/healthcheck";
+
+    /// <summary>Runs the middleware.</summary>
+    public Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var request = context.Request;
+        if (IsHealthPath(request.Path) && !HttpMethods.IsOptions(request.Method))
+        {
+            return next(context);
+        }
+
+        var target = RequestTarget.Parse(request.Method, RequestTarget.RawTargetOf(context), request.Headers.Accept.ToString(), _versions);
+        RequestTarget.Set(context, target);
+        switch (target.Kind)
+        {
+            case RequestTargetKind.Options:
+                // oslo.middleware's CORS layer: 200, no body, no Content-Type.
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                context.Response.ContentLength = 0;
+                return Task.CompletedTask;
+            case RequestTargetKind.Versions:
+            case RequestTargetKind.VersionChoices:
+                return _versions.WriteAsync(context, target.Kind == RequestTargetKind.Versions, BaseUrl(request));
+            default:
+                request.Path = target.Path;
+                return next(context);
+        }
+    }
+
+    private string BaseUrl(HttpRequest request)
+    {
+        if (!string.IsNullOrEmpty(_options.PublicEndpoint))
+        {
+            return _options.PublicEndpoint;
+        }
+
+        var scheme = request.Scheme;
+        var host = request.Host.Value ?? string.Empty;
+        if (_options.ProxyHeadersParsing)
+        {
+            scheme = First(request.Headers["X-Forwarded-Proto"].ToString()) ?? scheme;
+            host = First(request.Headers["X-Forwarded-Host"].ToString()) ?? host;
+        }
+
+        return scheme + "://" + host + request.PathBase;
+    }
+
+    private static string? First(string value)
+    {
+        var comma = value.IndexOf(',', StringComparison.Ordinal);
+        var first = (comma < 0 ? value : value[..comma]).Trim();
+        return first.Length == 0 ? null : first;
+    }
+}
