@@ -11,7 +11,7 @@ using Yarp.ReverseProxy.Model;
 namespace Glance.Gateway.MemberPolicy;
 
 /// <summary>
-/// The member-DELETE pre-check on the route marked <c>"Glance.MemberPolicy": "true"</c>: gathers
+/// The member-DELETE pre-check, on whichever route a member DELETE arrives: gathers
 /// the image and the one membership Glance's delete path reads — in process from the hosted
 /// store, or through the backend's Glance API — decides with <see cref="MemberDeletePolicy"/> and
 /// the rules in force (the same function and rules object the hosted store uses), writes a denial
@@ -24,7 +24,7 @@ public sealed partial class MemberDeletePolicyStep(
     IPolicyRulesProvider policy,
     ILogger<MemberDeletePolicyStep> logger)
 {
-    /// <summary>The route metadata key that switches the pre-check on.</summary>
+    /// <summary>The route metadata key that marks the member-DELETE route (documentation: the pre-check runs on every route a member DELETE arrives on).</summary>
     public const string MetadataKey = "Glance.MemberPolicy";
 
     /// <summary>Runs the step.</summary>
@@ -32,8 +32,9 @@ public sealed partial class MemberDeletePolicyStep(
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        if (!HttpMethods.IsDelete(context.Request.Method) || !IsPolicyRoute(context)
-            || MemberRequestFeature.Of(context) is not { Path.IsMember: true } member)
+        // Keyed on the operation, whichever route carries it: a route edit that drops the
+        // metadata must not let member DELETEs through undecided.
+        if (!HttpMethods.IsDelete(context.Request.Method) || MemberRequestFeature.Of(context) is not { Path.IsMember: true } member)
         {
             await next();
             return;
@@ -111,13 +112,6 @@ public sealed partial class MemberDeletePolicyStep(
     private bool IsHostedStore(string destination) =>
         hostedStore.Current is { } bound && Uri.TryCreate(destination, UriKind.Absolute, out var uri)
         && Uri.Compare(uri, bound, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
-
-    private static bool IsPolicyRoute(HttpContext context)
-    {
-        var metadata = context.GetReverseProxyFeature().Route.Config.Metadata;
-        return metadata is not null && metadata.TryGetValue(MetadataKey, out var value)
-            && string.Equals(value, "true", StringComparison.OrdinalIgnoreCase);
-    }
 
     private static string? PickDestination(HttpContext context)
     {

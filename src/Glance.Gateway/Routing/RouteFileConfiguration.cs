@@ -141,6 +141,12 @@ public sealed class RouteFileConfiguration : IDisposable
                 throw new InvalidDataException("it has no ReverseProxy:Routes.");
             }
 
+            var problems = GlanceRouteRules.Check(parsed.GetSection("ReverseProxy"));
+            if (problems.Count > 0)
+            {
+                throw new InvalidDataException(string.Join(" ", problems));
+            }
+
             return data;
         }
     }
