@@ -10,6 +10,8 @@
 # STORE: "hosted" (default: the store runs in the gateway's process, as the embedded default does)
 # or "process" (the store runs as its own process and the gateway fronts it with
 # ImageStore__Enabled=false, as it fronts a real Glance in production; both peaks are reported).
+# POLICY: "legacy" (default: Glance 25 as packaged) or "secure" (enforce_new_defaults and
+# enforce_scope on, OpenStack 2024.2's default), for the gateway and the store alike.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 here="$root/tests/Glance.Gateway.Benchmarks"
@@ -20,6 +22,8 @@ WARMUP=${WARMUP:-8}
 THREADS=2
 STORE=${STORE:-hosted}
 case "$STORE" in hosted|process) ;; *) echo "STORE must be hosted or process" >&2; exit 2 ;; esac
+POLICY=${POLICY:-legacy}
+case "$POLICY" in legacy|secure) ;; *) echo "POLICY must be legacy or secure" >&2; exit 2 ;; esac
 micro=0
 [ "${1:-}" = "--micro" ] && micro=1
 
@@ -52,7 +56,7 @@ redis_port=$(free_port); keystone_port=$(free_port); gateway_port=$(free_port); 
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >/dev/null 2>&1 & pids+=($!)
 dotnet "$bin/Glance.Gateway.Benchmarks.dll" keystone-stub "http://127.0.0.1:$keystone_port" >"$work/keystone.log" 2>&1 & pids+=($!)
 
-# The operator config plus one route without the member policy: /bare/v2/... → the same store.
+# The operator config, the cluster pointed at the store.
 mkdir -p "$work/config"
 cp "$root/config/serilog.json" "$work/config/"
 python3 - "$root/config/reverse-proxy.json" "$work/config/reverse-proxy.json" "$store_port" <<'PY'
@@ -60,11 +64,6 @@ import json, sys
 config = json.load(open(sys.argv[1]))
 # The hosted store re-points the cluster at itself; a store of its own is found here.
 config["ReverseProxy"]["Clusters"]["image-store"]["Destinations"] = {"primary": {"Address": f"http://127.0.0.1:{sys.argv[3]}/"}}
-config["ReverseProxy"]["Routes"]["bare-member-delete"] = {
-    "ClusterId": "image-store", "Order": 0,
-    "Match": {"Path": "/bare/v2/images/{image_id}/members/{member_id}", "Methods": ["DELETE"]},
-    "Transforms": [{"PathRemovePrefix": "/bare"}],
-}
 json.dump(config, open(sys.argv[2], "w"), indent=2)
 PY
 
@@ -74,6 +73,7 @@ if [ "$STORE" = process ]; then
   (
     cd "$work" || exit 1
     export ImageStore__Url="http://127.0.0.1:$store_port" ImageStore__DataPath="$work/data" Logging__LogLevel__Default=Warning
+    [ "$POLICY" = secure ] && export ImageStore__Policy__EnforceNewDefaults=true ImageStore__Policy__EnforceScope=true
     exec dotnet "$bin/Glance.ImageStore.dll" >"$work/store.log" 2>&1
   ) & store_pid=$!; pids+=($store_pid)
   for _ in $(seq 1 200); do curl -s -o /dev/null "http://127.0.0.1:$store_port/versions" && break; sleep 0.1; done
@@ -85,6 +85,7 @@ fi
     ConnectionStrings__Redis="127.0.0.1:$redis_port" ImageStore__Url="http://127.0.0.1:$store_port" ImageStore__DataPath="$work/data" \
     Serilog__MinimumLevel__Default=Warning
   [ "$STORE" = process ] && export ImageStore__Enabled=false
+  [ "$POLICY" = secure ] && export Policy__EnforceNewDefaults=true Policy__EnforceScope=true
   exec dotnet "$bin/Glance.Gateway.dll" >"$work/gateway.log" 2>&1
 ) & gateway_pid=$!; pids+=($gateway_pid)
 for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$gateway_port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
@@ -118,6 +119,7 @@ run() {
   echo 5 >"/proc/$gateway_pid/clear_refs" 2>/dev/null  # restart the peak (VmHWM) for this run
   [ -n "$store_pid" ] && echo 5 >"/proc/$store_pid/clear_refs" 2>/dev/null
   line=$(BENCH_PATH="$path" BENCH_MEMBER="$member" BENCH_TOKEN="$token" BENCH_HEADERS="$headers" BENCH_EXPECT="$expect" \
+    BENCH_METHOD="${BENCH_METHOD:-DELETE}" BENCH_BODY="${BENCH_BODY:-}" \
     wrk -t"$t" -c"$c" -d"${SECONDS_PER_RUN}s" --latency -s "$here/scenario.lua" "$base" | grep '^RESULT')
   line="$line peak_mib=$(( $(hwm_kib) / 1024 ))"
   [ -n "$store_pid" ] && line="$line store_peak_mib=$(( $(hwm_kib "$store_pid") / 1024 ))"
@@ -140,6 +142,13 @@ allowed_run() {  # allowed_run NAME C T BASE PREFIX HEADERS TOKEN EXPECTED_RPS
   seed "$image" "$3" "$per_thread"
   run "$1" "$2" "$3" "$4" "$5/v2/images/$image/members/" fresh "$7" "$6" 204
 }
+# S-bare: a member write the gateway forwards without a pre-check (every member DELETE is decided
+# at the edge, whatever the route): the member's own status update, one UPDATE in the store where
+# S-allow's DELETE is one DELETE, plus a 250-byte JSON answer.
+bare_run() {  # bare_run NAME C T
+  BENCH_METHOD=PUT BENCH_BODY='{"status": "accepted"}' \
+    run "$1" "$2" "$3" "$G" "/v2/images/$DENY_IMAGE/members/" memberp "$MEMBER" "Content-Type: application/json" 200
+}
 deny_runs() {  # deny_runs C T
   run S-deny403 "$1" "$2" "$G" "/v2/images/$DENY_IMAGE/members/" memberp "$MEMBER" "" 403
   run S-deny404 "$1" "$2" "$G" "/v2/images/$DENY_IMAGE/members/" memberp "$STRANGER" "" 404
@@ -150,7 +159,7 @@ rate_of() { awk -v n="$1" '$1 == n {for (i = 2; i <= NF; i++) if ($i ~ /^rps=/) 
 log "warm-up (${WARMUP}s-class runs)"
 SECONDS_PER_RUN_SAVED=$SECONDS_PER_RUN; SECONDS_PER_RUN=$WARMUP
 allowed_run warm-direct "$CONNECTIONS" "$THREADS" "$S" "" "$STORE_OWNER" "" 20000
-allowed_run warm-bare "$CONNECTIONS" "$THREADS" "$G" "/bare" "" "$OWNER" 10000
+bare_run warm-bare "$CONNECTIONS" "$THREADS"
 allowed_run warm-allow "$CONNECTIONS" "$THREADS" "$G" "" "" "$OWNER" 10000
 deny_runs "$CONNECTIONS" "$THREADS"
 SECONDS_PER_RUN=$SECONDS_PER_RUN_SAVED
@@ -168,12 +177,12 @@ rss_start=$(rss_kib)
 for round in $(seq 1 "$ROUNDS"); do
   log "round $round of $ROUNDS"
   allowed_run S-direct "$CONNECTIONS" "$THREADS" "$S" "" "$STORE_OWNER" "" "${rate[direct]}"
-  allowed_run S-bare "$CONNECTIONS" "$THREADS" "$G" "/bare" "" "$OWNER" "${rate[bare]}"
+  bare_run S-bare "$CONNECTIONS" "$THREADS"
   allowed_run S-allow "$CONNECTIONS" "$THREADS" "$G" "" "" "$OWNER" "${rate[allow]}"
   deny_runs "$CONNECTIONS" "$THREADS"
 done
 for round in $(seq 1 "$ROUNDS"); do
-  allowed_run S-bare@c1 1 1 "$G" "/bare" "" "$OWNER" "${rate[c1]}"
+  bare_run S-bare@c1 1 1
   allowed_run S-allow@c1 1 1 "$G" "" "" "$OWNER" "${rate[c1]}"
 done
 rss_end=$(rss_kib)

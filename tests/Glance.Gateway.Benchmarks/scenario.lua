@@ -5,6 +5,7 @@
 --   BENCH_TOKEN     X-Auth-Token, or "fresh" for a token the cache has never seen
 --   BENCH_HEADERS   extra headers, "Name: value|Name: value"
 --   BENCH_EXPECT    the one expected status; anything else is counted as unexpected
+--   BENCH_METHOD    the method (default DELETE); BENCH_BODY the body (default none)
 -- done() prints one line: RESULT requests=.. seconds=.. rps=.. p50_ms=.. p99_ms=.. unexpected=.. errors=..
 local threads = {}
 local next_id = 0
@@ -20,6 +21,9 @@ function init(args)
   member = os.getenv("BENCH_MEMBER") or "fresh"
   token = os.getenv("BENCH_TOKEN") or ""
   expect = tonumber(os.getenv("BENCH_EXPECT") or "204")
+  method = os.getenv("BENCH_METHOD") or "DELETE"
+  body = os.getenv("BENCH_BODY")
+  if body == "" then body = nil end
   headers = {}
   for pair in string.gmatch(os.getenv("BENCH_HEADERS") or "", "[^|]+") do
     local name, value = string.match(pair, "^%s*([^:]+):%s*(.*)$")
@@ -40,7 +44,7 @@ function request()
     headers["X-Auth-Token"] = token
   end
   n = n + 1
-  return wrk.format("DELETE", path .. target, headers)
+  return wrk.format(method, path .. target, headers, body)
 end
 
 function response(status, resp_headers, body)
