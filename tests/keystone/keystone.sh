@@ -24,6 +24,10 @@ PY=/usr/bin/python3
 START_TIMEOUT=${KEYSTONE_START_TIMEOUT:-90}        # seconds for uwsgi to answer GET /v3
 INSTALL_TIMEOUT=${KEYSTONE_INSTALL_TIMEOUT:-900}   # seconds for apt-get update + install
 
+# Keystone under uwsgi, and the openstack CLI that the end-to-end suite runs against it (and
+# against the gateway registered in its catalog).
+PACKAGES="keystone uwsgi uwsgi-plugin-python3 python3-openstackclient"
+
 usage() { die "usage: $0 start|stop|resume <workdir>"; }
 
 # ---------------------------------------------------------------------------------------------
@@ -33,10 +37,12 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
 
 packages_missing() {
   local p
-  for p in keystone uwsgi uwsgi-plugin-python3; do
+  # shellcheck disable=SC2086 # one package per word
+  for p in $PACKAGES; do
     dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || return 0
   done
   [ -x /usr/bin/keystone-wsgi-public ] && [ -x /usr/bin/keystone-manage ] && command -v uwsgi >/dev/null || return 0
+  [ -x /usr/bin/openstack ] || return 0
   return 1
 }
 
@@ -46,7 +52,7 @@ install_packages() {
   exec 9>/tmp/glance-gateway-keystone-install.lock
   flock -w "$INSTALL_TIMEOUT" 9 || die "timed out waiting for another keystone install (lock /tmp/glance-gateway-keystone-install.lock)"
   packages_missing || { flock -u 9; return 0; }
-  log "installing keystone, uwsgi, uwsgi-plugin-python3 with apt (one-time)"
+  log "installing $PACKAGES with apt (one-time)"
   # Answers for every question the package (and dbconfig-common) could ask: no database set-up,
   # no admin bootstrap, no endpoint registration. We do all of that ourselves, under <workdir>.
   as_root debconf-set-selections <<'EOF' || die "debconf-set-selections failed"
@@ -71,20 +77,20 @@ EOF
     as_root env DEBIAN_FRONTEND=noninteractive timeout "$INSTALL_TIMEOUT" apt-get update -qq &&
       as_root env DEBIAN_FRONTEND=noninteractive timeout "$INSTALL_TIMEOUT" apt-get install -y -qq \
         -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-        keystone uwsgi uwsgi-plugin-python3
+        $PACKAGES # one package per word
   } >"$out" 2>&1 || rc=$?
   [ -z "$policy_added" ] || as_root rm -f /usr/sbin/policy-rc.d
   if [ "$rc" -ne 0 ]; then
     tail -n 20 "$out" >&2
     rm -f "$out"
-    die "apt-get install keystone uwsgi uwsgi-plugin-python3 failed (exit $rc)"
+    die "apt-get install $PACKAGES failed (exit $rc)"
   fi
   rm -f "$out"
   # If the package's own service did start anyway (a real init), stop it: it is not ours.
   if [ -x /etc/init.d/keystone ] && port_listening 5000; then
     as_root timeout 30 /etc/init.d/keystone stop >/dev/null 2>&1 || true
   fi
-  packages_missing && die "keystone/uwsgi still missing after apt-get install"
+  packages_missing && die "keystone/uwsgi/openstack still missing after apt-get install"
   flock -u 9
 }
 
