@@ -6,7 +6,7 @@ namespace Glance.Gateway.Routing;
 /// <summary>
 /// The address a request is forwarded to: the destination, then the canonical path re-encoded
 /// segment by segment (<see cref="RequestTarget.EncodedPath"/>), then the query as the client sent
-/// it. Built with URI canonicalisation off: <see cref="Uri"/> would otherwise resolve <c>..</c>
+/// it (and no version media type once the path carries the version). Built with URI canonicalisation off: <see cref="Uri"/> would otherwise resolve <c>..</c>
 /// (even percent-encoded) and hand the backend another path than the one decided on.
 /// </summary>
 public static class CanonicalPathTransform
@@ -22,6 +22,14 @@ public static class CanonicalPathTransform
         {
             var prefix = context.DestinationPrefix.TrimEnd('/');
             context.ProxyRequest.RequestUri = new Uri(prefix + target.EncodedPath() + target.Query, Verbatim);
+
+            // The version was negotiated from the media type and the path now names it: a Glance
+            // behind would negotiate again from the same Accept (/v2/v2/...). Without it, its error
+            // bodies are plain text, as they are for that media type.
+            if (target.VersionFromMediaType)
+            {
+                context.ProxyRequest.Headers.Remove("Accept");
+            }
         }
 
         return ValueTask.CompletedTask;

@@ -10,11 +10,11 @@ namespace Glance.Policy.Routing;
 /// request from the raw target (<c>IHttpRequestFeature.RawTarget</c>, which Kestrel leaves as the
 /// client sent it) and used by every decision and by what is forwarded:
 /// <list type="number">
-/// <item><c>OPTIONS</c> → <see cref="RequestTargetKind.Options"/>.</item>
 /// <item>The path is percent-decoded, <c>%2F</c> included (the WSGI server does it before anything
 /// routes), and the query is set aside (it never routes).</item>
-/// <item>Version negotiation (version_negotiation.py): a first segment <c>versions</c> →
-/// <see cref="RequestTargetKind.Versions"/>; the version from an <c>Accept:
+/// <item>A first segment <c>versions</c> → <see cref="RequestTargetKind.Versions"/>, whatever the
+/// method; any other <c>OPTIONS</c> → <see cref="RequestTargetKind.Options"/>.</item>
+/// <item>Version negotiation (version_negotiation.py): the version from an <c>Accept:
 /// application/vnd.openstack.images-</c> media type, else the first path segment popped off;
 /// an accepted version (exact, case-sensitive) → the path is <c>/v2</c> + the rest; otherwise
 /// <see cref="RequestTargetKind.VersionChoices"/>.</item>
@@ -53,6 +53,9 @@ public sealed class RequestTarget
     /// </summary>
     public bool HasBlankImageId { get; }
 
+    /// <summary>True when the version came from the <c>Accept</c> media type, which a backend must then not see again.</summary>
+    public bool VersionFromMediaType { get; private init; }
+
     /// <summary>Computes the target of a request from its method, raw target and Accept header.</summary>
     public static RequestTarget Parse(string method, string rawTarget, string? accept, GlanceApiVersions versions)
     {
@@ -60,25 +63,27 @@ public sealed class RequestTarget
         ArgumentNullException.ThrowIfNull(rawTarget);
         ArgumentNullException.ThrowIfNull(versions);
         var (rawPath, query) = SplitTarget(rawTarget);
-        if (HttpMethods.IsOptions(method))
-        {
-            return new(RequestTargetKind.Options, Decode(rawPath), NoSegments, query, false);
-        }
-
         var path = Decode(rawPath);
         var peek = path.TrimStart('/');
         var slash = peek.IndexOf('/', StringComparison.Ordinal);
         var first = slash < 0 ? peek : peek[..slash];
         if (first == "versions")
         {
+            // Whatever the method, OPTIONS included (observed on Glance 25).
             return new(RequestTargetKind.Versions, path, NoSegments, query, false);
+        }
+
+        if (HttpMethods.IsOptions(method))
+        {
+            return new(RequestTargetKind.Options, path, NoSegments, query, false);
         }
 
         string? version;
         string rest;
-        if (accept is not null && accept.StartsWith(VendorMediaType, StringComparison.Ordinal))
+        var byMediaType = accept is not null && accept.StartsWith(VendorMediaType, StringComparison.Ordinal);
+        if (byMediaType)
         {
-            version = accept[VendorMediaType.Length..];
+            version = accept![VendorMediaType.Length..];
             rest = path;
         }
         else
@@ -96,7 +101,7 @@ public sealed class RequestTarget
         var blank = HttpMethods.IsDelete(method) && routed.StartsWith("/v2/images//members/", StringComparison.Ordinal)
             && routed.AsSpan("/v2/images//members/".Length).IndexOf('/') < 0;
         var collapsed = CollapseSlashes(routed);
-        return new(RequestTargetKind.Api, collapsed, collapsed[1..].Split('/'), query, blank);
+        return new(RequestTargetKind.Api, collapsed, collapsed[1..].Split('/'), query, blank) { VersionFromMediaType = byMediaType };
     }
 
     /// <summary>The target of a request, computed once and kept in its features (Glance 25's default versions unless a host set it first).</summary>

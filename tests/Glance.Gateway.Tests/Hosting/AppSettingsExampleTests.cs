@@ -17,6 +17,7 @@ public sealed class AppSettingsExampleTests
     [InlineData(typeof(HostedImageStoreOptions), HostedImageStoreOptions.SectionName)]
     [InlineData(typeof(GatewayOptions), GatewayOptions.SectionName)]
     [InlineData(typeof(Glance.Gateway.Policy.PolicyOptions), Glance.Gateway.Policy.PolicyOptions.SectionName)]
+    [InlineData(typeof(Glance.Gateway.Routing.GlanceRoutingOptions), Glance.Gateway.Routing.GlanceRoutingOptions.SectionName)]
     public void Example_ShowsEverySettingOfEachOptionsClass(Type options, string section)
     {
         ArgumentNullException.ThrowIfNull(options);

@@ -12,6 +12,9 @@ public sealed class RequestTargetTests
     [Theory]
     [InlineData("OPTIONS", "/v2/images", null, RequestTargetKind.Options, null)]
     [InlineData("OPTIONS", "*", null, RequestTargetKind.Options, null)]
+    [InlineData("OPTIONS", "/", null, RequestTargetKind.Options, null)]
+    [InlineData("OPTIONS", "/versions", null, RequestTargetKind.Versions, null)]
+    [InlineData("DELETE", "/versions/", null, RequestTargetKind.Versions, null)]
     [InlineData("GET", "/versions", null, RequestTargetKind.Versions, null)]
     [InlineData("GET", "/versions/", null, RequestTargetKind.Versions, null)]
     [InlineData("GET", "//versions", null, RequestTargetKind.Versions, null)]
@@ -65,6 +68,15 @@ public sealed class RequestTargetTests
     public void Versions_CacheAndStores_AllowWhatGlanceAllows(bool cache, bool stores, string version, bool allowed)
     {
         Assert.Equal(allowed, new GlanceApiVersions(cache, stores).IsAllowed(version));
+    }
+
+    [Theory]
+    [InlineData("/images/abc", "application/vnd.openstack.images-v2.1", true)]
+    [InlineData("/v2/images/abc", null, false)]
+    [InlineData("/v2/images/abc", "application/json", false)]
+    public void Parse_VersionFromMediaType_IsRecordedForTheForwarder(string raw, string? accept, bool fromMediaType)
+    {
+        Assert.Equal(fromMediaType, RequestTarget.Parse("GET", raw, accept, GlanceApiVersions.Default).VersionFromMediaType);
     }
 
     [Fact]
