@@ -65,9 +65,10 @@ public static class GlanceMethodOverride
 
     /// <summary>
     /// Python's <c>str.upper()</c> wherever it can give an ASCII result: ASCII letters, and the
-    /// non-ASCII characters whose full upper-case mapping is ASCII only (<c>ß</c> → <c>SS</c>, the
-    /// <c>ﬀ</c>-<c>ﬆ</c> ligatures, <c>ı</c> → <c>I</c>, <c>ſ</c> → <c>S</c>); any other character is
-    /// upper-cased by .NET and stays outside ASCII, as in Python, so it never equals a method.
+    /// non-ASCII characters whose upper-case mapping is ASCII only (<c>ß</c> → <c>SS</c>, the
+    /// <c>ﬀ</c>-<c>ﬆ</c> ligatures, <c>ı</c> → <c>I</c>, <c>ſ</c> → <c>S</c>; .NET's invariant casing
+    /// maps none of them); any other character is upper-cased by .NET and stays outside ASCII, as
+    /// in Python, so it never equals a method.
     /// </summary>
     public static string PythonUpper(string value)
     {
@@ -78,6 +79,8 @@ public static class GlanceMethodOverride
             var special = rune.Value switch
             {
                 0xDF => "SS",
+                0x131 => "I",
+                0x17F => "S",
                 0xFB00 => "FF",
                 0xFB01 => "FI",
                 0xFB02 => "FL",
