@@ -130,7 +130,7 @@ run() {
 
 DENY_IMAGE=$(new_image)
 curl -sf -X POST "$S/v2/images/$DENY_IMAGE/members" -H 'Content-Type: application/json' -H 'X-Identity-Status: Confirmed' \
-  -H 'X-Project-Id: owner' -H 'X-Roles: member' -d '{"member": "memberp"}' >/dev/null || { log "could not add the deny member"; exit 1; }
+  -H 'X-Project-Id: owner' -H 'X-Roles: member,reader' -d '{"member": "memberp"}' >/dev/null || { log "could not add the deny member"; exit 1; }
 
 # Fresh-member runs delete members seeded just before on an image of their own: the warm-up
 # rate times the run's length, twice over (a run that outpaces its seed shows unexpected 404s).

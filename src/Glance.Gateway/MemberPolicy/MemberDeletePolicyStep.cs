@@ -20,6 +20,7 @@ namespace Glance.Gateway.MemberPolicy;
 /// </summary>
 public sealed partial class MemberDeletePolicyStep(
     ImageMetadataClient metadata,
+    ImageFactsCache images,
     ImageStoreAddress hostedStore,
     IPolicyRulesProvider policy,
     ILogger<MemberDeletePolicyStep> logger)
@@ -84,12 +85,19 @@ public sealed partial class MemberDeletePolicyStep(
         var memberId = path.MemberId!;
         if (hostedStore.Facts is { } local && IsHostedStore(destination))
         {
-            var guess = isAdmin ? memberId : project;
+            // Which row to read with the image depends on its owner: what was last read of it
+            // (ImageFactsCache) picks it, so that one statement usually does; the facts decided
+            // on are always the ones just read, and a wrong pick costs a second read.
+            var guess = images.TryGet(path.ImageId, out var known)
+                ? MemberDeletePolicy.MembershipToRead(isAdmin, project, known.Visibility, known.Owner, memberId)
+                : isAdmin ? memberId : project;
             var (image, isMember) = await local.ReadAsync(path.ImageId, guess, context.RequestAborted);
             if (image is null)
             {
                 return (null, default);
             }
+
+            images.Set(image);
 
             var probe = MemberDeletePolicy.MembershipToRead(isAdmin, project, image.Visibility, image.Owner, memberId);
             if (!string.Equals(probe, guess, StringComparison.Ordinal))
