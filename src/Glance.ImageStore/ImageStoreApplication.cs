@@ -5,8 +5,8 @@ using Glance.ImageStore.ImageData;
 using Glance.ImageStore.Images;
 using Glance.ImageStore.Members;
 using Glance.ImageStore.Persistence;
+using Glance.ImageStore.Routing;
 using Glance.ImageStore.Schemas;
-using Glance.ImageStore.Versions;
 using Glance.Policy.Errors;
 using Glance.Policy.RequestIds;
 using Glance.Policy.Rules;
@@ -74,16 +74,20 @@ public static class ImageStoreApplication
             ImageStorePolicy.LogLoaded(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ImageStorePolicy).FullName!), policy.Current);
         }
 
+        // Glance's pipeline: healthcheck, OPTIONS and version negotiation before anything else (no
+        // request id, no identity); then the request id, authentication, Glance's router (404,
+        // 405, 501, the /v2 redirect, body checks), and only then ASP.NET Core's routing, on the
+        // canonical path. An operation of Glance's the store does not implement is a 404.
+        app.UseGlanceRequestTarget();
         app.UseOpenStackRequestId();
         app.UseGlanceExceptionHandler();
         app.UseTrustedIdentity();
-        app.UseBlankImageIdGuard();
+        app.UseGlanceRouter();
         app.UseRouting();
         app.MapImages();
         app.MapImageData();
         app.MapMembers();
         app.MapSchemas();
-        app.MapVersions();
         app.MapGlanceNotFound();
         return app;
     }

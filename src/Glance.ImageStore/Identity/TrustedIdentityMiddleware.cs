@@ -1,4 +1,3 @@
-using Glance.ImageStore.Versions;
 using Glance.Policy.Errors;
 using Glance.Policy.Identity;
 using Glance.Policy.Language;
@@ -25,11 +24,6 @@ internal sealed partial class TrustedIdentityMiddleware(
     public Task InvokeAsync(HttpContext context)
     {
         var headers = context.Request.Headers;
-        if (VersionsEndpoints.IsAnonymous(context.Request.Path))
-        {
-            return next(context);
-        }
-
         if (string.Equals(headers[IdentityHeaders.IdentityStatus].ToString(), IdentityHeaders.Confirmed, StringComparison.Ordinal))
         {
             var credentials = new PolicyCredentials(

@@ -21,10 +21,10 @@ internal sealed partial class ImageDataEndpoints(ImagesEndpoints imageLookup, Im
 
     public Task FileAsync(HttpContext context)
     {
-        var imageId = Resource.Id(context, "imageId", 2);
-        return context.Request.Method switch
+        var imageId = Resource.Id(context, "image_id");
+        return Resource.Method(context) switch
         {
-            "GET" or "HEAD" => DownloadAsync(context, imageId),
+            "GET" => DownloadAsync(context, imageId),
             "PUT" => UploadAsync(context, imageId),
             _ => Resource.MethodNotAllowedAsync(context, "GET, PUT"),
         };

@@ -22,19 +22,19 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
     private const int MaxLimit = 1000;
     private readonly long _maxJsonBytes = options.Value.MaxJsonBodyBytes;
 
-    public Task CollectionAsync(HttpContext context) => context.Request.Method switch
+    public Task CollectionAsync(HttpContext context) => Resource.Method(context) switch
     {
-        "GET" or "HEAD" => ListAsync(context),
+        "GET" => ListAsync(context),
         "POST" => CreateAsync(context),
         _ => Resource.MethodNotAllowedAsync(context, "GET, POST"),
     };
 
     public Task ImageAsync(HttpContext context)
     {
-        var imageId = Resource.Id(context, "imageId", 2);
-        return context.Request.Method switch
+        var imageId = Resource.Id(context, "image_id");
+        return Resource.Method(context) switch
         {
-            "GET" or "HEAD" => ShowAsync(context, imageId),
+            "GET" => ShowAsync(context, imageId),
             "PATCH" => UpdateAsync(context, imageId),
             "DELETE" => DeleteAsync(context, imageId),
             _ => Resource.MethodNotAllowedAsync(context, "GET, PATCH, DELETE"),
@@ -42,10 +42,10 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
     }
 
     public Task DeactivateAsync(HttpContext context) =>
-        context.Request.Method == "POST" ? ChangeStatusAsync(context, "deactivate") : Resource.MethodNotAllowedAsync(context, "POST");
+        Resource.Method(context) == "POST" ? ChangeStatusAsync(context, "deactivate") : Resource.MethodNotAllowedAsync(context, "POST");
 
     public Task ReactivateAsync(HttpContext context) =>
-        context.Request.Method == "POST" ? ChangeStatusAsync(context, "reactivate") : Resource.MethodNotAllowedAsync(context, "POST");
+        Resource.Method(context) == "POST" ? ChangeStatusAsync(context, "reactivate") : Resource.MethodNotAllowedAsync(context, "POST");
 
     /// <summary>The image if it exists, is not deleted and the caller may see it.</summary>
     public async Task<ImageRecord?> FindVisibleAsync(string imageId, Caller caller, CancellationToken cancellationToken)
@@ -379,7 +379,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
 
     private async Task ChangeStatusAsync(HttpContext context, string action)
     {
-        var imageId = Resource.Id(context, "imageId", 2);
+        var imageId = Resource.Id(context, "image_id");
         var caller = context.GetCaller().Caller;
         var image = await FindVisibleAsync(imageId, caller, context.RequestAborted);
         if (image is null)

@@ -23,8 +23,8 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
     /// <summary>The collection: GET lists, POST adds; anything else is a 405 with <c>Allow: GET, POST</c>.</summary>
     public Task CollectionAsync(HttpContext context)
     {
-        var imageId = Resource.Id(context, "imageId", 2);
-        return context.Request.Method switch
+        var imageId = Resource.Id(context, "image_id");
+        return Resource.Method(context) switch
         {
             "GET" => ListAsync(context, imageId),
             "POST" => AddAsync(context, imageId),
@@ -35,9 +35,9 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
     /// <summary>The member path: rows 2-4 first (shape), then GET, PUT or DELETE.</summary>
     public Task MemberAsync(HttpContext context)
     {
-        var imageId = Resource.Id(context, "imageId", 2);
-        var memberId = Resource.Id(context, "memberId", 4);
-        var method = context.Request.Method;
+        var imageId = Resource.Id(context, "image_id");
+        var memberId = Resource.Id(context, "member_id");
+        var method = Resource.Method(context);
         var shape = MemberDeletePolicy.CheckShape(method, imageId, Resource.HasBody(context));
         if (shape is not null)
         {

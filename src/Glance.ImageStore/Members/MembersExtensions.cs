@@ -6,10 +6,6 @@ internal static class MembersExtensions
     public static IServiceCollection AddMembers(this IServiceCollection services) =>
         services.AddSingleton<MembersEndpoints>();
 
-    /// <summary>Row 2 (blank image id); after authentication, before routing.</summary>
-    public static IApplicationBuilder UseBlankImageIdGuard(this IApplicationBuilder app) =>
-        app.UseMiddleware<BlankImageIdMiddleware>();
-
     public static IEndpointRouteBuilder MapMembers(this IEndpointRouteBuilder endpoints)
     {
         var handlers = endpoints.ServiceProvider.GetRequiredService<MembersEndpoints>();

@@ -1,25 +1,37 @@
 using Glance.ImageStore.Errors;
 using Glance.Policy.Errors;
 using Glance.Policy.Members;
+using Glance.Policy.Routing;
 
 namespace Glance.ImageStore.Routing;
 
 /// <summary>
-/// Small helpers shared by the feature endpoints: 405s with <c>Allow</c>, the body-presence test,
-/// path ids, the 204 and JSON answers. Each resource maps one endpoint for its path and switches
-/// on the method itself, so a method it does not take gets Glance's 405 rather than routing's.
+/// Small helpers shared by the feature endpoints: the router's decision for the request
+/// (<see cref="GlanceRouterMiddleware"/>: which method and ids it routed), 405s with <c>Allow</c>,
+/// the body-presence test, the 204 and JSON answers. Each resource maps one endpoint for its
+/// path and switches on the routed method; only methods the route takes get there.
 /// </summary>
 internal static class Resource
 {
+    /// <summary>How Glance's router routed the request (set by <see cref="GlanceRouterMiddleware"/> before any endpoint runs).</summary>
+    public static GlanceRouting Routing(HttpContext context) =>
+        context.Features.Get<GlanceRouting>() ?? throw new InvalidOperationException("The request reached an endpoint without Glance's router.");
+
+    /// <summary>The method Glance's router routed with (the request's, or its <c>_method</c> override); messages use the request's own.</summary>
+    public static string Method(HttpContext context) => Routing(context).RoutingMethod;
+
     /// <summary>Writes Glance's 405 with the <c>Allow</c> header of the resource.</summary>
     public static Task MethodNotAllowedAsync(HttpContext context, string allow) =>
         GlanceErrorWriter.WriteAsync(context, 405, MemberDeletePolicy.MethodNotAllowed(context.Request.Method), allow);
 
-    /// <summary>True when the request carries a body (a positive Content-Length or a chunked body).</summary>
+    /// <summary>
+    /// True when Glance sees a body (<see cref="GlanceRequestBody.HasBody"/>: a <c>Content-Length</c>
+    /// above zero, or a transfer coding on POST, PUT or PATCH; a chunked DELETE has none).
+    /// </summary>
     public static bool HasBody(HttpContext context)
     {
-        var detection = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestBodyDetectionFeature>();
-        return detection?.CanHaveBody ?? context.Request.ContentLength > 0;
+        var request = context.Request;
+        return GlanceRequestBody.HasBody(request.Method, request.Headers.TransferEncoding.ToString(), request.ContentLength);
     }
 
     /// <summary>400 for DELETE with a body; true when it answered.</summary>
@@ -35,24 +47,10 @@ internal static class Resource
     }
 
     /// <summary>
-    /// The id in path segment <paramref name="segment"/> (0-based, after the leading '/'), decoded
-    /// once from the raw request target. Kestrel decodes the path except <c>%2F</c>, so the routed
-    /// value cannot tell <c>%2F</c> from <c>%252F</c>; the raw segment can, and a decoded
-    /// <c>%2F</c> is a '/' inside the id, never a segment break.
+    /// A path parameter as Glance's router matched it (<c>image_id</c>, <c>member_id</c>): one
+    /// canonical segment, decoded once (<c>%2F</c> can never be inside it: it split the path).
     /// </summary>
-    public static string Id(HttpContext context, string name, int segment)
-    {
-        var value = context.Request.RouteValues[name] as string ?? string.Empty;
-        if (!value.Contains('%', StringComparison.Ordinal))
-        {
-            return value;
-        }
-
-        var raw = context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()?.RawTarget ?? string.Empty;
-        var query = raw.IndexOf('?', StringComparison.Ordinal);
-        var segments = (query < 0 ? raw : raw[..query]).Split('/');
-        return segments.Length > segment + 1 ? Uri.UnescapeDataString(segments[segment + 1]) : value.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
-    }
+    public static string Id(HttpContext context, string name) => Routing(context).Value(name) ?? string.Empty;
 
     /// <summary>204 exactly as Glance sends it: Content-Length 0, no Content-Type, no body.</summary>
     public static Task NoContentAsync(HttpContext context)

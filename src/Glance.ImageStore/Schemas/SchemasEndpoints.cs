@@ -59,7 +59,7 @@ internal sealed class SchemasEndpoints
 
     private static async Task WriteAsync(HttpContext context, byte[] body)
     {
-        if (context.Request.Method is not ("GET" or "HEAD"))
+        if (Resource.Method(context) != "GET")
         {
             await Resource.MethodNotAllowedAsync(context, "GET");
             return;

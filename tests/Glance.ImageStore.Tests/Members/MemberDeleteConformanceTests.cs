@@ -118,11 +118,13 @@ public sealed class MemberDeleteConformanceTests(StoreFixture fixture) : IClassF
             "too-long" => (scene.ImageId + "0", scene.ImageId + "0"),
             "not-a-uuid" => ("not-a-uuid", "not-a-uuid"),
             "unicode" => (Uri.EscapeDataString("ïmage-é"), "ïmage-é"),
-            _ => (scene.ImageId[..8] + "%2F" + scene.ImageId[9..], scene.ImageId[..8] + "/" + scene.ImageId[9..]),
+            _ => (scene.ImageId[..8] + "%2F" + scene.ImageId[9..], null),
         };
         using var response = await fixture.Store.Client(Caller.Admin).SendAsync(HttpMethod.Delete, $"v2/images/{path}/members/{scene.Pending}");
         Assert.Equal(404, (int)response.StatusCode);
-        Assert.Equal($"Image {shown} not found.", await ErrorText.ExplanationAsync(response));
+
+        // An encoded slash splits the path before routing: six segments, no route.
+        Assert.Equal(shown is null ? "The resource could not be found." : $"Image {shown} not found.", await ErrorText.ExplanationAsync(response));
         Assert.Equal([scene.Accepted, scene.Pending, scene.Rejected], await scene.MembersAsAdminAsync());
     }
 

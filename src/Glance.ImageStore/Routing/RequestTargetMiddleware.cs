@@ -1,0 +1,48 @@
+using Glance.Policy.Routing;
+
+namespace Glance.ImageStore.Routing;
+
+/// <summary>
+/// The store's first step (CONFORMANCE section 6), before the request id and authentication, as
+/// in Glance's pipeline (cors, healthcheck, versionnegotiation, authtoken): <c>/healthcheck</c> is
+/// answered; the request target is computed once from the raw target
+/// (<see cref="RequestTarget.Parse"/> with <see cref="GlanceApiVersions.Default"/>: the store has
+/// no image cache and one store); <c>OPTIONS</c> is answered 200, empty; a request without an
+/// accepted version gets the versions document (<see cref="GlanceApiVersions.WriteAsync"/>: 300,
+/// or 200 for <c>/versions</c>); anything else goes on with <c>Request.Path</c> set to the
+/// canonical path. Behind the gateway the store receives the canonical path re-encoded, which
+/// parses to the same target.
+/// </summary>
+internal sealed class RequestTargetMiddleware(RequestDelegate next)
+{
+    private readonly GlanceApiVersions _versions = GlanceApiVersions.Default;
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var request = context.Request;
+        if (Healthcheck.IsHealthcheck(request))
+        {
+            return Healthcheck.WriteAsync(context);
+        }
+
+        var target = RequestTarget.Parse(request.Method, RequestTarget.RawTargetOf(context), request.Headers.Accept.ToString(), _versions);
+        RequestTarget.Set(context, target);
+        switch (target.Kind)
+        {
+            case RequestTargetKind.Options:
+                // oslo.middleware's CORS layer: 200, no body, no Content-Type, no request id.
+                context.Response.StatusCode = StatusCodes.Status200OK;
+                context.Response.ContentLength = 0;
+                return Task.CompletedTask;
+            case RequestTargetKind.Versions:
+            case RequestTargetKind.VersionChoices:
+                return _versions.WriteAsync(context, target.Kind == RequestTargetKind.Versions, BaseUrl(request));
+            default:
+                request.Path = target.Path;
+                return next(context);
+        }
+    }
+
+    /// <summary>The URL the request came in on (Glance without <c>public_endpoint</c>: <c>req.host_url</c> + the script name).</summary>
+    public static string BaseUrl(HttpRequest request) => request.Scheme + "://" + request.Host.Value + request.PathBase;
+}
