@@ -2,13 +2,16 @@ using System.Buffers;
 using System.Text.Json;
 using Glance.ImageStore.Errors;
 using Glance.Policy.Errors;
+using Glance.Policy.Routing;
 
 namespace Glance.ImageStore.Routing;
 
 /// <summary>
 /// Reads a small JSON request body with a size limit. A body over the limit is a 413 (decided
 /// from Content-Length before anything is read, or while reading a chunked body); a missing body
-/// is Glance's 400 "Body expected in request."; a body that does not parse is "Malformed JSON".
+/// is Glance's 400 "Body expected in request."; a body that is not JSON (an empty chunked one too)
+/// is "Malformed JSON in request body.", a JSON scalar "Unexpected body type. Expected list/dict."
+/// (Glance's <c>from_json</c>, <see cref="GlanceRequestBody.JsonError"/>).
 /// On any of these it writes the answer and returns null.
 /// </summary>
 internal static class JsonBody
@@ -46,9 +49,11 @@ internal static class JsonBody
             }
         }
 
-        if (buffer.WrittenCount == 0)
+        // JSONRequestDeserializer.from_json, as Python's json.loads reads it: a chunked body that
+        // turns out empty is malformed, a scalar is not a list or dict.
+        if (GlanceRequestBody.JsonError(buffer.WrittenSpan) is { } error)
         {
-            await GlanceErrorWriter.WriteAsync(context, 400, "Body expected in request.");
+            await GlanceErrorWriter.WriteAsync(context, 400, error);
             return null;
         }
 

@@ -26,6 +26,9 @@ public sealed class BadInputTests(StoreFixture fixture) : IClassFixture<StoreFix
     [InlineData("{\"protected\": \"yes\"}", 400, "Provided object does not match schema 'image': 'yes' is not of type 'boolean'")]
     [InlineData("{\"id\": \"not-a-uuid\"}", 400, "Provided object does not match schema 'image': 'not-a-uuid' does not match '^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$'")]
     [InlineData("[]", 400, "Provided object does not match schema 'image': [] is not of type 'object'")]
+    [InlineData("\"image\"", 400, "Unexpected body type. Expected list/dict.")]
+    [InlineData("null", 400, "Unexpected body type. Expected list/dict.")]
+    [InlineData("{} x", 400, "Malformed JSON in request body.")]
     [InlineData("{\"visibility\": \"public\"}", 403, "You are not authorized to complete publicize_image action.")]
     [InlineData("{\"owner\": \"someone-else\"}", 403, "You are not permitted to create images owned by 'someone-else'.")]
     public async Task CreateImage_BadBody_IsRefusedAndNothingIsCreated(string body, int status, string explanation)
@@ -137,6 +140,19 @@ public sealed class BadInputTests(StoreFixture fixture) : IClassFixture<StoreFix
     }
 
     [Fact]
+    public async Task CreateImage_EmptyChunkedBody_IsMalformedJsonAsGlancesFromJson()
+    {
+        // has_body is true for a chunked POST, so Glance parses the empty body.
+        var owner = NewOwner();
+        var content = new StreamContent(new MemoryStream());
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await owner.SendAsync(HttpMethod.Post, "v2/images", content, configure: r => r.Headers.TransferEncodingChunked = true);
+        Assert.Equal(400, (int)response.StatusCode);
+        Assert.Equal("Malformed JSON in request body.", await ErrorText.ExplanationAsync(response));
+        Assert.Equal(0, await CountAsync(owner));
+    }
+
+    [Fact]
     public async Task CreateImage_OversizedChunkedBody_Is413()
     {
         var owner = NewOwner();
@@ -152,6 +168,7 @@ public sealed class BadInputTests(StoreFixture fixture) : IClassFixture<StoreFix
     [InlineData("{}", 400, "Member to be added not specified")]
     [InlineData("{\"member\": \"\"}", 400, "Member can't be empty")]
     [InlineData("[\"m\"]", 400, "Expected a member in the form: {\"member\": \"image_id\"}")]
+    [InlineData("5", 400, "Unexpected body type. Expected list/dict.")]
     public async Task AddMember_BadBody_IsRefusedAndNoMemberAdded(string body, int status, string explanation)
     {
         var owner = NewOwner();
