@@ -43,6 +43,7 @@ public static class Program
         app.MapGatewayHealth();               //    health endpoints, unauthenticated
         app.UseKeystoneAuthentication();      // 2. X-Auth-Token → caller identity (cache, then Keystone)
         app.UseHeaderHygiene();               // 3. no client-supplied identity reaches the backend
+        app.UseGlanceRouter();                //    Glance's router: 404/405/501/302 at the edge, the routed operation
         app.MapReverseProxy(proxy =>
         {
             proxy.UseGlanceForwarderErrors(); //    YARP's bare 502/503/504 in Glance's format

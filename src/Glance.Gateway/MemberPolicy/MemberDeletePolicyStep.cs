@@ -33,9 +33,9 @@ public sealed partial class MemberDeletePolicyStep(
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        // Keyed on the operation, whichever route carries it: a route edit that drops the
-        // metadata must not let member DELETEs through undecided.
-        if (!HttpMethods.IsDelete(context.Request.Method) || MemberRequestFeature.Of(context) is not { Path.IsMember: true } member)
+        // Keyed on the operation Glance's router routes to (a _method override included),
+        // whichever YARP route carries it: no route edit lets a member DELETE through undecided.
+        if (!IsMemberDelete(context) || MemberRequestFeature.Of(context) is not { Path.IsMember: true } member)
         {
             await next();
             return;
@@ -116,6 +116,11 @@ public sealed partial class MemberDeletePolicyStep(
             context.RequestAborted);
         return (facts, MemberDeletePolicy.Membership(member, found, project, memberId));
     }
+
+    private static bool IsMemberDelete(HttpContext context) =>
+        Routing.GlanceRouterMiddleware.RoutingOf(context) is { Operation: { } operation }
+            ? operation is { Controller: "image_members", Action: "delete" }
+            : HttpMethods.IsDelete(context.Request.Method);
 
     private bool IsHostedStore(string destination) =>
         hostedStore.Current is { } bound && Uri.TryCreate(destination, UriKind.Absolute, out var uri)

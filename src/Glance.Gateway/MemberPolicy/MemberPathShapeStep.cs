@@ -25,12 +25,13 @@ public sealed class MemberPathShapeStep
         }
 
         var path = member.Path;
-        var method = context.Request.Method;
+        // The method Glance's router routed with (a _method override included).
+        var method = Routing.GlanceRouterMiddleware.RoutingOf(context)?.RoutingMethod ?? context.Request.Method;
         MemberDeleteDecision? decision;
         string allow;
         if (path.IsMember)
         {
-            decision = MemberDeletePolicy.CheckShape(method, path.ImageId, RequestBody.HasBody(context.Request));
+            decision = MemberDeletePolicy.CheckShape(method, path.ImageId, GlanceRequestBody.HasBody(context.Request));
             allow = MemberDeletePolicy.MemberPathAllow;
         }
         else if (HttpMethods.IsDelete(method))

@@ -28,4 +28,31 @@ public sealed class GlanceRoutingOptions
     /// sets them. Default false.
     /// </summary>
     public bool ProxyHeadersParsing { get; set; }
+
+    /// <summary>The URL the versions document and the <c>/v2</c> redirect are built on, as Glance builds it.</summary>
+    public string BaseUrl(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (!string.IsNullOrEmpty(PublicEndpoint))
+        {
+            return PublicEndpoint;
+        }
+
+        var scheme = request.Scheme;
+        var host = request.Host.Value ?? string.Empty;
+        if (ProxyHeadersParsing)
+        {
+            scheme = First(request.Headers["X-Forwarded-Proto"].ToString()) ?? scheme;
+            host = First(request.Headers["X-Forwarded-Host"].ToString()) ?? host;
+        }
+
+        return scheme + "://" + host + request.PathBase;
+    }
+
+    private static string? First(string value)
+    {
+        var comma = value.IndexOf(',', StringComparison.Ordinal);
+        var first = (comma < 0 ? value : value[..comma]).Trim();
+        return first.Length == 0 ? null : first;
+    }
 }

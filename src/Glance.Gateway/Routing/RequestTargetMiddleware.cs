@@ -40,35 +40,10 @@ public sealed class RequestTargetMiddleware(RequestDelegate next, IOptions<Glanc
                 return Task.CompletedTask;
             case RequestTargetKind.Versions:
             case RequestTargetKind.VersionChoices:
-                return _versions.WriteAsync(context, target.Kind == RequestTargetKind.Versions, BaseUrl(request));
+                return _versions.WriteAsync(context, target.Kind == RequestTargetKind.Versions, _options.BaseUrl(request));
             default:
                 request.Path = target.Path;
                 return next(context);
         }
-    }
-
-    private string BaseUrl(HttpRequest request)
-    {
-        if (!string.IsNullOrEmpty(_options.PublicEndpoint))
-        {
-            return _options.PublicEndpoint;
-        }
-
-        var scheme = request.Scheme;
-        var host = request.Host.Value ?? string.Empty;
-        if (_options.ProxyHeadersParsing)
-        {
-            scheme = First(request.Headers["X-Forwarded-Proto"].ToString()) ?? scheme;
-            host = First(request.Headers["X-Forwarded-Host"].ToString()) ?? host;
-        }
-
-        return scheme + "://" + host + request.PathBase;
-    }
-
-    private static string? First(string value)
-    {
-        var comma = value.IndexOf(',', StringComparison.Ordinal);
-        var first = (comma < 0 ? value : value[..comma]).Trim();
-        return first.Length == 0 ? null : first;
     }
 }

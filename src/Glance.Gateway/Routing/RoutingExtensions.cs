@@ -36,6 +36,9 @@ public static partial class RoutingExtensions
         return app;
     }
 
+    /// <summary>Glance's router at the edge, after authentication (see <see cref="GlanceRouterMiddleware"/>).</summary>
+    public static IApplicationBuilder UseGlanceRouter(this IApplicationBuilder app) => app.UseMiddleware<GlanceRouterMiddleware>();
+
     /// <summary>
     /// Gives YARP's own failures (destination refused, timed out, none available) Glance's error
     /// body; YARP sets only the status.

@@ -31,7 +31,7 @@ internal static class Resource
     public static bool HasBody(HttpContext context)
     {
         var request = context.Request;
-        return GlanceRequestBody.HasBody(request.Method, request.Headers.TransferEncoding.ToString(), request.ContentLength);
+        return GlanceRequestBody.HasBody(request);
     }
 
     /// <summary>400 for DELETE with a body; true when it answered.</summary>

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using System.Text;
 
 namespace Glance.Policy.Routing;
@@ -28,6 +29,13 @@ public static class GlanceRequestBody
     /// POST, PUT or PATCH (upper-cased), or a <c>Content-Length</c> above zero. A chunked DELETE has
     /// no body for Glance.
     /// </summary>
+    public static bool HasBody(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return HasBody(request.Method, request.Headers.TransferEncoding.ToString(), request.ContentLength);
+    }
+
+    /// <summary>Glance's has_body over the method and the two headers that tell (see the overload above).</summary>
     public static bool HasBody(string method, string? transferEncoding, long? contentLength)
     {
         ArgumentNullException.ThrowIfNull(method);

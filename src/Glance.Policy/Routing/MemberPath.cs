@@ -21,7 +21,9 @@ public readonly record struct MemberPath(string ImageId, string? MemberId)
     {
         ArgumentNullException.ThrowIfNull(target);
         memberPath = default;
-        var value = target.Path;
+
+        // Routes' patterns end in Python's $, which also matches before a final newline: .../m%0A is member m.
+        var value = target.Path.EndsWith('\n') ? target.Path[..^1] : target.Path;
         if (target.Kind != RequestTargetKind.Api || !value.StartsWith(Prefix, StringComparison.Ordinal))
         {
             return false;

@@ -158,17 +158,10 @@ public sealed class RequestTarget
     /// <inheritdoc />
     public override string ToString() => Path;
 
-    // origin-form /path?query; absolute-form http://host/path?query; asterisk-form *.
-    private static (string Path, string Query) SplitTarget(string raw)
+    // The target as sent: eventlet takes an absolute-form target (http://host/path) as the path
+    // itself, so it names no version (300), as on Glance 25.
+    private static (string Path, string Query) SplitTarget(string target)
     {
-        var target = raw;
-        var scheme = target.IndexOf("://", StringComparison.Ordinal);
-        if (scheme > 0 && !target.StartsWith('/'))
-        {
-            var pathStart = target.IndexOf('/', scheme + 3);
-            target = pathStart < 0 ? "/" : target[pathStart..];
-        }
-
         var question = target.IndexOf('?', StringComparison.Ordinal);
         return question < 0 ? (target, string.Empty) : (target[..question], target[question..]);
     }

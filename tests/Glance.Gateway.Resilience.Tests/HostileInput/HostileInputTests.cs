@@ -247,6 +247,55 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
         await AssertNothingChangedAsync();
     }
 
+    // Routes' _method override turns a GET (or a form POST) on the member path into the member
+    // DELETE in Glance: the gateway decides what the router routes to, so the member's own
+    // overridden DELETE is refused at the edge and audited, and nothing is removed.
+    [Fact]
+    public async Task MethodOverrideQuery_GetWithMethodDelete_IsDecidedAsTheMemberDelete()
+    {
+        using var response = await _fx.Client.SendAsync(GlanceApi.Request(
+            HttpMethod.Get, $"/v2/images/{_image}/members/{Identities.MemberProject}?_method=DELETE", _fx.Ids.Member));
+
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(7, Assert.Single(_fx.Gateway.AuditEvents()).Number("Rule"));
+        await AssertNothingChangedAsync();
+    }
+
+    // A form POST overridden to DELETE carries its form as a body: the member delete takes none
+    // (body_reject), so Glance, and the gateway, answer 400 even to the owner.
+    [Fact]
+    public async Task MethodOverrideForm_PostWithMethodDelete_IsTheMemberDeleteWithABody400()
+    {
+        using var request = GlanceApi.Request(HttpMethod.Post, $"/v2/images/{_image}/members/{Identities.MemberProject}", _fx.Ids.Owner);
+        request.Content = new FormUrlEncodedContent([KeyValuePair.Create("_method", "delete")]);
+
+        using var response = await _fx.Client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(4, Assert.Single(_fx.Gateway.AuditEvents()).Number("Rule"));
+        await AssertNothingChangedAsync();
+    }
+
+    // Methods the router does not take are answered as Glance's router answers them, at the edge:
+    // 405 with the route's Allow, never YARP's 502; 501 where no route matches.
+    [Theory]
+    [InlineData("CONNECT", "/v2/images/{image}", 405, "GET, PATCH, DELETE")]
+    [InlineData("TRACE", "/v2/images/{image}", 405, "GET, PATCH, DELETE")]
+    [InlineData("PROPFIND", "/v2/images/{image}/members/project-b", 405, "GET, PUT, DELETE")]
+    [InlineData("CONNECT", "/v2/nothing-here", 501, null)]
+    public async Task OddMethods_AreAnsweredAsGlanceRouterAnswersThem(string method, string path, int status, string? allow)
+    {
+        var response = await RawHttp.SendAsync(_fx.Gateway.Address, $"{method} {path.Replace("{image}", _image, StringComparison.Ordinal)} HTTP/1.1\r\nHost: localhost\r\nX-Auth-Token: {_fx.Ids.Admin}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+
+        Assert.StartsWith($"HTTP/1.1 {status} ", response, StringComparison.Ordinal);
+        if (allow is not null)
+        {
+            Assert.Contains($"Allow: {allow}\r\n", response, StringComparison.Ordinal);
+        }
+
+        await AssertNothingChangedAsync();
+    }
+
     [Theory]
     [InlineData("X-HTTP-Method-Override")]
     [InlineData("X-HTTP-Method")]
@@ -306,17 +355,20 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
         await AssertNothingChangedAsync();
     }
 
+    // Glance's has_body (wsgi.py JSONRequestDeserializer) counts a chunked body only for POST,
+    // PUT and PATCH: a chunked DELETE is a DELETE without a body, decided as such (the member's
+    // own: 403, audited) and never 400.
     [Fact]
-    public async Task ChunkedBodyOnMemberDelete_Returns400_AndKeepsTheMember()
+    public async Task ChunkedBodyOnMemberDelete_IsNoBodyForGlance_DecidedAsTheDelete()
     {
-        using var request = GlanceApi.Request(HttpMethod.Delete, $"/v2/images/{_image}/members/{Identities.MemberProject}", _fx.Ids.Owner);
+        using var request = GlanceApi.Request(HttpMethod.Delete, $"/v2/images/{_image}/members/{Identities.MemberProject}", _fx.Ids.Member);
         request.Content = new StreamContent(new MemoryStream("{\"member\": \"project-b\"}"u8.ToArray()));
         request.Headers.TransferEncodingChunked = true;
 
         using var response = await _fx.Client.SendAsync(request);
 
-        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(GlanceErrorText(400, "A body is not expected with this request."), await response.Content.ReadAsStringAsync());
+        Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+        Assert.Equal(7, Assert.Single(_fx.Gateway.AuditEvents()).Number("Rule"));
         await AssertNothingChangedAsync();
     }
 

@@ -28,6 +28,7 @@ public sealed class MemberPathShapeTests : IAsyncLifetime
     [InlineData("DELETE", "/v2//images/abc//members/def", true, "abc", "def")]
     [InlineData("DELETE", "/v2/images/abc/members/..", true, "abc", "..")]
     [InlineData("DELETE", "/v2/images/abc/members/def/", false, null, null)]
+    [InlineData("DELETE", "/v2/images/abc/members/def%0A", true, "abc", "def")]
     [InlineData("DELETE", "/v2/images/abc/members/def?x=/members/y", true, "abc", "def")]
     [InlineData("DELETE", "/v2/images/abc", false, null, null)]
     [InlineData("DELETE", "/v2/images/abc/file", false, null, null)]

@@ -103,7 +103,8 @@ public sealed class GlancePipelineTests
         Assert.Equal("index", (string)results[2]!["route"]!["action"]!);
 
         Assert.True(RequestTarget.Parse("DELETE", "/v2/images//members/m", null, GlanceApiVersions.Default).HasBlankImageId);
-        Assert.Equal(RequestTargetKind.Api, RequestTarget.Parse("GET", "http://store.test:9292/v2/images", null, GlanceApiVersions.Default).Kind);
+        // No longer a difference: an absolute-form target names no version here either.
+        Assert.Equal(RequestTargetKind.VersionChoices, RequestTarget.Parse("GET", "http://store.test:9292/v2/images", null, GlanceApiVersions.Default).Kind);
         Assert.Equal(RequestTargetKind.Options, RequestTarget.Parse("OPTIONS", "/v2/images?_method=GET", null, GlanceApiVersions.Default).Kind);
     }
 

@@ -40,7 +40,7 @@ public sealed class RequestTargetTests
     [InlineData("GET", "/v2/images/./x", null, RequestTargetKind.Api, "/v2/images/./x")]
     [InlineData("GET", "/v2/images/abc?a=1&b=/v2", null, RequestTargetKind.Api, "/v2/images/abc")]
     [InlineData("GET", "/v2/images/%zz", null, RequestTargetKind.Api, "/v2/images/%zz")]
-    [InlineData("GET", "http://example.com:9292/v2/images", null, RequestTargetKind.Api, "/v2/images")]
+    [InlineData("GET", "http://example.com:9292/v2/images", null, RequestTargetKind.VersionChoices, null)]
     [InlineData("GET", "/images/abc", "application/vnd.openstack.images-v2", RequestTargetKind.Api, "/v2/images/abc")]
     [InlineData("GET", "/v2/images", "application/vnd.openstack.images-v2", RequestTargetKind.Api, "/v2/v2/images")]
     [InlineData("GET", "/v2/images", "application/vnd.openstack.images-v2.8", RequestTargetKind.VersionChoices, null)]
