@@ -29,21 +29,6 @@ public sealed class RequestTargetMiddleware(RequestDelegate next, IOptions<Glanc
             return next(context);
         }
 
-        var target = RequestTarget.Parse(request.Method, RequestTarget.RawTargetOf(context), request.Headers.Accept.ToString(), _versions);
-        RequestTarget.Set(context, target);
-        switch (target.Kind)
-        {
-            case RequestTargetKind.Options:
-                // oslo.middleware's CORS layer: 200, no body, no Content-Type.
-                context.Response.StatusCode = StatusCodes.Status200OK;
-                context.Response.ContentLength = 0;
-                return Task.CompletedTask;
-            case RequestTargetKind.Versions:
-            case RequestTargetKind.VersionChoices:
-                return _versions.WriteAsync(context, target.Kind == RequestTargetKind.Versions, _options.BaseUrl(request));
-            default:
-                request.Path = target.Path;
-                return next(context);
-        }
+        return GlanceFrontDoor.TryAnswer(context, _versions, _options.BaseUrl) ?? next(context);
     }
 }

@@ -25,22 +25,7 @@ internal sealed class RequestTargetMiddleware(RequestDelegate next)
             return Healthcheck.WriteAsync(context);
         }
 
-        var target = RequestTarget.Parse(request.Method, RequestTarget.RawTargetOf(context), request.Headers.Accept.ToString(), _versions);
-        RequestTarget.Set(context, target);
-        switch (target.Kind)
-        {
-            case RequestTargetKind.Options:
-                // oslo.middleware's CORS layer: 200, no body, no Content-Type, no request id.
-                context.Response.StatusCode = StatusCodes.Status200OK;
-                context.Response.ContentLength = 0;
-                return Task.CompletedTask;
-            case RequestTargetKind.Versions:
-            case RequestTargetKind.VersionChoices:
-                return _versions.WriteAsync(context, target.Kind == RequestTargetKind.Versions, BaseUrl(request));
-            default:
-                request.Path = target.Path;
-                return next(context);
-        }
+        return GlanceFrontDoor.TryAnswer(context, _versions, BaseUrl) ?? next(context);
     }
 
     /// <summary>The URL the request came in on (Glance without <c>public_endpoint</c>: <c>req.host_url</c> + the script name).</summary>
