@@ -25,7 +25,7 @@ public static class Program
         configure?.Invoke(builder);
 
         builder.AddGatewayHosting();          // config/ folder, listen address, validated options, Serilog app log
-        builder.AddAuditing();                // one audit event per member-DELETE decision, own sink
+        builder.AddAuditing();                // one audit event per member decision, own sink
         builder.AddGlancePolicy();            // oslo.policy rules: Glance's defaults + config/policy.yaml, reloaded
         builder.AddKeystone();                // Keystone v3 validation (or dev tokens), service token
         builder.AddTokenCache();              // HybridCache: L1 in process, L2 Redis when configured
@@ -49,7 +49,7 @@ public static class Program
             proxy.UseGlanceForwarderErrors(); //    YARP's bare 502/503/504 in Glance's format
             proxy.UseImageWriteTracking();    //    image writes forget the pre-check's image facts
             proxy.UseMemberPathShape();       // 4. rows 2-4 on the member path, at the edge
-            proxy.UseMemberDeletePolicy();    //    Glance's delete path + policy on the member-DELETE route
+            proxy.UseMemberDeletePolicy();    //    Glance's delete path + policy, on any route a member DELETE takes
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();         // 6. YARP forwards what is allowed
             proxy.UsePassiveHealthChecks();
