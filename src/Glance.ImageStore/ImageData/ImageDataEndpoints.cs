@@ -35,7 +35,7 @@ internal sealed partial class ImageDataEndpoints(ImagesEndpoints imageLookup, Im
         var contentType = context.Request.ContentType;
         if (contentType is not null && !contentType.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
         {
-            await GlanceErrorWriter.WriteAsync(context, 415, $"The request media type {contentType} is not supported by this server.");
+            await GlanceErrorWriter.WriteAsync(context, 415, GlanceErrorBody.UnsupportedMediaType(contentType));
             return;
         }
 

@@ -230,7 +230,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
         if (mediaType is not (ImagePatch.MediaTypeV21 or ImagePatch.MediaTypeV20))
         {
             context.Response.Headers["Accept-Patch"] = ImagePatch.AcceptPatch;
-            await GlanceErrorWriter.WriteAsync(context, 415, $"The request media type {context.Request.ContentType} is not supported by this server.");
+            await GlanceErrorWriter.WriteAsync(context, 415, GlanceErrorBody.UnsupportedMediaType(context.Request.ContentType));
             return;
         }
 

@@ -2,16 +2,19 @@ using System.Text.Json;
 
 namespace Glance.ImageStore.Routing;
 
-/// <summary>Writes a JSON answer through a pooled buffer, with its Content-Length.</summary>
+/// <summary>Writes a JSON answer as Glance's does (<see cref="PythonJson"/>), with its Content-Length.</summary>
 internal static class JsonResponse
 {
     public static async Task WriteAsync(HttpContext context, int statusCode, Action<Utf8JsonWriter> write)
     {
-        var buffer = new System.Buffers.ArrayBufferWriter<byte>(1024);
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        var compact = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        using (var writer = new Utf8JsonWriter(compact, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
         {
             write(writer);
         }
+
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(compact.WrittenCount + (compact.WrittenCount / 8) + 16);
+        PythonJson.Write(compact.WrittenSpan, buffer);
 
         var response = context.Response;
         response.StatusCode = statusCode;

@@ -11,6 +11,13 @@ namespace Glance.Policy.Errors;
 /// </summary>
 public static partial class GlanceErrorBody
 {
+    /// <summary>
+    /// webob's 415 text: its template names the request's Content-Type, which eventlet sets to
+    /// <c>text/plain</c> when the request had none.
+    /// </summary>
+    public static string UnsupportedMediaType(string? contentType) =>
+        $"The request media type {(string.IsNullOrEmpty(contentType) ? "text/plain" : contentType)} is not supported by this server.";
+
     /// <summary>webob's HTML content type (also the type of every HEAD error).</summary>
     public const string HtmlContentType = "text/html; charset=UTF-8";
 
@@ -69,8 +76,14 @@ public static partial class GlanceErrorBody
 
     // webob's body_template: "${explanation}<br /><br />\n${detail}\n${html_comment}\n"; the 405
     // class has its own: "The method ... resource. <br /><br />\n${detail}".
-    private static string Template(int statusCode, string explanation) =>
-        statusCode == 405 ? explanation + "<br /><br />\n" : explanation + "<br /><br />\n\n\n";
+    // webob's own body templates: 405 and 415 override the default (415's puts a newline before
+    // its <br />), which is why their bodies end differently.
+    private static string Template(int statusCode, string explanation) => statusCode switch
+    {
+        405 => explanation + "<br /><br />\n",
+        415 => explanation + "\n<br /><br />\n",
+        _ => explanation + "<br /><br />\n\n\n",
+    };
 
     // webob.util.html_escape: html.escape(quote=True) then non-ASCII as character references.
     private static string HtmlEscape(string value)

@@ -190,6 +190,6 @@ public sealed class BadInputTests(StoreFixture fixture) : IClassFixture<StoreFix
         Assert.Equal(400, (int)response.StatusCode);
         Assert.Equal("Incorrect request: Status must be \"pending\", \"accepted\" or \"rejected\".", await ErrorText.ExplanationAsync(response));
         using var show = await member.SendAsync(HttpMethod.Get, $"v2/images/{imageId}/members/m-status");
-        Assert.Contains("\"status\":\"pending\"", await show.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("\"status\": \"pending\"", await show.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
