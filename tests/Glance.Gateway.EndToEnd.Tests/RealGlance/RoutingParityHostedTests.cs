@@ -101,12 +101,10 @@ public sealed class RoutingParityHostedTests(KeystoneFixture keystoneFixture, Re
         nameof(RoutingParityTests.OtherCallers_RoutedShapes_SameDecisionAsGlance),
     ];
 
-    // What the snapshot reads of an image to compare the two sides (ids and times differ).
-    private static readonly string[] ImageFacts = ["visibility", "status", "owner", "protected", "os_hidden", "size", "checksum"];
-
     private readonly KeystoneServer _keystone = keystoneFixture.Keystone;
     private RealGlanceSuite _suite = null!;
     private ParityScenario _scenario = null!;
+    private RoutingParityCheck _check = null!;
     private GatewayHost _gateway = null!;
 
     private string MemberProject => _keystone.Member.ProjectId;
@@ -119,6 +117,7 @@ public sealed class RoutingParityHostedTests(KeystoneFixture keystoneFixture, Re
     {
         _suite = await glanceFixture.StartAsync(_keystone);
         _scenario = new ParityScenario(_suite);
+        _check = new RoutingParityCheck(_suite, _scenario, MemberProject);
         _gateway = await hostedFixture.StartAsync(_keystone);
     }
 
@@ -207,157 +206,20 @@ public sealed class RoutingParityHostedTests(KeystoneFixture keystoneFixture, Re
     {
         var glanceImage = await _scenario.CreateFixtureImageAsync(GlanceDirect, "shared-accepted");
         var gatewayImage = await _scenario.CreateFixtureImageAsync(_gateway.Client, "shared-accepted");
-        var glanceBefore = await SnapshotAsync(GlanceDirect, glanceImage);
-        var gatewayBefore = await SnapshotAsync(_gateway.Client, gatewayImage);
+        var glanceBefore = await _check.SnapshotAsync(GlanceDirect, glanceImage);
+        var gatewayBefore = await _check.SnapshotAsync(_gateway.Client, gatewayImage);
 
-        var glance = await SendAsync(GlanceBase, "DELETE", "/v2/images//members/{member}", "owner", "text/plain", glanceImage);
-        var gateway = await SendAsync(_gateway.Address, "DELETE", "/v2/images//members/{member}", "owner", "text/plain", gatewayImage);
+        var glance = await _check.SendAsync(GlanceBase, "DELETE", "/v2/images//members/{member}", "owner", "text/plain", glanceImage);
+        var gateway = await _check.SendAsync(_gateway.Address, "DELETE", "/v2/images//members/{member}", "owner", "text/plain", gatewayImage);
 
         Assert.Equal(404, glance.Status);
         Assert.Equal($"404 Not Found\n\n{NoRoute}\n\n   ", glance.Body);
         Assert.Equal(405, gateway.Status);
         Assert.StartsWith("req-", gateway.Header("X-Openstack-Request-Id") ?? string.Empty, StringComparison.Ordinal);
-        Assert.Equal(glanceBefore, await SnapshotAsync(GlanceDirect, glanceImage));
-        Assert.Equal(gatewayBefore, await SnapshotAsync(_gateway.Client, gatewayImage));
+        Assert.Equal(glanceBefore, await _check.SnapshotAsync(GlanceDirect, glanceImage));
+        Assert.Equal(gatewayBefore, await _check.SnapshotAsync(_gateway.Client, gatewayImage));
     }
 
-    private async Task AssertSameAsGlanceAsync(string method, string target, string who, string? accept, int status, GlanceDoes does)
-    {
-        var glanceImage = await _scenario.CreateFixtureImageAsync(GlanceDirect, "shared-accepted");
-        var gatewayImage = await _scenario.CreateFixtureImageAsync(_gateway.Client, "shared-accepted");
-        var glanceBefore = await SnapshotAsync(GlanceDirect, glanceImage);
-        var gatewayBefore = await SnapshotAsync(_gateway.Client, gatewayImage);
-        var gatewayBase = _gateway.Address;
-
-        var glanceRaw = await SendAsync(GlanceBase, method, target, who, accept, glanceImage);
-        var gatewayRaw = await SendAsync(gatewayBase, method, target, who, accept, gatewayImage);
-
-        var glanceAfter = await SnapshotAsync(GlanceDirect, glanceImage);
-        var gatewayAfter = await SnapshotAsync(_gateway.Client, gatewayImage);
-
-        // Request ids as Glance sends them (none on OPTIONS, 300 and the versions document), but
-        // on a 401 section 2 wants the gateway's, where keystonemiddleware's 401 has none.
-        var compareRequestId = glanceRaw.Status != 401;
-        var glance = Answer(glanceRaw, GlanceBase, glanceImage, compareRequestId);
-        var gateway = Answer(gatewayRaw, gatewayBase, gatewayImage, compareRequestId);
-
-        // Every check reported at once: a row can differ from Glance in its answer and its effect.
-        var problems = new List<string>();
-        if (glance != gateway)
-        {
-            problems.Add($"the hosted store's answer differs from Glance's in {glance.DifferingParts(gateway)}\n  Glance:  {glance}\n  gateway: {gateway}");
-        }
-
-        if (glance.Status != status)
-        {
-            problems.Add($"Glance itself answered {glance.Status} where the row expects {status}");
-        }
-
-        var glanceExpected = does == GlanceDoes.Nothing ? glanceBefore : glanceBefore.WithoutMember(MemberProject);
-        if (does == GlanceDoes.Nothing ? glanceAfter != glanceBefore : glanceAfter.Summary != glanceExpected.Summary)
-        {
-            problems.Add($"Glance itself did not do what the row says ({does}):\n  before: {glanceBefore}\n  after:  {glanceAfter}");
-        }
-
-        if (gatewayAfter.Summary != glanceAfter.Summary)
-        {
-            problems.Add($"the hosted store's image ended differently from Glance's\n  Glance's image:  {glanceAfter.Summary}\n  gateway's image: {gatewayAfter.Summary}");
-        }
-        else if (does == GlanceDoes.Nothing && gatewayAfter != gatewayBefore)
-        {
-            problems.Add($"Glance performs no operation, but in the hosted store the image changed\n  before: {gatewayBefore}\n  after:  {gatewayAfter}");
-        }
-
-        if (!compareRequestId && gatewayRaw.Header("X-Openstack-Request-Id")?.StartsWith("req-", StringComparison.Ordinal) != true)
-        {
-            problems.Add($"the gateway's X-Openstack-Request-Id is {gatewayRaw.Header("X-Openstack-Request-Id") ?? "missing"}");
-        }
-
-        Assert.True(problems.Count == 0, $"{method} {target} ({who}{(accept is null ? string.Empty : ", Accept: " + accept)}):\n{string.Join('\n', problems)}");
-    }
-
-    private Task<RawHttpResponse> SendAsync(Uri server, string method, string target, string who, string? accept, string image)
-    {
-        var headers = new List<KeyValuePair<string, string>>();
-        if (who != "none")
-        {
-            headers.Add(new("X-Auth-Token", _suite.TokenFor(who)));
-        }
-
-        if (accept is not null)
-        {
-            headers.Add(new("Accept", accept));
-        }
-
-        return RawHttp.SendAsync(server, method, Expand(target, image), headers);
-    }
-
-    // {image} is the side's image id, {image:%2D} the same with every '-' written %2D, {member}
-    // the member project's id, {MEMBER} the same in upper case (as in RoutingParityTests).
-    private string Expand(string target, string image) => target
-        .Replace("{image:%2D}", image.Replace("-", "%2D", StringComparison.Ordinal), StringComparison.Ordinal)
-        .Replace("{image}", image, StringComparison.Ordinal)
-        .Replace("{MEMBER}", MemberProject.ToUpperInvariant(), StringComparison.Ordinal)
-        .Replace("{member}", MemberProject, StringComparison.Ordinal);
-
-    // The answer with this side's image id as {image} and this side's own address as {base}.
-    private static RoutingAnswer Answer(RawHttpResponse response, Uri server, string image, bool withRequestId)
-    {
-        var baseAddress = server.GetLeftPart(UriPartial.Authority);
-        string? Normalise(string? text) => text?
-            .Replace(baseAddress, "{base}", StringComparison.Ordinal)
-            .Replace(image.Replace("-", "%2D", StringComparison.Ordinal), "{image}", StringComparison.Ordinal)
-            .Replace(image, "{image}", StringComparison.Ordinal);
-
-        return new RoutingAnswer(
-            response.Status,
-            response.Header("Content-Type"),
-            response.Header("Allow"),
-            response.Header("WWW-Authenticate"),
-            Normalise(response.Header("Location")),
-            withRequestId ? (response.Header("X-Openstack-Request-Id") is null ? "(none)" : "(sent)") : null,
-            Normalise(response.Body)!);
-    }
-
-    // The image and its member list, read as the owner through that side's own API (Glance, or
-    // the gateway and its hosted store).
-    private async Task<Snapshot> SnapshotAsync(HttpClient side, string image)
-    {
-        var owner = _suite.Tokens.Owner;
-        using var imageResponse = await GlanceApi.GetAsync(side, $"/v2/images/{image}", owner, "application/json");
-        var imageText = await imageResponse.Content.ReadAsStringAsync();
-        using var membersResponse = await GlanceApi.GetAsync(side, $"/v2/images/{image}/members", owner, "application/json");
-        var membersText = await membersResponse.Content.ReadAsStringAsync();
-
-        var imageFacts = $"image {(int)imageResponse.StatusCode}";
-        if (imageResponse.StatusCode == HttpStatusCode.OK)
-        {
-            var json = JsonDocument.Parse(imageText).RootElement;
-            imageFacts += string.Concat(ImageFacts
-                .Select(name => $" {name}={(json.TryGetProperty(name, out var value) ? value.ToString() : "-")}"));
-        }
-
-        var members = membersResponse.StatusCode == HttpStatusCode.OK
-            ? JsonDocument.Parse(membersText).RootElement.GetProperty("members").EnumerateArray()
-                .Select(m => $"{m.GetProperty("member_id").GetString()}:{m.GetProperty("status").GetString()}")
-                .Order(StringComparer.Ordinal)
-                .ToList()
-            : [$"listing {(int)membersResponse.StatusCode}"];
-        return new Snapshot(imageFacts, string.Join(' ', members), imageText + "\n" + membersText);
-    }
-
-    // Facts compared across the two sides (Image, Members) and, for one side before and after, the
-    // exact texts that side answered (Exact).
-    private sealed record Snapshot(string Image, string Members, string Exact)
-    {
-        public string Summary => $"{Image}; members {Members}";
-
-        public Snapshot WithoutMember(string member) => this with
-        {
-            Members = string.Join(' ', Members.Split(' ').Where(m => !m.StartsWith(member + ":", StringComparison.Ordinal))),
-            Exact = string.Empty,
-        };
-
-        public override string ToString() => Summary;
-    }
+    private Task AssertSameAsGlanceAsync(string method, string target, string who, string? accept, int status, GlanceDoes does) =>
+        _check.AssertSameAsGlanceAsync(GlanceDirect, GlanceBase, _gateway.Client, _gateway.Address, method, target, who, accept, status, does);
 }

@@ -100,12 +100,10 @@ public sealed class RoutingParityTests(KeystoneFixture keystoneFixture, RealGlan
 {
     private const string NoRoute = "The resource could not be found.";
 
-    // What the snapshot reads of an image to compare the two sides (ids and times differ).
-    private static readonly string[] ImageFacts = ["visibility", "status", "owner", "protected", "os_hidden", "size", "checksum"];
-
     private readonly KeystoneServer _keystone = keystoneFixture.Keystone;
     private RealGlanceSuite _suite = null!;
     private ParityScenario _scenario = null!;
+    private RoutingParityCheck _check = null!;
 
     private string MemberProject => _keystone.Member.ProjectId;
 
@@ -113,6 +111,7 @@ public sealed class RoutingParityTests(KeystoneFixture keystoneFixture, RealGlan
     {
         _suite = await glanceFixture.StartAsync(_keystone);
         _scenario = new ParityScenario(_suite);
+        _check = new RoutingParityCheck(_suite, _scenario, MemberProject);
     }
 
     public Task DisposeAsync() => Task.CompletedTask;
@@ -324,159 +323,22 @@ public sealed class RoutingParityTests(KeystoneFixture keystoneFixture, RealGlan
         var side = _suite.Legacy;
         var glanceImage = await _scenario.CreateFixtureImageAsync(side.Direct, "shared-accepted");
         var gatewayImage = await _scenario.CreateFixtureImageAsync(side.Direct, "shared-accepted");
-        var glanceBefore = await SnapshotAsync(side, glanceImage);
-        var gatewayBefore = await SnapshotAsync(side, gatewayImage);
+        var glanceBefore = await _check.SnapshotAsync(side.Direct, glanceImage);
+        var gatewayBefore = await _check.SnapshotAsync(side.Direct, gatewayImage);
 
-        var glance = await SendAsync(new Uri(side.Glance.Url), "DELETE", "/v2/images//members/{member}", "owner", "text/plain", glanceImage);
-        var gateway = await SendAsync(side.Gateway.Address, "DELETE", "/v2/images//members/{member}", "owner", "text/plain", gatewayImage);
+        var glance = await _check.SendAsync(new Uri(side.Glance.Url), "DELETE", "/v2/images//members/{member}", "owner", "text/plain", glanceImage);
+        var gateway = await _check.SendAsync(side.Gateway.Address, "DELETE", "/v2/images//members/{member}", "owner", "text/plain", gatewayImage);
 
         Assert.Equal(404, glance.Status);
         Assert.Equal($"404 Not Found\n\n{NoRoute}\n\n   ", glance.Body);
         Assert.Equal(405, gateway.Status);
         Assert.StartsWith("req-", gateway.Header("X-Openstack-Request-Id") ?? string.Empty, StringComparison.Ordinal);
-        Assert.Equal(glanceBefore, await SnapshotAsync(side, glanceImage));
-        Assert.Equal(gatewayBefore, await SnapshotAsync(side, gatewayImage));
+        Assert.Equal(glanceBefore, await _check.SnapshotAsync(side.Direct, glanceImage));
+        Assert.Equal(gatewayBefore, await _check.SnapshotAsync(side.Direct, gatewayImage));
     }
 
-    private async Task AssertSameAsGlanceAsync(string method, string target, string who, string? accept, int status, GlanceDoes does)
-    {
-        var side = _suite.Legacy;
-        var glanceImage = await _scenario.CreateFixtureImageAsync(side.Direct, "shared-accepted");
-        var gatewayImage = await _scenario.CreateFixtureImageAsync(side.Direct, "shared-accepted");
-        var glanceBefore = await SnapshotAsync(side, glanceImage);
-        var gatewayBefore = await SnapshotAsync(side, gatewayImage);
-        var glanceBase = new Uri(side.Glance.Url);
-        var gatewayBase = side.Gateway.Address;
-
-        var glanceRaw = await SendAsync(glanceBase, method, target, who, accept, glanceImage);
-        var gatewayRaw = await SendAsync(gatewayBase, method, target, who, accept, gatewayImage);
-
-        var glanceAfter = await SnapshotAsync(side, glanceImage);
-        var gatewayAfter = await SnapshotAsync(side, gatewayImage);
-
-        // Request ids as Glance sends them (none on OPTIONS, 300 and the versions document), but
-        // on a 401 section 2 wants the gateway's, where keystonemiddleware's 401 has none.
-        var compareRequestId = glanceRaw.Status != 401;
-        var glance = Answer(glanceRaw, glanceBase, glanceImage, compareRequestId);
-        var gateway = Answer(gatewayRaw, gatewayBase, gatewayImage, compareRequestId);
-
-        // Every check reported at once: a row can differ from Glance in its answer and its effect.
-        var problems = new List<string>();
-        if (glance != gateway)
-        {
-            problems.Add($"the gateway's answer differs from Glance's in {glance.DifferingParts(gateway)}\n  Glance:  {glance}\n  gateway: {gateway}");
-        }
-
-        if (glance.Status != status)
-        {
-            problems.Add($"Glance itself answered {glance.Status} where the row expects {status}");
-        }
-
-        var glanceExpected = does == GlanceDoes.Nothing ? glanceBefore : glanceBefore.WithoutMember(MemberProject);
-        if (does == GlanceDoes.Nothing ? glanceAfter != glanceBefore : glanceAfter.Summary != glanceExpected.Summary)
-        {
-            problems.Add($"Glance itself did not do what the row says ({does}):\n  before: {glanceBefore}\n  after:  {glanceAfter}");
-        }
-
-        if (gatewayAfter.Summary != glanceAfter.Summary)
-        {
-            problems.Add($"the gateway's image ended differently from Glance's\n  Glance's image:  {glanceAfter.Summary}\n  gateway's image: {gatewayAfter.Summary}");
-        }
-        else if (does == GlanceDoes.Nothing && gatewayAfter != gatewayBefore)
-        {
-            problems.Add($"Glance performs no operation, but through the gateway the image changed\n  before: {gatewayBefore}\n  after:  {gatewayAfter}");
-        }
-
-        if (!compareRequestId && gatewayRaw.Header("X-Openstack-Request-Id")?.StartsWith("req-", StringComparison.Ordinal) != true)
-        {
-            problems.Add($"the gateway's X-Openstack-Request-Id is {gatewayRaw.Header("X-Openstack-Request-Id") ?? "missing"}");
-        }
-
-        Assert.True(problems.Count == 0, $"{method} {target} ({who}{(accept is null ? string.Empty : ", Accept: " + accept)}):\n{string.Join('\n', problems)}");
-    }
-
-    private Task<RawHttpResponse> SendAsync(Uri server, string method, string target, string who, string? accept, string image)
-    {
-        var headers = new List<KeyValuePair<string, string>>();
-        if (who != "none")
-        {
-            headers.Add(new("X-Auth-Token", _suite.TokenFor(who)));
-        }
-
-        if (accept is not null)
-        {
-            headers.Add(new("Accept", accept));
-        }
-
-        return RawHttp.SendAsync(server, method, Expand(target, image), headers);
-    }
-
-    // {image} is the side's image id, {image:%2D} the same with every '-' written %2D, {member}
-    // the member project's id, {MEMBER} the same in upper case.
-    private string Expand(string target, string image) => target
-        .Replace("{image:%2D}", image.Replace("-", "%2D", StringComparison.Ordinal), StringComparison.Ordinal)
-        .Replace("{image}", image, StringComparison.Ordinal)
-        .Replace("{MEMBER}", MemberProject.ToUpperInvariant(), StringComparison.Ordinal)
-        .Replace("{member}", MemberProject, StringComparison.Ordinal);
-
-    // The answer with this side's image id as {image} and this side's own address as {base}: the
-    // versions document's links and a redirect's Location name the host:port the request came to.
-    private static RoutingAnswer Answer(RawHttpResponse response, Uri server, string image, bool withRequestId)
-    {
-        var baseAddress = server.GetLeftPart(UriPartial.Authority);
-        string? Normalise(string? text) => text?
-            .Replace(baseAddress, "{base}", StringComparison.Ordinal)
-            .Replace(image.Replace("-", "%2D", StringComparison.Ordinal), "{image}", StringComparison.Ordinal)
-            .Replace(image, "{image}", StringComparison.Ordinal);
-
-        return new RoutingAnswer(
-            response.Status,
-            response.Header("Content-Type"),
-            response.Header("Allow"),
-            response.Header("WWW-Authenticate"),
-            Normalise(response.Header("Location")),
-            withRequestId ? (response.Header("X-Openstack-Request-Id") is null ? "(none)" : "(sent)") : null,
-            Normalise(response.Body)!);
-    }
-
-    // The image and its member list, read through Glance as the owner.
-    private async Task<Snapshot> SnapshotAsync(GlanceAndGateway side, string image)
-    {
-        var owner = _suite.Tokens.Owner;
-        using var imageResponse = await GlanceApi.GetAsync(side.Direct, $"/v2/images/{image}", owner, "application/json");
-        var imageText = await imageResponse.Content.ReadAsStringAsync();
-        using var membersResponse = await GlanceApi.GetAsync(side.Direct, $"/v2/images/{image}/members", owner, "application/json");
-        var membersText = await membersResponse.Content.ReadAsStringAsync();
-
-        var imageFacts = $"image {(int)imageResponse.StatusCode}";
-        if (imageResponse.StatusCode == HttpStatusCode.OK)
-        {
-            var json = JsonDocument.Parse(imageText).RootElement;
-            imageFacts += string.Concat(ImageFacts
-                .Select(name => $" {name}={(json.TryGetProperty(name, out var value) ? value.ToString() : "-")}"));
-        }
-
-        var members = membersResponse.StatusCode == HttpStatusCode.OK
-            ? JsonDocument.Parse(membersText).RootElement.GetProperty("members").EnumerateArray()
-                .Select(m => $"{m.GetProperty("member_id").GetString()}:{m.GetProperty("status").GetString()}")
-                .Order(StringComparer.Ordinal)
-                .ToList()
-            : [$"listing {(int)membersResponse.StatusCode}"];
-        return new Snapshot(imageFacts, string.Join(' ', members), imageText + "\n" + membersText);
-    }
-
-    // Facts compared across the two sides (Image, Members) and, for one side before and after, the
-    // exact texts Glance answered (Exact).
-    private sealed record Snapshot(string Image, string Members, string Exact)
-    {
-        public string Summary => $"{Image}; members {Members}";
-
-        public Snapshot WithoutMember(string member) => this with
-        {
-            Members = string.Join(' ', Members.Split(' ').Where(m => !m.StartsWith(member + ":", StringComparison.Ordinal))),
-            Exact = string.Empty,
-        };
-
-        public override string ToString() => Summary;
-    }
+    // The gateway fronts that Glance: both fixture images are made and read through Glance itself.
+    private Task AssertSameAsGlanceAsync(string method, string target, string who, string? accept, int status, GlanceDoes does) =>
+        _check.AssertSameAsGlanceAsync(_suite.Legacy.Direct, new Uri(_suite.Legacy.Glance.Url), _suite.Legacy.Direct, _suite.Legacy.Gateway.Address,
+            method, target, who, accept, status, does);
 }
