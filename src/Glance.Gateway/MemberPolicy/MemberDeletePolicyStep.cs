@@ -25,9 +25,6 @@ public sealed partial class MemberDeletePolicyStep(
     IPolicyRulesProvider policy,
     ILogger<MemberDeletePolicyStep> logger)
 {
-    /// <summary>The route metadata key that marks the member-DELETE route (documentation: the pre-check runs on every route a member DELETE arrives on).</summary>
-    public const string MetadataKey = "Glance.MemberPolicy";
-
     /// <summary>Runs the step.</summary>
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
@@ -122,9 +119,10 @@ public sealed partial class MemberDeletePolicyStep(
             ? operation is { Controller: "image_members", Action: "delete" }
             : HttpMethods.IsDelete(context.Request.Method);
 
+    // The hosted store's cluster destination is its bound address as HostedStoreDestinationFilter
+    // writes it (Uri.ToString, which the Uri keeps): a string comparison, no Uri per request.
     private bool IsHostedStore(string destination) =>
-        hostedStore.Current is { } bound && Uri.TryCreate(destination, UriKind.Absolute, out var uri)
-        && Uri.Compare(uri, bound, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0;
+        hostedStore.Current is { } bound && string.Equals(destination, bound.ToString(), StringComparison.OrdinalIgnoreCase);
 
     private static string? PickDestination(HttpContext context)
     {

@@ -1,24 +1,12 @@
 namespace Glance.Policy.Language;
 
 /// <summary><c>A and B and ...</c>: passes when every check passes, evaluated left to right.</summary>
-public sealed class AndCheck : Check
+public sealed class AndCheck(params Check[] checks) : CompositeCheck("and", checks)
 {
-    private readonly List<Check> _checks;
-
-    /// <summary>Creates the conjunction.</summary>
-    public AndCheck(params Check[] checks)
-    {
-        ArgumentNullException.ThrowIfNull(checks);
-        _checks = [.. checks];
-    }
-
-    /// <summary>The joined checks, in order.</summary>
-    public IReadOnlyList<Check> Checks => _checks;
-
     /// <inheritdoc />
     public override bool Evaluate(PolicyCredentials credentials, IPolicyTarget target)
     {
-        foreach (var check in _checks)
+        foreach (var check in Items)
         {
             if (!check.Evaluate(credentials, target))
             {
@@ -29,13 +17,10 @@ public sealed class AndCheck : Check
         return true;
     }
 
-    /// <inheritdoc />
-    public override string ToString() => "(" + string.Join(" and ", _checks) + ")";
-
     // The parser extends an expression in place, as oslo.policy's add_check does.
     internal AndCheck Add(Check check)
     {
-        _checks.Add(check);
+        AddCheck(check);
         return this;
     }
 }

@@ -13,6 +13,8 @@ namespace Glance.Policy.Routing;
 /// </summary>
 public static class GlanceRoutes
 {
+    private static readonly Dictionary<string, string> NoValues = [];
+
     private static readonly GlanceRoute[] Table =
     [
         R("/v2/schemas/image", "GET", M("GET", "schemas", "image", true)),
@@ -104,7 +106,7 @@ public static class GlanceRoutes
     {
         ArgumentNullException.ThrowIfNull(target);
         route = null;
-        values = new Dictionary<string, string>();
+        values = NoValues;
         if (target.Kind != RequestTargetKind.Api)
         {
             return false;
