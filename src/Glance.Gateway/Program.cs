@@ -6,6 +6,7 @@ using Glance.Gateway.Keystone;
 using Glance.Gateway.MemberPolicy;
 using Glance.Gateway.Policy;
 using Glance.Gateway.Routing;
+using Glance.Gateway.Telemetry;
 using Glance.Gateway.TokenCache;
 using Glance.Policy.Errors;
 using Glance.Policy.RequestIds;
@@ -25,6 +26,7 @@ public static class Program
         configure?.Invoke(builder);
 
         builder.AddGatewayHosting();          // config/ folder, listen address, validated options, Serilog app log
+        builder.AddTelemetry();               // OpenTelemetry: the Glance.Gateway meter, traces, /metrics
         builder.AddAuditing();                // one audit event per member decision, own sink
         builder.AddGlancePolicy();            // oslo.policy rules: Glance's defaults + config/policy.yaml, reloaded
         builder.AddKeystone();                // Keystone v3 validation (or dev tokens), service token

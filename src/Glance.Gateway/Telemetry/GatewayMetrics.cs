@@ -1,0 +1,75 @@
+using System.Diagnostics.Metrics;
+
+namespace Glance.Gateway.Telemetry;
+
+/// <summary>
+/// The gateway's own instruments, on the <c>Glance.Gateway</c> meter. Their names are the
+/// Prometheus names (the exporter adds <c>_total</c> to counters and the unit to histograms):
+/// <c>glance_gateway_member_decisions_total</c>, <c>glance_gateway_token_cache_lookups_total</c>,
+/// <c>glance_gateway_keystone_request_duration_seconds</c>,
+/// <c>glance_gateway_metadata_request_duration_seconds</c>, <c>glance_gateway_redis_available</c>,
+/// <c>glance_gateway_route_reloads_total</c>, <c>glance_gateway_audit_queue_wait_seconds</c>.
+/// Recording costs nothing when no listener is attached.
+/// </summary>
+public sealed class GatewayMetrics
+{
+    /// <summary>The meter's name (what an OpenTelemetry pipeline subscribes to).</summary>
+    public const string MeterName = "Glance.Gateway";
+
+    private readonly Counter<long> _decisions;
+    private readonly Counter<long> _tokenLookups;
+    private readonly Histogram<double> _keystone;
+    private readonly Histogram<double> _metadata;
+    private readonly Counter<long> _routeReloads;
+    private readonly Histogram<double> _auditWait;
+    private int _redisAvailable = -1; // -1: no Redis configured, no measurement
+
+    /// <summary>Creates the instruments on a meter of <paramref name="meters"/>.</summary>
+    public GatewayMetrics(IMeterFactory meters)
+    {
+        ArgumentNullException.ThrowIfNull(meters);
+        var meter = meters.Create(MeterName);
+        _decisions = meter.CreateCounter<long>("glance_gateway_member_decisions", description: "Member request decisions at the edge, by decision, CONFORMANCE rule, oslo.policy rule and status.");
+        _tokenLookups = meter.CreateCounter<long>("glance_gateway_token_cache_lookups", description: "Token validations by where they came from: l1, l2, miss (Keystone asked), invalid (refused).");
+        _keystone = meter.CreateHistogram<double>("glance_gateway_keystone_request_duration", unit: "s", description: "Keystone requests (token validation, service token), by operation and outcome.");
+        _metadata = meter.CreateHistogram<double>("glance_gateway_metadata_request_duration", unit: "s", description: "The pre-check's metadata reads from the backend, by outcome.");
+        _routeReloads = meter.CreateCounter<long>("glance_gateway_route_reloads", description: "Reloads of config/reverse-proxy.json, by outcome (applied, refused).");
+        _auditWait = meter.CreateHistogram<double>("glance_gateway_audit_queue_wait", unit: "s", description: "Time a request waited for room in the audit queue (0 unless it was full).");
+        meter.CreateObservableGauge("glance_gateway_redis_available", ObserveRedis, description: "1 while the shared token cache (Redis) is in use, 0 while its circuit is open.");
+    }
+
+    /// <summary>One member request decided: <paramref name="decision"/> is allow, deny or error.</summary>
+    public void RecordMemberDecision(string decision, int? rule, string? policyRule, int status) =>
+        _decisions.Add(
+            1,
+            new KeyValuePair<string, object?>("decision", decision),
+            new KeyValuePair<string, object?>("rule", rule?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"),
+            new KeyValuePair<string, object?>("policy_rule", policyRule ?? "none"),
+            new KeyValuePair<string, object?>("status", status));
+
+    /// <summary>One token lookup: <paramref name="result"/> is l1, l2, miss or invalid.</summary>
+    public void RecordTokenLookup(string result) => _tokenLookups.Add(1, new KeyValuePair<string, object?>("result", result));
+
+    /// <summary>One Keystone request: <paramref name="operation"/> validate, issue or ping; <paramref name="outcome"/> e.g. the status or unreachable.</summary>
+    public void RecordKeystoneRequest(double seconds, string operation, string outcome) =>
+        _keystone.Record(seconds, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("outcome", outcome));
+
+    /// <summary>One metadata read of the pre-check.</summary>
+    public void RecordMetadataRequest(double seconds, string outcome) =>
+        _metadata.Record(seconds, new KeyValuePair<string, object?>("outcome", outcome));
+
+    /// <summary>One route reload: applied or refused.</summary>
+    public void RecordRouteReload(string outcome) => _routeReloads.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    /// <summary>How long a request waited to put its audit event on the queue.</summary>
+    public void RecordAuditQueueWait(double seconds) => _auditWait.Record(seconds);
+
+    /// <summary>Whether the shared token cache is in use (set by the Redis circuit).</summary>
+    public void SetRedisAvailable(bool available) => Volatile.Write(ref _redisAvailable, available ? 1 : 0);
+
+    private IEnumerable<Measurement<int>> ObserveRedis()
+    {
+        var value = Volatile.Read(ref _redisAvailable);
+        return value < 0 ? [] : [new Measurement<int>(value)];
+    }
+}
