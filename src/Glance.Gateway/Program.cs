@@ -43,6 +43,7 @@ public static class Program
         app.UseMemberAudit();                 //    one audit event per member decision, at completion (5.)
         app.UseGlanceExceptionHandler();     //    the unexpected becomes a Glance-format 500
         app.MapGatewayHealth();               //    health endpoints, unauthenticated
+        app.MapGatewayMetrics();              //    Prometheus scrape endpoint, unauthenticated
         app.UseKeystoneAuthentication();      // 2. X-Auth-Token → caller identity (cache, then Keystone)
         app.UseHeaderHygiene();               // 3. no client-supplied identity reaches the backend
         app.UseGlanceRouter();                //    Glance's router: 404/405/501/302 at the edge, the routed operation

@@ -69,6 +69,7 @@ public static class ImageStoreApplication
         builder.Services.AddSchemas();
 
         var app = builder.Build();
+        app.Services.GetRequiredService<StoreMetrics>(); // its instruments exist from the start
         if (ownPolicy)
         {
             ImageStorePolicy.LogLoaded(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ImageStorePolicy).FullName!), policy.Current);
@@ -78,6 +79,7 @@ public static class ImageStoreApplication
         // request id, no identity); then the request id, authentication, Glance's router (404,
         // 405, 501, the /v2 redirect, body checks), and only then ASP.NET Core's routing, on the
         // canonical path. An operation of Glance's the store does not implement is a 404.
+        app.UseMetricsComponentTag();
         app.UseGlanceRequestTarget();
         app.UseOpenStackRequestId();
         app.UseGlanceExceptionHandler();

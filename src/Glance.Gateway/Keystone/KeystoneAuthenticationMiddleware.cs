@@ -1,12 +1,13 @@
 using Glance.Gateway.MemberPolicy;
 using Glance.Policy.Errors;
 using Glance.Policy.Members;
+using Glance.Gateway.Telemetry;
 using Microsoft.Extensions.Options;
 
 namespace Glance.Gateway.Keystone;
 
 /// <summary>
-/// Every request but <c>/</c>, <c>/versions</c> and the health endpoints needs one valid
+/// Every request but <c>/</c>, <c>/versions</c> and the operator endpoints (<see cref="Routing.OperatorPaths"/>) needs one valid
 /// <c>X-Auth-Token</c> (row 1): missing, duplicated, oversized, unknown or expired → 401 as
 /// keystonemiddleware answers it; validator unreachable on a cache miss → 503; valid → the caller
 /// is put on the request as <see cref="ICallerFeature"/>.
@@ -15,6 +16,8 @@ public sealed class KeystoneAuthenticationMiddleware(
     RequestDelegate next,
     TokenCache.TokenCache cache,
     IOptions<KeystoneOptions> options,
+    Routing.OperatorPaths operatorPaths,
+    Telemetry.GatewayMetrics metrics,
     TimeProvider time)
 {
     /// <summary>The token header.</summary>
@@ -27,7 +30,7 @@ public sealed class KeystoneAuthenticationMiddleware(
     public async Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (IsAnonymous(context.Request.Path))
+        if (operatorPaths.Contains(context.Request.Path))
         {
             await next(context);
             return;
@@ -38,11 +41,24 @@ public sealed class KeystoneAuthenticationMiddleware(
         var token = values.Count == 1 ? values[0] : null;
         if (token is null || !IsPlausible(token, _maxTokenLength))
         {
+            if (token is not null)
+            {
+                metrics.RecordTokenLookup("invalid");
+            }
+
             await RefuseAsync(context, 401, TokenCache.TokenCacheResult.None);
             return;
         }
 
-        var lookup = await cache.LookupAsync(token, context.RequestAborted);
+        TokenCache.TokenLookup lookup;
+        using (var activity = GatewayTelemetry.Source.StartActivity("token validation"))
+        {
+            lookup = await cache.LookupAsync(token, context.RequestAborted);
+            var result = ResultName(lookup);
+            metrics.RecordTokenLookup(result);
+            activity?.SetTag("glance.token_cache.result", result);
+        }
+
         switch (lookup.Outcome)
         {
             case TokenCheckOutcome.Valid:
@@ -58,8 +74,18 @@ public sealed class KeystoneAuthenticationMiddleware(
         }
     }
 
-    /// <summary>The unauthenticated paths: health (version discovery is answered before authentication).</summary>
-    public static bool IsAnonymous(PathString path) => Routing.RequestTargetMiddleware.IsHealthPath(path);
+    // The token cache lookup's metric label: where a valid token came from, or why there is none.
+    private static string ResultName(TokenCache.TokenLookup lookup) => lookup.Outcome switch
+    {
+        TokenCheckOutcome.Valid => lookup.Source switch
+        {
+            TokenCache.TokenCacheResult.L1 => "l1",
+            TokenCache.TokenCacheResult.L2 => "l2",
+            _ => "miss",
+        },
+        TokenCheckOutcome.Rejected => "invalid",
+        _ => "unavailable",
+    };
 
     // Keystone tokens are printable ASCII (Fernet: base64url); anything else cannot be valid and
     // must not reach Keystone (or an HTTP header toward it).

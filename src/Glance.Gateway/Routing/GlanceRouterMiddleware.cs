@@ -14,7 +14,7 @@ namespace Glance.Gateway.Routing;
 /// sent, which Glance's reject route parses first). An operation continues, with the routing kept
 /// for the later steps: the member-DELETE pre-check keys on the operation, not on the method sent.
 /// </summary>
-public sealed class GlanceRouterMiddleware(RequestDelegate next, Microsoft.Extensions.Options.IOptions<GlanceRoutingOptions> options)
+public sealed class GlanceRouterMiddleware(RequestDelegate next, Microsoft.Extensions.Options.IOptions<GlanceRoutingOptions> options, OperatorPaths operatorPaths)
 {
     private const long MaxFormBytes = 64 * 1024;
     private readonly GlanceRoutingOptions _options = options.Value;
@@ -28,7 +28,7 @@ public sealed class GlanceRouterMiddleware(RequestDelegate next, Microsoft.Exten
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
         var target = RequestTarget.Of(context);
-        if (target.Kind != RequestTargetKind.Api || target.HasBlankImageId || RequestTargetMiddleware.IsHealthPath(request.Path))
+        if (target.Kind != RequestTargetKind.Api || target.HasBlankImageId || operatorPaths.Contains(request.Path))
         {
             await next(context);
             return;

@@ -11,20 +11,17 @@ namespace Glance.Gateway.Routing;
 /// continues with <c>Request.Path</c> set to the canonical path, so that routing, every decision
 /// and the forwarded address (<see cref="CanonicalPathTransform"/>) see what Glance's router sees.
 /// </summary>
-public sealed class RequestTargetMiddleware(RequestDelegate next, IOptions<GlanceRoutingOptions> options)
+public sealed class RequestTargetMiddleware(RequestDelegate next, IOptions<GlanceRoutingOptions> options, OperatorPaths operatorPaths)
 {
     private readonly GlanceApiVersions _versions = new(options.Value.ImageCache, options.Value.MultipleStores);
     private readonly GlanceRoutingOptions _options = options.Value;
-
-    /// <summary>The gateway's own endpoints and Glance's healthcheck, answered before version negotiation.</summary>
-    public static bool IsHealthPath(PathString path) => path.Value is "/healthz" or "/readyz" or "/healthcheck";
 
     /// <summary>Runs the middleware.</summary>
     public Task InvokeAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var request = context.Request;
-        if (IsHealthPath(request.Path) && !HttpMethods.IsOptions(request.Method))
+        if (operatorPaths.Contains(request.Path) && !HttpMethods.IsOptions(request.Method))
         {
             return next(context);
         }

@@ -16,6 +16,7 @@ public static partial class RoutingExtensions
         var routes = new RouteFileConfiguration(directory.File(ConfigDirectory.RoutesFile));
         builder.Services.AddSingleton(_ => routes);
         builder.Services.AddHostedService<RouteFileLogging>();
+        builder.Services.AddSingleton<OperatorPaths>();
         builder.Services.AddOptions<GlanceRoutingOptions>().BindConfiguration(GlanceRoutingOptions.SectionName).ValidateOnStart();
         builder.Services.AddReverseProxy()
             .LoadFromConfig(routes.Configuration.GetSection("ReverseProxy"))
@@ -78,8 +79,8 @@ public static partial class RoutingExtensions
     }
 }
 
-/// <summary>Writes the one log line for each applied or refused edit of the routes file.</summary>
-public sealed partial class RouteFileLogging(RouteFileConfiguration routes, ILogger<RouteFileLogging> logger) : IHostedService
+/// <summary>Writes the one log line, and counts the reload outcome, of each applied or refused edit of the routes file.</summary>
+public sealed partial class RouteFileLogging(RouteFileConfiguration routes, Telemetry.GatewayMetrics metrics, ILogger<RouteFileLogging> logger) : IHostedService
 {
     /// <inheritdoc />
     public Task StartAsync(CancellationToken cancellationToken)
@@ -98,9 +99,17 @@ public sealed partial class RouteFileLogging(RouteFileConfiguration routes, ILog
         return Task.CompletedTask;
     }
 
-    private void OnRefused(object? sender, RouteFileRefusedEventArgs e) => Log.Refused(logger, routes.FilePath, e.Reason.Message);
+    private void OnRefused(object? sender, RouteFileRefusedEventArgs e)
+    {
+        metrics.RecordRouteReload("refused");
+        Log.Refused(logger, routes.FilePath, e.Reason.Message);
+    }
 
-    private void OnApplied(object? sender, EventArgs e) => Log.Applied(logger, routes.FilePath);
+    private void OnApplied(object? sender, EventArgs e)
+    {
+        metrics.RecordRouteReload("applied");
+        Log.Applied(logger, routes.FilePath);
+    }
 
     private static partial class Log
     {

@@ -11,6 +11,8 @@ internal static class PersistenceExtensions
         services.AddSingleton(database);
         services.AddSingleton<ImageRepository>();
         services.AddSingleton<MemberRepository>();
+        services.AddMetrics();
+        services.AddSingleton(sp => new StoreMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), database));
         services.AddHostedService<WalCheckpointer>();
         return services;
     }

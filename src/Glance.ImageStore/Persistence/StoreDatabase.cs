@@ -50,6 +50,16 @@ internal sealed class StoreDatabase : IDisposable
     /// <summary>The folder of the image data files.</summary>
     public string ImagesPath { get; }
 
+    /// <summary>Told how long each write waited for its turn (<see cref="StoreMetrics"/>).</summary>
+    public Action<TimeSpan>? WriterWaited { get; set; }
+
+    /// <summary>The size of the write-ahead log file, 0 when there is none.</summary>
+    public long WalFileBytes()
+    {
+        var wal = new FileInfo(FilePath + "-wal");
+        return wal.Exists ? wal.Length : 0;
+    }
+
     /// <summary>Opens a pooled connection for reading.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
     {
@@ -61,7 +71,10 @@ internal sealed class StoreDatabase : IDisposable
     /// <summary>Waits for the writer's turn, then opens a pooled connection; disposing the lease ends the turn.</summary>
     public async Task<WriteLease> OpenForWriteAsync(CancellationToken cancellationToken)
     {
+        var waited = WriterWaited;
+        var start = waited is null ? 0 : System.Diagnostics.Stopwatch.GetTimestamp();
         await _writer.WaitAsync(cancellationToken);
+        waited?.Invoke(System.Diagnostics.Stopwatch.GetElapsedTime(start));
         try
         {
             var connection = await OpenAsync(cancellationToken);

@@ -79,7 +79,7 @@ internal sealed partial class WalCheckpointer(StoreDatabase database, TimeProvid
 
             if (logPages > database.WalLimitPages)
             {
-                mode = WalFileBytes() > database.WalLimitPages * PageBytes * ShrinkFactor ? "TRUNCATE" : "RESTART";
+                mode = database.WalFileBytes() > database.WalLimitPages * PageBytes * ShrinkFactor ? "TRUNCATE" : "RESTART";
                 await using var lease = await database.OpenForWriteAsync(cancellationToken);
                 await using (var wait = lease.Connection.CreateCommand())
                 {
@@ -98,12 +98,6 @@ internal sealed partial class WalCheckpointer(StoreDatabase database, TimeProvid
         {
             Log.CheckpointFailed(logger, mode, ex.Message);
         }
-    }
-
-    private long WalFileBytes()
-    {
-        var wal = new FileInfo(database.FilePath + "-wal");
-        return wal.Exists ? wal.Length : 0;
     }
 
     /// <summary>Runs one checkpoint: whether it was kept from finishing, and the pages in the log.</summary>

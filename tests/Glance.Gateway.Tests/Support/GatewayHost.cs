@@ -77,7 +77,8 @@ public sealed class GatewayHost : IAsyncDisposable
     public static async Task<GatewayHost> StartAsync(
         IDictionary<string, string?>? settings = null,
         TimeProvider? time = null,
-        string? routesJson = null)
+        string? routesJson = null,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var (root, config) = CreateRoot("glance-gateway-test-");
 
@@ -100,6 +101,8 @@ public sealed class GatewayHost : IAsyncDisposable
             {
                 builder.Services.AddSingleton(time);
             }
+
+            configure?.Invoke(builder);
         });
         try
         {

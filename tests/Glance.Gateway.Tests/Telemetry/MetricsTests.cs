@@ -1,0 +1,154 @@
+using System.Net;
+using Glance.Gateway.Tests.Support;
+using Glance.Policy.Members;
+
+namespace Glance.Gateway.Tests.Telemetry;
+
+/// <summary>The Prometheus scrape endpoint: the gateway's own instruments count exactly what was served.</summary>
+[Collection(RunsAlone.Name)]
+public sealed class MetricsTests
+{
+    [Fact]
+    public async Task Metrics_AfterAKnownSetOfRequests_CountEachDecisionAndTokenCacheResultExactly()
+    {
+        await using var gateway = await GatewayHost.StartAsync();
+        var client = gateway.Client;
+        var image = await GlanceApi.CreateImageAsync(client, "dev-owner", "shared");               // token: miss
+        await GlanceApi.AddMemberAsync(client, "dev-owner", image, "project-b");                 // l1
+
+        using (var allowed = await GlanceApi.DeleteMemberAsync(client, "dev-owner", image, "project-b"))   // l1
+        {
+            Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
+        }
+
+        using (var gone = await GlanceApi.DeleteMemberAsync(client, "dev-owner", image, "project-b"))      // l1
+        {
+            Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        }
+
+        using (var anonymous = await GlanceApi.DeleteMemberAsync(client, null, image, "project-b"))        // no lookup
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
+        }
+
+        using (var unknown = await GlanceApi.DeleteMemberAsync(client, "not-a-dev-token", image, "project-b")) // invalid
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, unknown.StatusCode);
+        }
+
+        using (var stranger = await GlanceApi.DeleteMemberAsync(client, "dev-stranger", image, "project-b")) // miss
+        {
+            Assert.Equal(HttpStatusCode.NotFound, stranger.StatusCode);
+        }
+
+        var samples = await ScrapeAsync(gateway);
+
+        const string decisions = "glance_gateway_member_decisions_total";
+        Assert.Equal(1, PrometheusSample.Sum(samples, decisions, ("decision", "allow"), ("rule", ((int)MemberDeleteRule.Allowed).ToString(System.Globalization.CultureInfo.InvariantCulture)), ("status", "204")));
+        Assert.Equal(2, PrometheusSample.Sum(samples, decisions, ("decision", "deny"), ("rule", ((int)MemberDeleteRule.Unauthenticated).ToString(System.Globalization.CultureInfo.InvariantCulture)), ("status", "401")));
+        Assert.Equal(2, PrometheusSample.Sum(samples, decisions, ("decision", "deny"), ("status", "404")));
+        Assert.Equal(0, PrometheusSample.Sum(samples, decisions, ("decision", "error")));
+        Assert.Equal(5, PrometheusSample.Sum(samples, decisions));
+
+        // Each decision's labels are the audit's: the same rule, policy rule and status, one for one.
+        var audited = await WaitForAuditAsync(gateway, 5);
+        foreach (var group in audited.GroupBy(e => (Rule: e.Number("Rule"), PolicyRule: e.Get("PolicyRule"), Status: e.Number("Status"))))
+        {
+            var rule = group.Key.Rule?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none";
+            Assert.Equal(group.Count(), PrometheusSample.Sum(
+                samples, decisions, ("rule", rule), ("policy_rule", group.Key.PolicyRule ?? "none"), ("status", group.Key.Status!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        }
+
+        const string lookups = "glance_gateway_token_cache_lookups_total";
+        Assert.Equal(2, PrometheusSample.Sum(samples, lookups, ("result", "miss")));
+        Assert.Equal(3, PrometheusSample.Sum(samples, lookups, ("result", "l1")));
+        Assert.Equal(1, PrometheusSample.Sum(samples, lookups, ("result", "invalid")));
+        Assert.Equal(0, PrometheusSample.Sum(samples, lookups, ("result", "l2")));
+    }
+
+    [Fact]
+    public async Task Metrics_IncludeAspNetCoreRuntimeProcessAndStoreInstruments()
+    {
+        await using var gateway = await GatewayHost.StartAsync();
+        var image = await GlanceApi.CreateImageAsync(gateway.Client, "dev-owner", "shared");
+        await GlanceApi.AddMemberAsync(gateway.Client, "dev-owner", image, "project-b");
+
+        var samples = await ScrapeAsync(gateway);
+        var names = samples.Select(s => s.Name).ToHashSet(StringComparer.Ordinal);
+
+        Assert.Contains("http_server_request_duration_seconds_count", names);   // ASP.NET Core
+        Assert.Contains("http_client_request_duration_seconds_count", names);   // HttpClient: the forward to the store
+        Assert.Contains(names, n => n.StartsWith("dotnet_gc_", StringComparison.Ordinal));   // runtime
+        Assert.Contains(names, n => n.StartsWith("process_", StringComparison.Ordinal));     // process
+        Assert.Contains("glance_store_wal_size_bytes", names);
+        Assert.True(PrometheusSample.Sum(samples, "glance_store_writer_queue_wait_seconds_count") >= 2, "every store write waits its turn once");
+
+        // The hosted store's server requests are told apart from the gateway's.
+        Assert.True(PrometheusSample.Sum(samples, "http_server_request_duration_seconds_count", ("glance_component", "image-store")) >= 2);
+    }
+
+    [Fact]
+    public async Task Metrics_NeedNoToken_AndAreNotProxied()
+    {
+        await using var gateway = await GatewayHost.StartAsync();
+        using var response = await gateway.Client.GetAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType?.MediaType ?? string.Empty, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_AtAnOperatorPath_AndNoneWhenTelemetryIsOff()
+    {
+        await using (var moved = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["Telemetry:PrometheusPath"] = "/internal/metrics" }))
+        {
+            using var there = await moved.Client.GetAsync(new Uri("/internal/metrics", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.OK, there.StatusCode);
+            await AssertAnsweredAsAnyPathAsync(moved, "/metrics");
+        }
+
+        await using var off = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["Telemetry:Enabled"] = "false" });
+        await AssertAnsweredAsAnyPathAsync(off, "/metrics");
+    }
+
+    [Theory]
+    [InlineData("metrics")]
+    [InlineData("/v2/metrics")]
+    [InlineData("/")]
+    public async Task Metrics_AtAPathInsideGlancesApi_StopTheStart(string path)
+    {
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => GatewayHost.StartAsync(new Dictionary<string, string?> { ["Telemetry:PrometheusPath"] = path }));
+        Assert.Contains("Telemetry:PrometheusPath", failure.ToString(), StringComparison.Ordinal);
+    }
+
+    // Not the scrape endpoint: the gateway answers the path as it answers any unversioned path (Glance's versions document).
+    private static async Task AssertAnsweredAsAnyPathAsync(GatewayHost gateway, string path)
+    {
+        using var response = await gateway.Client.GetAsync(new Uri(path, UriKind.Relative));
+        using var other = await gateway.Client.GetAsync(new Uri("/no-such-path", UriKind.Relative));
+        Assert.Equal(other.StatusCode, response.StatusCode);
+        Assert.DoesNotContain("glance_gateway_", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task<IReadOnlyList<PrometheusSample>> ScrapeAsync(GatewayHost gateway)
+    {
+        using var response = await gateway.Client.GetAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return PrometheusSample.Parse(await response.Content.ReadAsStringAsync());
+    }
+
+    private static async Task<IReadOnlyList<AuditEvent>> WaitForAuditAsync(GatewayHost gateway, int count)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            var events = gateway.AuditEvents();
+            if (events.Count >= count)
+            {
+                return events;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return gateway.AuditEvents();
+    }
+}
