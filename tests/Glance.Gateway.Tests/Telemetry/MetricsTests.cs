@@ -67,6 +67,42 @@ public sealed class MetricsTests
     }
 
     [Fact]
+    public async Task Metrics_CountRouteReloads_AppliedAndRefused()
+    {
+        await using var gateway = await GatewayHost.StartAsync();
+        var good = await File.ReadAllTextAsync(gateway.RoutesFile);
+
+        await File.WriteAllTextAsync(gateway.RoutesFile, "{ \"ReverseProxy\": { \"Routes\": { oops");
+        var broken = await EventuallyAsync(gateway, ("refused", 1));
+        Assert.Equal(0, PrometheusSample.Sum(broken, "glance_gateway_route_reloads_total", ("outcome", "applied")));
+
+        // One edit may be seen as more than one change (the file watcher reports the truncation and
+        // the write), so the counts are at least one each, not exactly one.
+        await File.WriteAllTextAsync(gateway.RoutesFile, good.Replace("\"Order\": 10", "\"Order\": 11", StringComparison.Ordinal));
+        var fixedAgain = await EventuallyAsync(gateway, ("applied", 1));
+        Assert.True(PrometheusSample.Sum(fixedAgain, "glance_gateway_route_reloads_total", ("outcome", "applied")) >= 1);
+        Assert.True(PrometheusSample.Sum(fixedAgain, "glance_gateway_route_reloads_total", ("outcome", "refused")) >= 1);
+    }
+
+    // File watching is asynchronous: scrape until the reload is counted, bounded.
+    private static async Task<IReadOnlyList<PrometheusSample>> EventuallyAsync(GatewayHost gateway, (string Outcome, int Count) expected)
+    {
+        IReadOnlyList<PrometheusSample> samples = [];
+        for (var i = 0; i < 300; i++)
+        {
+            samples = await ScrapeAsync(gateway);
+            if (PrometheusSample.Sum(samples, "glance_gateway_route_reloads_total", ("outcome", expected.Outcome)) >= expected.Count)
+            {
+                break;
+            }
+
+            await Task.Delay(100);
+        }
+
+        return samples;
+    }
+
+    [Fact]
     public async Task Metrics_IncludeAspNetCoreRuntimeProcessAndStoreInstruments()
     {
         await using var gateway = await GatewayHost.StartAsync();
