@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test of the repository, as CI does. It sets up what the tests need by itself:
 # installs what is missing with apt (redis-server, python3-glanceclient), starts a Redis on a
-# free loopback port for the test run, runs every test project of the solution, stops what it
+# free loopback port for the test run, publishes the gateway once (Release, as the README installs
+# it), runs every test project of the solution, stops what it
 # started, and ends with one line: "tests: N passed, N failed".
 set -uo pipefail
 
@@ -33,7 +34,7 @@ results=$(mktemp -d)
 cleanup() {
   kill "$redis_pid" 2>/dev/null
   wait "$redis_pid" 2>/dev/null
-  rm -rf "$results"
+  rm -rf "$results" "${publish:-}" "${publish:-/nonexistent}.log"
 }
 trap cleanup EXIT
 for _ in $(seq 1 100); do
@@ -44,11 +45,22 @@ redis-cli -p "$port" ping >/dev/null 2>&1 || { log "redis-server did not start";
 export GLANCE_TEST_REDIS="127.0.0.1:$port"
 log "redis-server on 127.0.0.1:$port"
 
-# 3. Every test project of the solution.
+# 3. The gateway as the README installs it (dotnet publish, Release); the deployment tests start
+#    this published executable.
+publish=$(mktemp -d)
+if ! dotnet publish "$root/src/Glance.Gateway" -c Release -o "$publish" --nologo >"$publish.log" 2>&1; then
+  cat "$publish.log" >&2
+  echo "tests: 0 passed, 1 failed"
+  exit 1
+fi
+export GLANCE_GATEWAY_PUBLISHED="$publish"
+log "published gateway in $publish"
+
+# 4. Every test project of the solution.
 dotnet test "$root/Glance.Gateway.sln" --logger trx --results-directory "$results" "$@"
 rc=$?
 
-# 4. One line of totals, summed over the test projects' result files.
+# 5. One line of totals, summed over the test projects' result files.
 read -r passed failed < <(
   cat "$results"/*.trx 2>/dev/null | python3 -c '
 import re, sys

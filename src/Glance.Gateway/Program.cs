@@ -26,6 +26,7 @@ public static class Program
         configure?.Invoke(builder);
 
         builder.AddGatewayHosting();          // config/ folder, listen address, validated options, Serilog app log
+        builder.Host.UseSystemd();            // under systemd (deploy/): READY once listening, STOPPING on SIGTERM
         builder.AddTelemetry();               // OpenTelemetry: the Glance.Gateway meter, traces, /metrics
         builder.AddAuditing();                // one audit event per member decision, own sink
         builder.AddGlancePolicy();            // oslo.policy rules: Glance's defaults + config/policy.yaml, reloaded

@@ -83,14 +83,20 @@ public sealed class GatewayProcess : IAsyncDisposable
         for (var attempt = 1; ; attempt++)
         {
             var address = new Uri($"http://127.0.0.1:{FreePort.Next().ToString(CultureInfo.InvariantCulture)}");
-            var info = new ProcessStartInfo("dotnet")
+            // The build's Glance.Gateway.dll runs under dotnet; a published gateway runs as itself.
+            var isDll = dll.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+            var info = new ProcessStartInfo(isDll ? "dotnet" : dll)
             {
                 WorkingDirectory = root,
                 UseShellExecute = false,
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            info.ArgumentList.Add(dll);
+            if (isDll)
+            {
+                info.ArgumentList.Add(dll);
+            }
+
             foreach (var (key, value) in settings)
             {
                 info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;

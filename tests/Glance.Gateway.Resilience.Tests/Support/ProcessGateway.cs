@@ -36,8 +36,11 @@ public sealed class ProcessGateway : IAsyncDisposable
     /// <summary>The application log.</summary>
     public string AppLog() => GatewayHost.SharedRead(Path.Combine(Root, "app.log"));
 
-    /// <summary>Starts a gateway toward <paramref name="keystone"/> and <paramref name="redis"/>, hosting its store.</summary>
-    public static async Task<ProcessGateway> StartAsync(KeystoneStub keystone, RedisServer redis, IDictionary<string, string?>? extra = null)
+    /// <summary>
+    /// Starts a gateway toward <paramref name="keystone"/> and <paramref name="redis"/>, hosting its
+    /// store: the build's (default) or the <paramref name="executable"/> of a published one.
+    /// </summary>
+    public static async Task<ProcessGateway> StartAsync(KeystoneStub keystone, RedisServer redis, IDictionary<string, string?>? extra = null, string? executable = null)
     {
         ArgumentNullException.ThrowIfNull(keystone);
         ArgumentNullException.ThrowIfNull(redis);
@@ -57,7 +60,7 @@ public sealed class ProcessGateway : IAsyncDisposable
 
         try
         {
-            return new ProcessGateway(await GatewayProcess.StartAsync(settings, root), root);
+            return new ProcessGateway(await GatewayProcess.StartAsync(settings, root, executable), root);
         }
         catch
         {
