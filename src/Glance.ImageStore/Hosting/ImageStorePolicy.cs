@@ -66,13 +66,13 @@ internal static partial class ImageStorePolicy
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Policy: {Mode} mode, rules from {Source}")]
+        [LoggerMessage(EventId = 15001, Level = LogLevel.Information, Message = "Policy: {Mode} mode, rules from {Source}")]
         public static partial void Loaded(ILogger logger, string mode, string source);
 
-        [LoggerMessage(EventId = 5002, Level = LogLevel.Error, Message = "Policy rule {Rule}: {Message}")]
+        [LoggerMessage(EventId = 15002, Level = LogLevel.Error, Message = "Policy rule {Rule}: {Message}")]
         public static partial void RuleError(ILogger logger, string rule, string message);
 
-        [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Policy rule {Rule}: {Message}")]
+        [LoggerMessage(EventId = 15003, Level = LogLevel.Warning, Message = "Policy rule {Rule}: {Message}")]
         public static partial void RuleNote(ILogger logger, string rule, string message);
     }
 }

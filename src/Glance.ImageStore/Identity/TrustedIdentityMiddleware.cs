@@ -54,7 +54,7 @@ internal sealed partial class TrustedIdentityMiddleware(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Request {RequestId} {Method} {Path} has no confirmed identity; answered 401")]
+        [LoggerMessage(EventId = 11001, Level = LogLevel.Information, Message = "Request {RequestId} {Method} {Path} has no confirmed identity; answered 401")]
         public static partial void Unauthenticated(ILogger logger, string requestId, string method, string path);
     }
 }

@@ -198,10 +198,10 @@ internal sealed partial class ImageDataEndpoints(ImagesEndpoints imageLookup, Im
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 4001, Level = LogLevel.Information, Message = "Image data uploaded {RequestId} {ImageId}: {Size} bytes, md5 {Checksum}")]
+        [LoggerMessage(EventId = 14001, Level = LogLevel.Information, Message = "Image data uploaded {RequestId} {ImageId}: {Size} bytes, md5 {Checksum}")]
         public static partial void Uploaded(ILogger logger, string requestId, string imageId, long size, string checksum);
 
-        [LoggerMessage(EventId = 4002, Level = LogLevel.Information, Message = "Image data {Action} refused {RequestId} {ImageId}: {Status}")]
+        [LoggerMessage(EventId = 14002, Level = LogLevel.Information, Message = "Image data {Action} refused {RequestId} {ImageId}: {Status}")]
         public static partial void Refused(ILogger logger, string requestId, string action, string imageId, int status);
     }
 }

@@ -515,13 +515,13 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatab
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Image created {RequestId} {ImageId} owner {Owner} visibility {Visibility}")]
+        [LoggerMessage(EventId = 12001, Level = LogLevel.Information, Message = "Image created {RequestId} {ImageId} owner {Owner} visibility {Visibility}")]
         public static partial void Created(ILogger logger, string requestId, string imageId, string owner, string visibility);
 
-        [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Image deleted {RequestId} {ImageId}")]
+        [LoggerMessage(EventId = 12002, Level = LogLevel.Information, Message = "Image deleted {RequestId} {ImageId}")]
         public static partial void Deleted(ILogger logger, string requestId, string imageId);
 
-        [LoggerMessage(EventId = 2003, Level = LogLevel.Information, Message = "Image {Action} refused {RequestId} {ImageId}: {Status} {Explanation}")]
+        [LoggerMessage(EventId = 12003, Level = LogLevel.Information, Message = "Image {Action} refused {RequestId} {ImageId}: {Status} {Explanation}")]
         public static partial void Refused(ILogger logger, string requestId, string action, string imageId, int status, string explanation);
     }
 }

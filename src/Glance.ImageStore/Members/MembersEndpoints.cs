@@ -302,13 +302,13 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Member {Method} {RequestId} image {ImageId} member {MemberId}: rule {Rule}, status {Status}")]
+        [LoggerMessage(EventId = 13001, Level = LogLevel.Information, Message = "Member {Method} {RequestId} image {ImageId} member {MemberId}: rule {Rule}, status {Status}")]
         public static partial void Decided(ILogger logger, string requestId, string method, string imageId, string memberId, int rule, int status);
 
-        [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Member added {RequestId} image {ImageId} member {MemberId}")]
+        [LoggerMessage(EventId = 13002, Level = LogLevel.Information, Message = "Member added {RequestId} image {ImageId} member {MemberId}")]
         public static partial void MemberAdded(ILogger logger, string requestId, string imageId, string memberId);
 
-        [LoggerMessage(EventId = 3003, Level = LogLevel.Information, Message = "Member {Method} refused {RequestId} image {ImageId} member {MemberId}: {Status} {Explanation}")]
+        [LoggerMessage(EventId = 13003, Level = LogLevel.Information, Message = "Member {Method} refused {RequestId} image {ImageId} member {MemberId}: {Status} {Explanation}")]
         public static partial void Refused(ILogger logger, string requestId, string method, string imageId, string memberId, int status, string explanation);
     }
 }

@@ -115,10 +115,10 @@ internal sealed partial class WalCheckpointer(StoreDatabase database, TimeProvid
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "WAL checkpoint ({Mode}) failed: {Reason}")]
+        [LoggerMessage(EventId = 16001, Level = LogLevel.Warning, Message = "WAL checkpoint ({Mode}) failed: {Reason}")]
         public static partial void CheckpointFailed(ILogger logger, string mode, string reason);
 
-        [LoggerMessage(EventId = 2102, Level = LogLevel.Warning, Message = "The WAL ({Pages} pages) could not be started over: readers stayed in it; retrying in a second")]
+        [LoggerMessage(EventId = 16002, Level = LogLevel.Warning, Message = "The WAL ({Pages} pages) could not be started over: readers stayed in it; retrying in a second")]
         public static partial void LogNotEmptied(ILogger logger, int pages);
     }
 }

@@ -42,10 +42,10 @@ public sealed partial class GlanceExceptionMiddleware(RequestDelegate next, ILog
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 5000, Level = LogLevel.Error, Message = "Unhandled error in {RequestId} {Method} {Path}; answered 500")]
+        [LoggerMessage(EventId = 8000, Level = LogLevel.Error, Message = "Unhandled error in {RequestId} {Method} {Path}; answered 500")]
         public static partial void Unhandled(ILogger logger, Exception exception, string requestId, string method, string path);
 
-        [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Bad request {RequestId}: {Status} {Reason}")]
+        [LoggerMessage(EventId = 8001, Level = LogLevel.Information, Message = "Bad request {RequestId}: {Status} {Reason}")]
         public static partial void BadRequest(ILogger logger, string requestId, int status, string reason);
     }
 }
