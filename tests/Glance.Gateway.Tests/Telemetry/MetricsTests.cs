@@ -146,6 +146,26 @@ public sealed class MetricsTests
         await AssertAnsweredAsAnyPathAsync(off, "/metrics");
     }
 
+    [Fact]
+    public async Task Metrics_OnTheirOwnListener_AreNotAnsweredOnThePublicOne()
+    {
+        var port = Glance.Testing.FreePort.Next();
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?>
+        {
+            ["urls"] = $"http://127.0.0.1:0;http://127.0.0.1:{port}",
+            ["Telemetry:PrometheusHost"] = $"*:{port}",
+        });
+        var publicAddress = gateway.App.Urls.Single(u => !u.EndsWith($":{port}", StringComparison.Ordinal));
+        using var client = new HttpClient { BaseAddress = new Uri(publicAddress) };
+
+        using var own = await client.GetAsync(new Uri($"http://127.0.0.1:{port}/metrics"));
+        Assert.Equal(HttpStatusCode.OK, own.StatusCode);
+        Assert.Contains("process_cpu_time_seconds", await own.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var onPublic = await client.GetAsync(new Uri("/metrics", UriKind.Relative));
+        Assert.NotEqual(HttpStatusCode.OK, onPublic.StatusCode);
+        Assert.DoesNotContain("process_cpu_time_seconds", await onPublic.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("metrics")]
     [InlineData("/v2/metrics")]
@@ -162,7 +182,7 @@ public sealed class MetricsTests
         using var response = await gateway.Client.GetAsync(new Uri(path, UriKind.Relative));
         using var other = await gateway.Client.GetAsync(new Uri("/no-such-path", UriKind.Relative));
         Assert.Equal(other.StatusCode, response.StatusCode);
-        Assert.DoesNotContain("glance_gateway_", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.DoesNotContain("process_cpu_time_seconds", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
     private static async Task<IReadOnlyList<PrometheusSample>> ScrapeAsync(GatewayHost gateway)
