@@ -7,7 +7,8 @@ namespace Glance.Gateway.Auditing;
 
 /// <summary>
 /// One JSON object per line for the audit trail and the access log: <c>@t</c> (UTC, round-trip),
-/// <c>@l</c>, <c>@x</c> when there is an exception, then the event's properties (<c>EventId</c>
+/// <c>@l</c>, <c>@tr</c>/<c>@sp</c> (the trace, to find the request's spans), <c>@x</c> when
+/// there is an exception, then the event's properties (<c>EventId</c>
 /// included) as JSON. Unlike <see cref="Serilog.Formatting.Compact.CompactJsonFormatter"/> it
 /// writes no <c>@mt</c>: the message template is the same long sentence on every line of these
 /// files (about half of an audit line's bytes) and says nothing the properties do not.
@@ -27,6 +28,20 @@ public sealed class AuditJsonFormatter : ITextFormatter
         output.Write("\",\"@l\":\"");
         output.Write(logEvent.Level.ToString());
         output.Write('"');
+        if (logEvent.TraceId is { } trace)
+        {
+            output.Write(",\"@tr\":\"");
+            output.Write(trace.ToHexString());
+            output.Write('"');
+        }
+
+        if (logEvent.SpanId is { } span)
+        {
+            output.Write(",\"@sp\":\"");
+            output.Write(span.ToHexString());
+            output.Write('"');
+        }
+
         if (logEvent.Exception is not null)
         {
             output.Write(",\"@x\":");
