@@ -196,9 +196,12 @@ public sealed class GatewayHost : IAsyncDisposable
     /// The sinks of <paramref name="section"/> (<c>Serilog:Audit</c> or <c>Serilog:Access</c>) as
     /// config/serilog.json ships them: a bounded blocking queue (<paramref name="bufferSize"/>)
     /// in front of a file at <paramref name="path"/>, rolling at <paramref name="fileSizeLimitBytes"/>.
+    /// <paramref name="buffered"/> has the file sink keep what it writes in memory until it is
+    /// flushed or closed, so that a test sees whether stopping closes the pipeline.
     /// </summary>
-    public static Dictionary<string, string?> QueuedSink(string section, string path, int bufferSize = 10_000, long fileSizeLimitBytes = 104_857_600) => new()
+    public static Dictionary<string, string?> QueuedSink(string section, string path, int bufferSize = 10_000, long fileSizeLimitBytes = 104_857_600, bool buffered = false) => new()
     {
+        [$"{section}:WriteTo:0:Args:configure:0:Args:buffered"] = buffered ? "true" : "false",
         [$"{section}:WriteTo:0:Name"] = "Async",
         [$"{section}:WriteTo:0:Args:bufferSize"] = bufferSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
         [$"{section}:WriteTo:0:Args:blockWhenFull"] = "true",
