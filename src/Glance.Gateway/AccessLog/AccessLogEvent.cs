@@ -8,8 +8,10 @@ namespace Glance.Gateway.AccessLog;
 /// <summary>
 /// The fields of the one access event of a request (event id 9100), named as the audit names
 /// them so that the two files join on <c>RequestId</c>: method, path without the query string,
-/// route (the YARP route id when proxied, else the endpoint's name), status, elapsed ms, request
-/// id, the caller's project, client address and user agent. Built from the request line, the
+/// route (see <see cref="RouteOf"/>), status, elapsed ms, request id (the OpenStack one; for what
+/// the front door answers before the request id is set, OPTIONS and the versions document,
+/// Kestrel's connection-based id), the caller's project (null when unauthenticated), client
+/// address and user agent. Built from the request line, the
 /// connection and typed features only: no header but <c>User-Agent</c> is read, so no token
 /// (<c>X-Auth-Token</c>, <c>X-Service-Token</c>, <c>X-Subject-Token</c>) can reach the log.
 /// </summary>
@@ -50,7 +52,12 @@ public static class AccessLogEvent
         ];
     }
 
-    /// <summary>The YARP route id of a proxied request, else the endpoint's name, else null (answered before routing).</summary>
+    /// <summary>
+    /// The YARP route id of a proxied request, else the endpoint's name: the YARP route the
+    /// request matched when it was answered at the edge (401, a pre-check denial, Glance's 404),
+    /// the health endpoints' display name (<c>HTTP: GET /healthz</c>); null when the front door
+    /// answered (no endpoint).
+    /// </summary>
     public static string? RouteOf(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -8,10 +8,11 @@ namespace Glance.Gateway.Auditing;
 /// <summary>
 /// One JSON object per line for the audit trail and the access log: <c>@t</c> (UTC, round-trip),
 /// <c>@l</c>, <c>@tr</c>/<c>@sp</c> (the trace, to find the request's spans), <c>@x</c> when
-/// there is an exception, then the event's properties (<c>EventId</c>
-/// included) as JSON. Unlike <see cref="Serilog.Formatting.Compact.CompactJsonFormatter"/> it
-/// writes no <c>@mt</c>: the message template is the same long sentence on every line of these
-/// files (about half of an audit line's bytes) and says nothing the properties do not.
+/// there is an exception, then the event's properties (<c>EventId</c> included) as JSON. Unlike
+/// <see cref="Serilog.Formatting.Compact.CompactJsonFormatter"/> it writes no <c>@mt</c>: the
+/// message template is the same sentence on every line of these files (about 370 of an audit
+/// line's 1,000 bytes) and says nothing the properties do not. <c>@l</c> is written for every
+/// level (CLEF leaves it out for Information), so that a line reads alone.
 /// <c>SourceContext</c> is left out too: each of these files has one source.
 /// </summary>
 public sealed class AuditJsonFormatter : ITextFormatter
