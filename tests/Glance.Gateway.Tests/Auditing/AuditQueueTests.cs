@@ -104,6 +104,34 @@ public sealed class AuditQueueTests : IDisposable
         Assert.Equal(3, sink.RequestIds.Count);
     }
 
+    [Fact]
+    public void NoAuditSection_TheDefaultPipelineWritesTheRollingFileUnderLogs_DrainedOnDispose()
+    {
+        var root = Directory.CreateTempSubdirectory("glance-audit-default-").FullName;
+        try
+        {
+            var environment = new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { ContentRootPath = root };
+            var factory = new AuditLoggerFactory(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), environment);
+            var audit = Audit(factory);
+            for (var i = 0; i < 100; i++)
+            {
+                Write(audit, $"req-{i}");
+            }
+
+            factory.Dispose();
+
+            var file = Assert.Single(Directory.GetFiles(Path.Combine(root, "logs"), "audit-*.json"));
+            var events = Glance.Gateway.Tests.Support.AuditEvent.ReadAll(file);
+            Assert.Equal(100, events.Count);
+            Assert.All(events, e => Assert.False(e.Has("@mt"), e.Line));
+            Assert.Equal("req-99", events[^1].Get("RequestId"));
+        }
+        finally
+        {
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     private MemberDeleteAudit Audit(AuditLoggerFactory factory) =>
         new(factory, new PolicyRulesHolder(PolicyRules.Defaults(PolicyMode.Legacy)), new GatewayMetrics(_services.GetRequiredService<IMeterFactory>()), TimeProvider.System);
 
