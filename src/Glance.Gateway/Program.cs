@@ -1,3 +1,4 @@
+using Glance.Gateway.AccessLog;
 using Glance.Gateway.Auditing;
 using Glance.Gateway.HeaderHygiene;
 using Glance.Gateway.Health;
@@ -29,6 +30,7 @@ public static class Program
         builder.Host.UseSystemd();            // under systemd (deploy/): READY once listening, STOPPING on SIGTERM
         builder.AddTelemetry();               // OpenTelemetry: the Glance.Gateway meter, traces, /metrics
         builder.AddAuditing();                // one audit event per member decision, own sink
+        builder.AddAccessLog();               // one access event per request, own sink
         builder.AddGlancePolicy();            // oslo.policy rules: Glance's defaults + config/policy.yaml, reloaded
         builder.AddKeystone();                // Keystone v3 validation (or dev tokens), service token
         builder.AddTokenCache();              // HybridCache: L1 in process, L2 Redis when configured
@@ -39,6 +41,7 @@ public static class Program
         builder.AddHealthChecks();            // /healthz, /readyz
 
         var app = builder.Build();
+        app.UseAccessLog();                   //    one access event per request, every request, at completion
         app.UseGlanceRequestTarget();         // 0. OPTIONS, versions, the canonical target (CONFORMANCE 6)
         app.UseOpenStackRequestId();          // 1. X-Openstack-Request-Id on everything
         app.UseMemberAudit();                 //    one audit event per member decision, at completion (5.)

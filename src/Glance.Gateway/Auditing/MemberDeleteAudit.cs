@@ -1,5 +1,6 @@
 using Glance.Gateway.Keystone;
 using Glance.Gateway.MemberPolicy;
+using Glance.Gateway.Telemetry;
 using Glance.Gateway.TokenCache;
 using Glance.Policy.Members;
 using Glance.Policy.Routing;
@@ -8,11 +9,15 @@ using Glance.Policy.Rules;
 namespace Glance.Gateway.Auditing;
 
 /// <summary>
-/// One structured event per member-DELETE decision (event id 9001): who, what, the decision with
-/// its rule and status, the backend's status when forwarded, the token cache result and the
-/// latency. Never a token, a token hash or a secret.
+/// One structured event per member-DELETE decision (event id 9001): who (user, project, roles,
+/// client address, user agent), what, the decision with its rule and status, the backend's status
+/// when forwarded, the token cache result and the latency. Never a token, a token hash or a
+/// secret. The same call counts the decision (<see cref="GatewayMetrics.RecordMemberDecision"/>),
+/// so the metric and the trail agree, and times the hand-over to the audit queue
+/// (<see cref="GatewayMetrics.RecordAuditQueueWait"/>): near zero, unless the queue is full and
+/// the request waits for room.
 /// </summary>
-public sealed partial class MemberDeleteAudit(AuditLoggerFactory loggers, IPolicyRulesProvider policy, TimeProvider time)
+public sealed partial class MemberDeleteAudit(AuditLoggerFactory loggers, IPolicyRulesProvider policy, GatewayMetrics metrics, TimeProvider time)
 {
     private readonly ILogger<MemberDeleteAudit> _logger = loggers.CreateLogger<MemberDeleteAudit>();
 
@@ -33,17 +38,18 @@ public sealed partial class MemberDeleteAudit(AuditLoggerFactory loggers, IPolic
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(member);
         var (path, rule, policyRule) = (member.Path, member.Rule, member.PolicyRule);
-        if (!_logger.IsEnabled(LogLevel.Information))
-        {
-            return;
-        }
-
         var decision = rule switch
         {
             MemberDeleteRule.Allowed => "allow",
             null => "error",
             _ => "deny",
         };
+        metrics.RecordMemberDecision(decision, rule is null ? null : (int)rule, policyRule, status);
+        if (!_logger.IsEnabled(LogLevel.Information))
+        {
+            return;
+        }
+
         var ruleName = rule?.ToString() ?? "Error";
         var cache = tokenCache switch
         {
@@ -54,6 +60,9 @@ public sealed partial class MemberDeleteAudit(AuditLoggerFactory loggers, IPolic
         };
         var mode = policy.Current.Mode.ToString();
         var elapsedMs = Math.Round(time.GetElapsedTime(startTimestamp).TotalMilliseconds, 3);
+        var clientAddress = context.Connection.RemoteIpAddress?.ToString();
+        var userAgent = context.Request.Headers.UserAgent.ToString();
+        var enqueue = time.GetTimestamp();
         Log.Decision(
             _logger,
             decision,
@@ -70,15 +79,18 @@ public sealed partial class MemberDeleteAudit(AuditLoggerFactory loggers, IPolic
             caller?.UserId,
             caller?.ProjectId,
             caller?.RolesHeader,
+            clientAddress,
+            userAgent,
             cache,
             context.TraceIdentifier,
             elapsedMs);
+        metrics.RecordAuditQueueWait(time.GetElapsedTime(enqueue).TotalSeconds);
     }
 
     private static partial class Log
     {
         [LoggerMessage(EventId = 9001, EventName = "MemberDeleteDecision", Level = LogLevel.Information,
-            Message = "Member delete {Decision} by rule {Rule} ({RuleName}), policy rule {PolicyRule} in {PolicyMode} mode, with status {Status}, backend status {BackendStatus}: {Method} {Path} image {ImageId} member {MemberId} by user {UserId} project {ProjectId} roles {Roles}; token cache {TokenCache}; request {RequestId}; {ElapsedMs} ms")]
+            Message = "Member delete {Decision} by rule {Rule} ({RuleName}), policy rule {PolicyRule} in {PolicyMode} mode, with status {Status}, backend status {BackendStatus}: {Method} {Path} image {ImageId} member {MemberId} by user {UserId} project {ProjectId} roles {Roles} from {ClientAddress} ({UserAgent}); token cache {TokenCache}; request {RequestId}; {ElapsedMs} ms")]
         public static partial void Decision(
             ILogger logger,
             string decision,
@@ -95,6 +107,8 @@ public sealed partial class MemberDeleteAudit(AuditLoggerFactory loggers, IPolic
             string? userId,
             string? projectId,
             string? roles,
+            string? clientAddress,
+            string userAgent,
             string tokenCache,
             string requestId,
             double elapsedMs);

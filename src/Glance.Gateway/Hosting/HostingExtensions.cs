@@ -80,9 +80,18 @@ public static class HostingExtensions
         return builder;
     }
 
-    /// <summary>The sink assemblies the <c>Serilog</c> sections may name, without relying on a dependency scan.</summary>
+    /// <summary>
+    /// The sink assemblies the <c>Serilog</c> sections may name, without relying on a dependency
+    /// scan: Console, File, Async (the audit's and access log's queue), the compact formatters and
+    /// this one (<see cref="Auditing.AuditJsonFormatter"/>).
+    /// </summary>
     public static ConfigurationReaderOptions ReaderOptions(string sectionName = "Serilog") =>
-        new(typeof(ConsoleLoggerConfigurationExtensions).Assembly, typeof(FileLoggerConfigurationExtensions).Assembly, typeof(CompactJsonFormatter).Assembly)
+        new(
+            typeof(ConsoleLoggerConfigurationExtensions).Assembly,
+            typeof(FileLoggerConfigurationExtensions).Assembly,
+            typeof(LoggerConfigurationAsyncExtensions).Assembly,
+            typeof(CompactJsonFormatter).Assembly,
+            typeof(Auditing.AuditJsonFormatter).Assembly)
         {
             SectionName = sectionName,
             FormatProvider = CultureInfo.InvariantCulture,

@@ -33,6 +33,9 @@ public sealed class ProcessGateway : IAsyncDisposable
     /// <summary>The audit file.</summary>
     public string AuditPath => Path.Combine(Root, "audit.json");
 
+    /// <summary>The access log file.</summary>
+    public string AccessPath => Path.Combine(Root, "access.json");
+
     /// <summary>The application log.</summary>
     public string AppLog() => GatewayHost.SharedRead(Path.Combine(Root, "app.log"));
 
@@ -53,10 +56,7 @@ public sealed class ProcessGateway : IAsyncDisposable
 
         settings["ConnectionStrings:Redis"] = redis.ConnectionString;
         settings["Serilog:MinimumLevel:Override:Microsoft.Hosting.Lifetime"] = "Information";
-        foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
-        {
-            settings[key] = value;
-        }
+        GatewayHost.Override(settings, extra);
 
         try
         {

@@ -11,7 +11,7 @@ public sealed class AuditTests : IAsyncLifetime
 {
     private static readonly string[] Fields =
     [
-        "RequestId", "UserId", "ProjectId", "Roles", "Method", "Path", "ImageId", "MemberId", "Decision", "Rule", "Status", "BackendStatus", "TokenCache", "ElapsedMs",
+        "RequestId", "UserId", "ProjectId", "Roles", "Method", "Path", "ImageId", "MemberId", "Decision", "Rule", "Status", "BackendStatus", "TokenCache", "ElapsedMs", "ClientAddress", "UserAgent",
     ];
 
     private GatewayFixture _fx = null!;
@@ -23,6 +23,7 @@ public sealed class AuditTests : IAsyncLifetime
     [Fact]
     public async Task EachDecision_WritesOneEventWithEveryField()
     {
+        _fx.Client.DefaultRequestHeaders.UserAgent.ParseAdd("python-glanceclient/4.7.0");
         var image = await GlanceApi.CreateImageAsync(_fx.Client, _fx.Ids.Owner, "shared");
         await GlanceApi.AddMemberAsync(_fx.Client, _fx.Ids.Owner, image, "project-b");
         var responses = new List<HttpResponseMessage>
@@ -50,6 +51,9 @@ public sealed class AuditTests : IAsyncLifetime
         Assert.Equal("L1", byRequest[2].Get("TokenCache"));
         Assert.Equal("miss", byRequest[0].Get("TokenCache"));
         Assert.Equal(9001, events[0].Json.GetProperty("EventId").GetProperty("Id").GetInt32());
+        Assert.All(events, e => Assert.Equal("127.0.0.1", e.Get("ClientAddress")));
+        Assert.All(events, e => Assert.Equal("python-glanceclient/4.7.0", e.Get("UserAgent")));
+        Assert.All(events, e => Assert.False(e.Has("@mt"), $"the audit line repeats its template: {e.Line}"));
         responses.ForEach(r => r.Dispose());
     }
 

@@ -2,7 +2,10 @@ using System.Text.Json;
 
 namespace Glance.Gateway.Tests.Support;
 
-/// <summary>One line of the audit file (compact JSON), with the raw line for "no token" checks.</summary>
+/// <summary>
+/// One line of the audit or access file (one JSON object a line, AuditJsonFormatter: no
+/// <c>@mt</c>), with the raw line for "no token" checks.
+/// </summary>
 public sealed record AuditEvent(string Line, JsonElement Json)
 {
     /// <summary>A string property, or null.</summary>
@@ -15,6 +18,10 @@ public sealed record AuditEvent(string Line, JsonElement Json)
 
     /// <summary>True when the property is present (even null).</summary>
     public bool Has(string name) => Json.TryGetProperty(name, out _);
+
+    /// <summary>The event id (the <c>EventId.Id</c> property), or null.</summary>
+    public int? EventId =>
+        Json.TryGetProperty(nameof(EventId), out var id) && id.TryGetProperty("Id", out var value) ? value.GetInt32() : null;
 
     /// <summary>Reads every event of the file.</summary>
     public static IReadOnlyList<AuditEvent> ReadAll(string path) =>

@@ -12,6 +12,8 @@ namespace Glance.Gateway.Tests.Support;
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
+    private int _stopped;
+
     private GatewayHost(WebApplication app, string root)
     {
         App = app;
@@ -47,8 +49,14 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>The application log file.</summary>
     public string AppLogPath => Path.Combine(Root, "app.log");
 
+    /// <summary>The access log file.</summary>
+    public string AccessPath => Path.Combine(Root, "access.json");
+
     /// <summary>The audit events written so far.</summary>
     public IReadOnlyList<AuditEvent> AuditEvents() => AuditEvent.ReadAll(AuditPath);
+
+    /// <summary>The access events written so far.</summary>
+    public IReadOnlyList<AuditEvent> AccessEvents() => AuditEvent.ReadAll(AccessPath);
 
     /// <summary>The application log so far.</summary>
     public string AppLog() => SharedRead(AppLogPath);
@@ -89,10 +97,7 @@ public sealed class GatewayHost : IAsyncDisposable
 
         var all = BaseSettings(root, config);
         all["urls"] = "http://127.0.0.1:0";
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            all[key] = value;
-        }
+        Override(all, settings);
 
         var app = Program.Build([], builder =>
         {
@@ -117,12 +122,25 @@ public sealed class GatewayHost : IAsyncDisposable
         return new GatewayHost(app, root);
     }
 
+    /// <summary>
+    /// Stops the gateway as the host does on SIGTERM (in-flight requests finish, then the
+    /// services, the audit and access pipelines with them, are disposed, which drains their
+    /// queues); the folder stays until <see cref="DisposeAsync"/>.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) == 0)
+        {
+            await App.StopAsync();
+            await App.DisposeAsync();
+        }
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await App.StopAsync();
-        await App.DisposeAsync();
+        await StopAsync();
         try
         {
             Directory.Delete(Root, recursive: true);
@@ -150,7 +168,64 @@ public sealed class GatewayHost : IAsyncDisposable
         return (root, config);
     }
 
-    /// <summary>The settings every test gateway shares: the config folder, a store on a free port, and the app log and audit trail as files under <paramref name="root"/>.</summary>
+    /// <summary>
+    /// Puts <paramref name="extra"/> over <paramref name="settings"/>; extra settings that
+    /// configure the audit's or the access log's sinks (<c>Serilog:Audit:WriteTo…</c>,
+    /// <c>Serilog:Access:WriteTo…</c>) replace the base's sinks of that section instead of merging
+    /// into them, so that a test can put the shipped queue (<see cref="QueuedSink"/>) in place.
+    /// </summary>
+    public static void Override(Dictionary<string, string?> settings, IDictionary<string, string?>? extra)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        extra ??= new Dictionary<string, string?>();
+        foreach (var section in new[] { "Serilog:Audit:WriteTo:", "Serilog:Access:WriteTo:" })
+        {
+            if (extra.Keys.Any(k => k.StartsWith(section, StringComparison.OrdinalIgnoreCase)))
+            {
+                foreach (var key in settings.Keys.Where(k => k.StartsWith(section, StringComparison.OrdinalIgnoreCase)).ToList())
+                {
+                    settings.Remove(key);
+                }
+            }
+        }
+
+        foreach (var (key, value) in extra)
+        {
+            settings[key] = value;
+        }
+    }
+
+    /// <summary>
+    /// The sinks of <paramref name="section"/> (<c>Serilog:Audit</c> or <c>Serilog:Access</c>) as
+    /// config/serilog.json ships them: a bounded blocking queue (<paramref name="bufferSize"/>)
+    /// in front of a file at <paramref name="path"/>, rolling at <paramref name="fileSizeLimitBytes"/>.
+    /// <paramref name="buffered"/> has the file sink keep what it writes in memory until it is
+    /// flushed or closed, so that a test sees whether stopping closes the pipeline.
+    /// </summary>
+    public static Dictionary<string, string?> QueuedSink(string section, string path, int bufferSize = 10_000, long fileSizeLimitBytes = 104_857_600, bool buffered = false) => new()
+    {
+        [$"{section}:WriteTo:0:Args:configure:0:Args:buffered"] = buffered ? "true" : "false",
+        [$"{section}:WriteTo:0:Name"] = "Async",
+        [$"{section}:WriteTo:0:Args:bufferSize"] = bufferSize.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [$"{section}:WriteTo:0:Args:blockWhenFull"] = "true",
+        [$"{section}:WriteTo:0:Args:configure:0:Name"] = "File",
+        [$"{section}:WriteTo:0:Args:configure:0:Args:path"] = path,
+        [$"{section}:WriteTo:0:Args:configure:0:Args:fileSizeLimitBytes"] = fileSizeLimitBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        [$"{section}:WriteTo:0:Args:configure:0:Args:rollOnFileSizeLimit"] = "true",
+        [$"{section}:WriteTo:0:Args:configure:0:Args:retainedFileCountLimit"] = "1000",
+        [$"{section}:WriteTo:0:Args:configure:0:Args:formatter"] = AuditFormatter,
+    };
+
+    /// <summary>The formatter of the audit and access files.</summary>
+    public const string AuditFormatter = "Glance.Gateway.Auditing.AuditJsonFormatter, Glance.Gateway";
+
+    /// <summary>
+    /// The settings every test gateway shares: the config folder, a store on a free port, and the
+    /// app log, audit trail and access log as files under <paramref name="root"/>. The audit and
+    /// access sinks write synchronously here, so that a test reads an event as soon as it has the
+    /// answer; the tests of the shipped queue use <see cref="QueuedSink"/> and stop the gateway
+    /// before they read.
+    /// </summary>
     public static Dictionary<string, string?> BaseSettings(string root, string config) => new()
     {
         ["Gateway:ConfigPath"] = config,
@@ -164,6 +239,9 @@ public sealed class GatewayHost : IAsyncDisposable
         ["Serilog:WriteTo:0:Args:path"] = Path.Combine(root, "app.log"),
         ["Serilog:Audit:WriteTo:0:Name"] = "File",
         ["Serilog:Audit:WriteTo:0:Args:path"] = Path.Combine(root, "audit.json"),
-        ["Serilog:Audit:WriteTo:0:Args:formatter"] = "Serilog.Formatting.Compact.CompactJsonFormatter, Serilog.Formatting.Compact",
+        ["Serilog:Audit:WriteTo:0:Args:formatter"] = AuditFormatter,
+        ["Serilog:Access:WriteTo:0:Name"] = "File",
+        ["Serilog:Access:WriteTo:0:Args:path"] = Path.Combine(root, "access.json"),
+        ["Serilog:Access:WriteTo:0:Args:formatter"] = AuditFormatter,
     };
 }
