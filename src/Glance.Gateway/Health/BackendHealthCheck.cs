@@ -25,14 +25,14 @@ public sealed class BackendHealthCheck(IOptions<HostedImageStoreOptions> store, 
         var clusterId = store.Value.ClusterId;
         if (!proxy.TryGetCluster(clusterId, out var cluster) || cluster.Model is not { } model || cluster.Destinations.IsEmpty)
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, $"no destination in the '{clusterId}' cluster");
+            return new HealthCheckResult(context.Registration.FailureStatus, $"no destination in cluster {clusterId}");
         }
 
         var http = clients.Plain(model.Config);
         var destinations = cluster.Destinations.Values.Select(d => d.Model.Config.Address).ToList();
         var answers = await Task.WhenAll(destinations.Select(address => AnswersAsync(http, address, cancellationToken)));
         var up = answers.Count(answered => answered);
-        var counted = string.Create(CultureInfo.InvariantCulture, $"{up} of {destinations.Count} destinations of the '{clusterId}' cluster answer");
+        var counted = string.Create(CultureInfo.InvariantCulture, $"{up} of {destinations.Count} destinations of cluster {clusterId} answer");
         return up == destinations.Count ? HealthCheckResult.Healthy(counted)
             : up == 0 ? new HealthCheckResult(context.Registration.FailureStatus, counted)
             : HealthCheckResult.Degraded(counted);

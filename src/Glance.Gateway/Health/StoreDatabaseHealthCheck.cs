@@ -24,11 +24,11 @@ public sealed class StoreDatabaseHealthCheck(ImageStoreAddress store) : IHealthC
         try
         {
             await facts.ReadAsync(ProbeImageId, member: null, cancellationToken);
-            return HealthCheckResult.Healthy("the hosted store's database answers");
+            return HealthCheckResult.Healthy("the hosted store database answers");
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return new HealthCheckResult(context.Registration.FailureStatus, "the hosted store's database does not answer");
+            return new HealthCheckResult(context.Registration.FailureStatus, "the hosted store database does not answer");
         }
     }
 }

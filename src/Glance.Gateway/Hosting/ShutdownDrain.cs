@@ -3,15 +3,16 @@ using Microsoft.Extensions.Options;
 namespace Glance.Gateway.Hosting;
 
 /// <summary>
-/// The drain on SIGTERM. The host fires <c>ApplicationStopping</c> (readiness turns 503 at once:
-/// <see cref="Health.ShutdownHealthCheck"/>), then runs every <see cref="IHostedLifecycleService.StoppingAsync"/>
+/// The drain on SIGTERM. <c>ApplicationStopping</c> fires (readiness turns 503 at once:
+/// <see cref="Health.ShutdownHealthCheck"/>), then the host runs every <see cref="IHostedLifecycleService.StoppingAsync"/>
 /// before any <see cref="IHostedService.StopAsync"/>: here the gateway waits
 /// <see cref="GatewayOptions.DrainDelaySeconds"/> with its listener still open, so that load
 /// balancers see the 503 and stop sending. Then Kestrel (the first service stopped) closes its
 /// listener and lets in-flight requests finish until <see cref="GatewayOptions.ShutdownSeconds"/>
 /// (the host's shutdown timeout) runs out, and only then the hosted store stops.
 /// </summary>
-public sealed partial class ShutdownDrain(IOptions<GatewayOptions> options, TimeProvider time, ILogger<ShutdownDrain> logger) : IHostedLifecycleService
+public sealed partial class ShutdownDrain(
+    IOptions<GatewayOptions> options, IHostApplicationLifetime lifetime, TimeProvider time, ILogger<ShutdownDrain> logger) : IHostedLifecycleService
 {
     /// <inheritdoc />
     public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -25,6 +26,9 @@ public sealed partial class ShutdownDrain(IOptions<GatewayOptions> options, Time
     /// <inheritdoc />
     public async Task StoppingAsync(CancellationToken cancellationToken)
     {
+        // SIGTERM fires ApplicationStopping before the host stops; IHost.StopAsync fires it only
+        // after the lifecycle services' StoppingAsync. Either way readiness turns 503 before the pause.
+        lifetime.StopApplication();
         var settings = options.Value;
         Log.Draining(logger, settings.DrainDelaySeconds, settings.ShutdownSeconds);
         if (settings.DrainDelaySeconds > 0)

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
+using Polly.Telemetry;
 
 namespace Glance.Gateway.Keystone;
 
@@ -26,6 +27,7 @@ public static partial class KeystoneExtensions
         AddKeystoneHttpClient(services, KeystoneClient.HttpClientName, timeout);
         AddKeystoneHttpClient(services, KeystoneClient.ValidationHttpClientName, timeout)
             .AddHttpMessageHandler<ServiceTokenHandler>();
+        QuietRetryTelemetry(services);
         services.AddSingleton<ServiceTokenSource>();
         services.AddTransient<ServiceTokenHandler>();
         services.AddSingleton<KeystoneClient>();
@@ -54,6 +56,20 @@ public static partial class KeystoneExtensions
     /// </summary>
     internal static bool IsClosedConnection(Exception? exception) =>
         exception is HttpRequestException ex && (ex.HttpRequestError == HttpRequestError.ResponseEnded || ex.InnerException is IOException);
+
+    // Polly logs every execution attempt of a pipeline (Information, Warning when retried): one
+    // line per Keystone request. The gateway logs the retry itself (2007) and Keystone's failures
+    // (2001, 2002); Polly's own events of these two pipelines go to Debug. Other pipelines keep
+    // whatever severity was configured for them.
+    private static void QuietRetryTelemetry(IServiceCollection services) =>
+        services.Configure<TelemetryOptions>(options =>
+        {
+            var previous = options.SeverityProvider;
+            options.SeverityProvider = args =>
+                args.Source.PipelineName?.StartsWith(KeystoneClient.HttpClientName + "-", StringComparison.Ordinal) == true
+                    ? ResilienceEventSeverity.Debug
+                    : previous?.Invoke(args) ?? args.Event.Severity;
+        });
 
     private static IHttpClientBuilder AddKeystoneHttpClient(IServiceCollection services, string name, TimeSpan timeout)
     {
