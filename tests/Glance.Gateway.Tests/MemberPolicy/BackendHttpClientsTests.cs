@@ -114,6 +114,7 @@ public sealed class BackendHttpClientsTests
         Assert.Contains(("glance_gateway_keystone_request_duration", "operation=validate,outcome=200"), recorded);
         Assert.Contains(("glance_gateway_keystone_request_duration", "operation=ping,outcome=200"), recorded);
         Assert.Contains(("glance_gateway_metadata_request_duration", "outcome=200"), recorded);
+        Assert.DoesNotContain("Execution attempt", fx.Gateway.AppLog(), StringComparison.Ordinal); // Polly's per-attempt lines stay at Debug
     }
 
     [Fact]
