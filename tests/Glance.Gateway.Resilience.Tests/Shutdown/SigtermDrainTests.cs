@@ -39,7 +39,16 @@ public sealed class SigtermDrainTests
                 ["Gateway:DrainDelaySeconds"] = "2",
             });
             using var probe = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = gateway.Process.Address, Timeout = TimeSpan.FromSeconds(5) };
-            using (var ready = await probe.GetAsync(new Uri("/readyz", UriKind.Relative)))
+            // Ready before the stop (asked again if a first check timed out on a loaded machine).
+            var ready = await probe.GetAsync(new Uri("/readyz", UriKind.Relative));
+            for (var i = 0; i < 20 && ready.StatusCode != HttpStatusCode.OK; i++)
+            {
+                ready.Dispose();
+                await Task.Delay(250);
+                ready = await probe.GetAsync(new Uri("/readyz", UriKind.Relative));
+            }
+
+            using (ready)
             {
                 Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
             }
