@@ -38,7 +38,8 @@ public static class Program
         builder.AddMemberPolicy();            // member-DELETE pre-check: Glance's delete path over the shared rules
         builder.AddImageStoreHosting();       // the image store on loopback, in this process
         builder.AddGatewayRouting();          // YARP routes and clusters from config/reverse-proxy.json
-        builder.AddHealthChecks();            // /healthz, /readyz
+        builder.AddHealthChecks();            // /healthz live, /readyz (Degraded without Redis/Keystone, 503 without the backend)
+        builder.AddShutdownDrain();           // SIGTERM: /readyz 503, a pause, then in-flight requests finish
 
         var app = builder.Build();
         app.UseAccessLog();                   //    one access event per request, every request, at completion

@@ -1,113 +1,102 @@
 using System.Text.Json;
 using Glance.Gateway.Hosting;
-using Glance.Gateway.Keystone;
-using Glance.Gateway.TokenCache;
-using Microsoft.Extensions.Options;
-using Yarp.ReverseProxy;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace Glance.Gateway.Health;
 
 /// <summary>
-/// <c>/healthz</c>: the process answers (liveness); <c>/healthcheck</c> the same, as Glance's oslo.middleware answers it. <c>/readyz</c>: the store, Redis (when
-/// configured) and Keystone (when configured) answer (readiness; 503 otherwise). Both are
-/// unauthenticated and cheap, for load balancers.
+/// Health from <c>Microsoft.Extensions.Diagnostics.HealthChecks</c>, unauthenticated and cheap, for
+/// load balancers and orchestrators. <c>/healthz</c>: the process answers (liveness, no check run,
+/// <c>ok</c>). <c>/healthcheck</c>: the same, as oslo.middleware answers it in Glance's pipeline.
+/// <c>/readyz</c>: whether this replica can serve. A shared dependency's fault (Redis, Keystone)
+/// is <c>Degraded</c>, still 200: the replica serves (slower without Redis; cached tokens
+/// without Keystone) and taking every replica out of rotation at once would help no one. 503
+/// (<c>Unhealthy</c>) only when it cannot serve at all: the backend it forwards to does not
+/// answer, the hosted store's database does not answer, or the process is shutting down.
 /// </summary>
 public static class HealthEndpoints
 {
-    private const string ReadinessClient = "readiness";
+    /// <summary>The tag of the checks <c>/readyz</c> runs.</summary>
+    public const string ReadyTag = "ready";
 
-    /// <summary>Registers the readiness HttpClient.</summary>
+    private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>Registers the readiness checks.</summary>
     public static WebApplicationBuilder AddHealthChecks(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddHttpClient(ReadinessClient, client => client.Timeout = TimeSpan.FromSeconds(2))
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })
-            .RemoveAllLoggers();
+        var checks = builder.Services.AddHealthChecks()
+            .AddCheck<ShutdownHealthCheck>("shutdown", HealthStatus.Unhealthy, [ReadyTag])
+            .AddCheck<BackendHealthCheck>("backend", HealthStatus.Unhealthy, [ReadyTag], CheckTimeout);
+        if (builder.Configuration.GetValue($"{HostedImageStoreOptions.SectionName}:Enabled", true))
+        {
+            checks.AddCheck<StoreDatabaseHealthCheck>("store-database", HealthStatus.Unhealthy, [ReadyTag], CheckTimeout);
+        }
+
+        checks.AddCheck<RedisHealthCheck>("redis", HealthStatus.Degraded, [ReadyTag], CheckTimeout)
+            .AddCheck<KeystoneHealthCheck>("keystone", HealthStatus.Degraded, [ReadyTag], CheckTimeout);
         return builder;
     }
 
-    /// <summary>Maps the two endpoints.</summary>
+    /// <summary>Maps the three endpoints.</summary>
     public static IEndpointRouteBuilder MapGatewayHealth(this IEndpointRouteBuilder endpoints)
     {
         ArgumentNullException.ThrowIfNull(endpoints);
-        endpoints.MapGet("/healthz", () => Results.Text("ok\n", "text/plain"));
-        endpoints.MapGet("/readyz", ReadyAsync);
-        endpoints.MapGet("/healthcheck", () => Results.Text("OK", "text/plain; charset=UTF-8")); // oslo.middleware's, as in Glance's pipeline
+        endpoints.MapHealthChecks("/healthz", new HealthCheckOptions
+        {
+            Predicate = static _ => false,
+            ResponseWriter = static (context, _) => WriteTextAsync(context, "text/plain", "ok\n"),
+        });
+        endpoints.MapHealthChecks("/readyz", new HealthCheckOptions
+        {
+            Predicate = static registration => registration.Tags.Contains(ReadyTag),
+            ResponseWriter = WriteReadinessAsync,
+        });
+
+        // oslo.middleware's, as in Glance's pipeline; GET only, as it always was here.
+        endpoints.MapHealthChecks("/healthcheck", new HealthCheckOptions
+        {
+            Predicate = static _ => false,
+            ResponseWriter = static (context, _) => WriteTextAsync(context, "text/plain; charset=UTF-8", "OK"),
+        }).WithMetadata(new HttpMethodMetadata([HttpMethods.Get]));
         return endpoints;
     }
 
-    private static async Task ReadyAsync(HttpContext context)
+    private static Task WriteTextAsync(HttpContext context, string contentType, string body)
     {
-        var services = context.RequestServices;
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted);
-        timeout.CancelAfter(TimeSpan.FromSeconds(3));
-        var store = CheckStoreAsync(services, timeout.Token);
-        var redis = CheckRedisAsync(services, timeout.Token);
-        var keystone = CheckKeystoneAsync(services, timeout.Token);
-        var results = await Task.WhenAll(store, redis, keystone);
-        var ready = results.All(r => r is "ok" or "not configured" or "development tokens");
+        context.Response.ContentType = contentType;
+        return context.Response.WriteAsync(body);
+    }
 
-        context.Response.StatusCode = ready ? 200 : 503;
+    // {"status":"Degraded","checks":{"backend":{"status":"Healthy","description":"…"},…}}: the
+    // status words are HealthStatus's; descriptions are the checks' own fixed sentences (an
+    // exception's message is never written: it may name an address or worse).
+    private static async Task WriteReadinessAsync(HttpContext context, HealthReport report)
+    {
         context.Response.ContentType = "application/json";
-        await using var json = new Utf8JsonWriter(context.Response.Body);
-        json.WriteStartObject();
-        json.WriteString("status", ready ? "ready" : "not ready");
-        json.WriteStartObject("checks");
-        json.WriteString("store", results[0]);
-        json.WriteString("redis", results[1]);
-        json.WriteString("keystone", results[2]);
-        json.WriteEndObject();
-        json.WriteEndObject();
-    }
+        await using (var json = new Utf8JsonWriter(context.Response.BodyWriter))
+        {
+            json.WriteStartObject();
+            json.WriteString("status", report.Status.ToString());
+            json.WriteStartObject("checks");
+            foreach (var (name, entry) in report.Entries)
+            {
+                json.WriteStartObject(name);
+                json.WriteString("status", entry.Status.ToString());
+                json.WriteString("description", entry.Exception switch
+                {
+                    null => entry.Description,
+                    OperationCanceledException => "no answer within " + CheckTimeout.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture) + " s",
+                    _ => "the check failed (" + entry.Exception.GetType().Name + ")",
+                });
+                json.WriteEndObject();
+            }
 
-    private static async Task<string> CheckStoreAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        var options = services.GetRequiredService<IOptions<HostedImageStoreOptions>>().Value;
-        var lookup = services.GetRequiredService<IProxyStateLookup>();
-        if (!lookup.TryGetCluster(options.ClusterId, out var cluster) || cluster.Destinations.IsEmpty)
-        {
-            return "no destination";
-        }
-
-        var address = cluster.Destinations.Values.First().Model.Config.Address.TrimEnd('/');
-        try
-        {
-            var http = services.GetRequiredService<IHttpClientFactory>().CreateClient(ReadinessClient);
-            using var response = await http.GetAsync(new Uri(address + "/versions"), HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-            return (int)response.StatusCode < 500 ? "ok" : "failing";
-        }
-        catch (Exception ex) when (ex is HttpRequestException or OperationCanceledException)
-        {
-            return "unreachable";
-        }
-    }
-
-    private static async Task<string> CheckRedisAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        var redis = services.GetService<ResilientDistributedCache>();
-        if (redis is null)
-        {
-            return "not configured";
+            json.WriteEndObject();
+            json.WriteEndObject();
         }
 
-        try
-        {
-            await redis.ProbeAsync(cancellationToken);
-            return "ok";
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            return "unreachable";
-        }
-    }
-
-    private static async Task<string> CheckKeystoneAsync(IServiceProvider services, CancellationToken cancellationToken)
-    {
-        if (!services.GetRequiredService<IOptions<KeystoneOptions>>().Value.UsesKeystone)
-        {
-            return "development tokens";
-        }
-
-        return await services.GetRequiredService<KeystoneClient>().PingAsync(cancellationToken) ? "ok" : "unreachable";
+        await context.Response.BodyWriter.FlushAsync(context.RequestAborted);
     }
 }

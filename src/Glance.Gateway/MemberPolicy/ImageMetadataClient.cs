@@ -1,47 +1,34 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Glance.Gateway.HeaderHygiene;
 using Glance.Gateway.Keystone;
+using Glance.Gateway.Telemetry;
 using Glance.Policy.Identity;
 using Glance.Policy.Members;
 using Glance.Policy.RequestIds;
 using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
 
 namespace Glance.Gateway.MemberPolicy;
 
 /// <summary>
 /// Reads what the member-DELETE path needs through the backend's own Glance API (a real Glance,
-/// or a store in its own process), with the gateway's service identity and one pooled connection
-/// set: the image (unless <see cref="ImageFactsCache"/> has it), then at most one member record
+/// or a store in its own process), with the gateway's service identity: the image (unless
+/// <see cref="ImageFactsCache"/> has it), then at most one member record
 /// (<see cref="MemberDeletePolicy.MembershipToRead"/>). Never the whole member list, whose size
-/// grows with the image's sharing.
+/// grows with the image's sharing. The requests go through the cluster's own HTTP settings
+/// (<see cref="BackendHttpClients"/>), the service token (Token mode) through
+/// <see cref="ServiceTokenHandler"/>; each read is bounded by <c>Backend:MetadataTimeoutSeconds</c>
+/// (the cluster's ActivityTimeout is an idle timeout for long transfers, too long to hold a DELETE).
 /// </summary>
-public sealed partial class ImageMetadataClient : IDisposable
+public sealed partial class ImageMetadataClient(
+    IOptions<BackendOptions> options, BackendHttpClients clients, ImageFactsCache images, GatewayMetrics metrics)
 {
-    private readonly HttpClient _http;
-    private readonly BackendOptions _options;
-    private readonly KeystoneClient _keystone;
-    private readonly ImageFactsCache _images;
-
-    /// <summary>Creates the client with its own pooled handler (no per-request logging).</summary>
-    public ImageMetadataClient(IOptions<BackendOptions> options, KeystoneClient keystone, ImageFactsCache images)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        _options = options.Value;
-        _keystone = keystone;
-        _images = images;
-        _http = new HttpClient(new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            UseCookies = false,
-            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
-            PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1),
-        })
-        {
-            Timeout = TimeSpan.FromSeconds(_options.MetadataTimeoutSeconds),
-        };
-    }
+    private readonly BackendOptions _options = options.Value;
+    private readonly TimeSpan _timeout = TimeSpan.FromSeconds(options.Value.MetadataTimeoutSeconds);
 
     /// <summary>
     /// The image's facts, or null when the image does not exist for the backend (missing, deleted,
@@ -50,24 +37,26 @@ public sealed partial class ImageMetadataClient : IDisposable
     /// <see cref="MetadataUnavailableException"/> when the backend cannot answer.
     /// </summary>
     public async Task<(ImageFacts? Image, string? Member, bool IsMember)> ReadAsync(
-        string destination, string imageId, Func<ImageFacts, string?> chooseMember, string requestId, CancellationToken cancellationToken)
+        ClusterConfig cluster, string destination, string imageId, Func<ImageFacts, string?> chooseMember, string requestId, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(cluster);
         ArgumentNullException.ThrowIfNull(destination);
         ArgumentNullException.ThrowIfNull(imageId);
         ArgumentNullException.ThrowIfNull(chooseMember);
+        var http = clients.Metadata(cluster);
         var root = destination.TrimEnd('/') + "/v2/images/" + Uri.EscapeDataString(imageId);
         try
         {
-            if (!_images.TryGet(imageId, out var facts))
+            if (!images.TryGet(imageId, out var facts))
             {
-                var (imageStatus, image) = await GetAsync(new Uri(root), requestId, ImageMetadataJsonContext.Default.ImageDocument, cancellationToken);
+                var (imageStatus, image) = await GetAsync(http, new Uri(root), requestId, ImageMetadataJsonContext.Default.ImageDocument, cancellationToken);
                 if (imageStatus == HttpStatusCode.NotFound || image is null || ImageVisibility.IsLookupMiss(imageId, image.Id, image.Status))
                 {
                     return (null, null, false);
                 }
 
                 facts = ToFacts(image);
-                _images.Set(facts);
+                images.Set(facts);
             }
 
             var member = chooseMember(facts);
@@ -77,7 +66,7 @@ public sealed partial class ImageMetadataClient : IDisposable
             }
 
             var (memberStatus, _) = await GetAsync(
-                new Uri(root + "/members/" + Uri.EscapeDataString(member)), requestId, ImageMetadataJsonContext.Default.MemberDocument, cancellationToken);
+                http, new Uri(root + "/members/" + Uri.EscapeDataString(member)), requestId, ImageMetadataJsonContext.Default.MemberDocument, cancellationToken);
             return (facts, member, memberStatus == HttpStatusCode.OK);
         }
         catch (Exception ex) when (ex is not MetadataUnavailableException && IsUnreachable(ex, cancellationToken))
@@ -123,43 +112,58 @@ public sealed partial class ImageMetadataClient : IDisposable
         "created_at", "updated_at", "self", "file", "schema", "direct_url", "tags", "locations", "stores",
     };
 
-    /// <inheritdoc />
-    public void Dispose() => _http.Dispose();
-
-    // 200 → the document; 404 → none; anything else means the backend cannot be trusted to have answered.
+    // 200 → the document; 404 → none; anything else means the backend cannot be trusted to have
+    // answered (a 401 the service-token handler could not cure included).
     private async Task<(HttpStatusCode Status, T? Document)> GetAsync<T>(
-        Uri uri, string requestId, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> type, CancellationToken cancellationToken)
+        HttpMessageInvoker http, Uri uri, string requestId, JsonTypeInfo<T> type, CancellationToken cancellationToken)
         where T : class
     {
-        for (var attempt = 0; ; attempt++)
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "unreachable";
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_timeout);
+        try
         {
             using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Headers.TryAddWithoutValidation("Accept", "application/json");
             request.Headers.TryAddWithoutValidation(RequestId.HeaderName, requestId);
-            await AddServiceIdentityAsync(request, renew: attempt > 0, cancellationToken);
-            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            AddServiceIdentity(request);
+            using var response = await http.SendAsync(request, timeout.Token);
+            outcome = ((int)response.StatusCode).ToString(CultureInfo.InvariantCulture);
             switch (response.StatusCode)
             {
                 case HttpStatusCode.OK:
-                    var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
-                    return (response.StatusCode, await JsonSerializer.DeserializeAsync(stream, type, cancellationToken));
+                    var stream = await response.Content.ReadAsStreamAsync(timeout.Token);
+                    return (response.StatusCode, await JsonSerializer.DeserializeAsync(stream, type, timeout.Token));
                 case HttpStatusCode.NotFound:
                     return (response.StatusCode, null);
-                case HttpStatusCode.Unauthorized when attempt == 0 && _options.Identity == BackendIdentity.Token:
-                    continue;
                 default:
                     throw new MetadataUnavailableException($"the backend answered {(int)response.StatusCode} to a metadata read");
             }
         }
+        catch (Exception ex) when (ex is not MetadataUnavailableException)
+        {
+            outcome = ex switch
+            {
+                ServiceTokenUnavailableException => "no_service_token",
+                OperationCanceledException when !cancellationToken.IsCancellationRequested => "timeout",
+                OperationCanceledException => "cancelled",
+                JsonException => "malformed",
+                _ => "unreachable",
+            };
+            throw;
+        }
+        finally
+        {
+            metrics.RecordMetadataRequest(Stopwatch.GetElapsedTime(started).TotalSeconds, outcome);
+        }
     }
 
-    private async ValueTask AddServiceIdentityAsync(HttpRequestMessage request, bool renew, CancellationToken cancellationToken)
+    // Token mode: the service token comes from ServiceTokenHandler in the invoker's chain.
+    private void AddServiceIdentity(HttpRequestMessage request)
     {
         if (_options.Identity == BackendIdentity.Token)
         {
-            var token = await _keystone.GetServiceTokenAsync(renew, cancellationToken)
-                ?? throw new MetadataUnavailableException("no service token from Keystone");
-            request.Headers.TryAddWithoutValidation(KeystoneAuthenticationMiddleware.TokenHeader, token);
             return;
         }
 

@@ -106,6 +106,7 @@ public sealed partial class MemberDeletePolicyStep(
         }
 
         var (facts, member, found) = await metadata.ReadAsync(
+            context.GetReverseProxyFeature().Cluster.Config,
             destination,
             path.ImageId,
             image => MemberDeletePolicy.MembershipToRead(isAdmin, project, image.Visibility, image.Owner, memberId),

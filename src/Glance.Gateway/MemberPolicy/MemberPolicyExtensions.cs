@@ -9,6 +9,7 @@ public static class MemberPolicyExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<ImageFactsCache>();
         builder.Services.AddSingleton<ImageWriteStep>();
+        builder.Services.AddSingleton<BackendHttpClients>();
         builder.Services.AddSingleton<ImageMetadataClient>();
         builder.Services.AddSingleton<MemberPathShapeStep>();
         builder.Services.AddSingleton<MemberDeletePolicyStep>();

@@ -27,10 +27,14 @@ public sealed class KeystoneClosedConnectionTests
         };
         await using var gateway = await EndToEndGateway.StartAsync(settings, redis);
 
-        // Service token (connection 1), then the validation on the pooled connection 1: reset.
-        using var response = await GlanceApi.GetAsync(gateway.Client, "/v2/images", "user-token");
+        // The service token is issued on the plain client's pool, validations go on the
+        // validation client's: the first validation opens its connection, the second one reuses
+        // it and is reset, then sent again on a new connection.
+        using var first = await GlanceApi.GetAsync(gateway.Client, "/v2/images", "user-token");
+        using var second = await GlanceApi.GetAsync(gateway.Client, "/v2/images", "another-user-token");
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.True(keystone.Resets >= 1, "the fake Keystone never reset a reused connection");
     }
 

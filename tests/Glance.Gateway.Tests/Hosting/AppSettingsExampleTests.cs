@@ -34,10 +34,12 @@ public sealed class AppSettingsExampleTests
         keystone.CacheSecret = null;
         var backend = Example.GetSection(BackendOptions.SectionName).Get<BackendOptions>()!;
         var store = Example.GetSection(HostedImageStoreOptions.SectionName).Get<HostedImageStoreOptions>()!;
+        var gateway = Example.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>()!;
 
         Assert.True(new KeystoneOptionsValidator().Validate(null, keystone).Succeeded);
         Assert.True(new BackendOptionsValidator(Options.Create(keystone)).Validate(null, backend).Succeeded);
         Assert.True(new HostedImageStoreOptionsValidator().Validate(null, store).Succeeded);
+        Assert.True(new GatewayOptionsValidator().Validate(null, gateway).Succeeded);
         Assert.NotEmpty(Example["ConnectionStrings:Redis"]!);
         Assert.True(Example.GetSection("Serilog:Audit:WriteTo").Exists());
     }

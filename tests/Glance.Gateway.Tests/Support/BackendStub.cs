@@ -14,10 +14,16 @@ public sealed class BackendStub : IDisposable
     /// <summary>The image the stub knows.</summary>
     public const string ImageId = "1bea47ed-f6a9-463b-b423-14b9cca9ad27";
 
-    /// <summary>Starts the stub on a free port.</summary>
-    public BackendStub()
+    /// <summary>Starts the stub on a free port (HTTPS with <paramref name="certificate"/> when given).</summary>
+    public BackendStub(System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
-        Server = WireMockServer.Start();
+        Server = certificate is null
+            ? WireMockServer.Start()
+            : WireMockServer.Start(new WireMock.Settings.WireMockServerSettings
+            {
+                UseSSL = true,
+                CertificateSettings = new WireMock.Settings.WireMockCertificateSettings { X509Certificate = certificate },
+            });
         Server.Given(Request.Create().WithPath($"/v2/images/{ImageId}").UsingGet())
             .RespondWith(Json($"{{\"id\": \"{ImageId}\", \"name\": \"stub\", \"visibility\": \"shared\", \"owner\": \"project-a\", \"status\": \"active\", \"protected\": false}}"));
         Server.Given(Request.Create().WithPath($"/v2/images/{ImageId}/members").UsingGet())

@@ -229,6 +229,7 @@ public sealed class GatewayHost : IAsyncDisposable
     public static Dictionary<string, string?> BaseSettings(string root, string config) => new()
     {
         ["Gateway:ConfigPath"] = config,
+        ["Gateway:DrainDelaySeconds"] = "0", // no load balancer to tell; the drain tests set their own
         ["ImageStore:Url"] = "http://127.0.0.1:0",
         ["ImageStore:DataPath"] = Path.Combine(root, "data"),
         ["Serilog:MinimumLevel:Default"] = "Information",
