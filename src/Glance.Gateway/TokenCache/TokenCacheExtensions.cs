@@ -112,6 +112,15 @@ public static class TokenCacheExtensions
             options.ConnectTimeout = 2000;
         }
 
+        // The first connect waits connectTimeout x connectRetry (+0.5 s) when Redis accepts TCP
+        // and does not answer (stopped, or a host that drops packets): 6.5 s with the default 3
+        // retries. Without abortConnect the retries buy nothing (StackExchange.Redis reconnects
+        // in the background and the circuit skips Redis meanwhile), so one attempt: 2.5 s at most.
+        if (!connectionString.Contains("connectRetry", StringComparison.OrdinalIgnoreCase))
+        {
+            options.ConnectRetry = 1;
+        }
+
         if (!connectionString.Contains("syncTimeout", StringComparison.OrdinalIgnoreCase))
         {
             options.SyncTimeout = 1000;
