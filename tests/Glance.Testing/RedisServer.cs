@@ -147,6 +147,40 @@ public sealed class RedisServer : IAsyncDisposable
         return System.Text.Encoding.UTF8.GetString(buffer, 0, read);
     }
 
+    /// <summary>Every key matching <paramref name="pattern"/> (SCAN over one raw connection; see <see cref="KeysAsync(int, string, CancellationToken)"/>).</summary>
+    public Task<IReadOnlyList<string>> KeysAsync(string pattern = "*", CancellationToken cancellationToken = default) =>
+        KeysAsync(Port, pattern, cancellationToken);
+
+    /// <summary>
+    /// Every key matching <paramref name="pattern"/> of the Redis on <paramref name="port"/>, by
+    /// SCAN over one plain TCP connection. No client library and no client-side timeout: a test
+    /// helper that asks right after Redis (re)started must wait for the answer, not race a
+    /// client's connect and command timeouts (a multiplexer with abortConnect=false, 1 s to
+    /// connect and 1 s per command returned unconnected when the handshake was slow, and its
+    /// SCAN timed out in the backlog). <paramref name="cancellationToken"/> bounds the wait.
+    /// </summary>
+    public static async Task<IReadOnlyList<string>> KeysAsync(int port, string pattern = "*", CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(pattern);
+        using var client = new TcpClient();
+        await client.ConnectAsync(System.Net.IPAddress.Loopback, port, cancellationToken);
+        var stream = client.GetStream();
+        var reader = new RespReader(stream);
+        var keys = new List<string>();
+        var cursor = "0";
+        do
+        {
+            await stream.WriteAsync(Encode("SCAN", cursor, "MATCH", pattern, "COUNT", "1000"), cancellationToken);
+            var reply = await reader.ReadAsync(cancellationToken) as object?[]
+                ?? throw new InvalidOperationException("SCAN did not answer with an array");
+            cursor = (string)reply[0]!;
+            keys.AddRange(((object?[])reply[1]!).Select(k => (string)k!));
+        }
+        while (cursor != "0");
+
+        return keys;
+    }
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
@@ -154,6 +188,18 @@ public sealed class RedisServer : IAsyncDisposable
         {
             await StopAsync();
         }
+    }
+
+    private static byte[] Encode(params string[] parts)
+    {
+        var builder = new System.Text.StringBuilder();
+        builder.Append('*').Append(parts.Length).Append("\r\n");
+        foreach (var part in parts)
+        {
+            builder.Append('$').Append(System.Text.Encoding.UTF8.GetByteCount(part)).Append("\r\n").Append(part).Append("\r\n");
+        }
+
+        return System.Text.Encoding.UTF8.GetBytes(builder.ToString());
     }
 
     private async Task<bool> PingAsync()

@@ -1,35 +1,62 @@
 using System.Buffers;
 using Microsoft.Extensions.Caching.Distributed;
+using StackExchange.Redis;
 
 namespace Glance.Gateway.TokenCache;
 
 /// <summary>
 /// Redis behind the token cache, made harmless when it fails: every failure is a miss (reads) or
-/// a no-op (writes), so a request falls back to Keystone instead of failing; failures are logged
-/// at most every 30 seconds, and the recovery once.
+/// a no-op (writes), so a request falls back to Keystone instead of failing. The first failure
+/// opens the <see cref="RedisCircuit"/>; while it is open no operation reaches Redis at all (a
+/// read is an immediate miss, a write is skipped) until the circuit's background probe finds
+/// Redis answering again.
 /// </summary>
-public sealed partial class ResilientDistributedCache(IDistributedCache inner, TimeProvider time, ILogger<ResilientDistributedCache> logger) : IBufferDistributedCache
+public sealed class ResilientDistributedCache(IDistributedCache inner, RedisCircuit circuit) : IBufferDistributedCache
 {
-    private static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(30);
-    private long _lastLogged = long.MinValue;
-    private int _failing;
+    /// <summary>The key the probes read (it never exists).</summary>
+    public const string ProbeKey = "glance-gateway:readyz";
 
-    /// <summary>Reads a key without swallowing failures (readiness probe).</summary>
-    public async Task ProbeAsync(CancellationToken cancellationToken) =>
-        await inner.GetAsync("glance-gateway:readyz", cancellationToken);
+    /// <summary>True while the circuit is closed: requests use Redis.</summary>
+    public bool IsAvailable => circuit.IsClosed;
+
+    /// <summary>
+    /// Reads a key without swallowing failures (readiness probe). Throws at once while the
+    /// circuit is open; a failure here opens it, as a request's would.
+    /// </summary>
+    public async Task ProbeAsync(CancellationToken cancellationToken)
+    {
+        if (!circuit.IsClosed)
+        {
+            throw new RedisConnectionException(ConnectionFailureType.UnableToConnect, "Redis token cache unavailable (circuit open; probed in the background)");
+        }
+
+        try
+        {
+            await inner.GetAsync(ProbeKey, cancellationToken);
+        }
+        catch (Exception ex) when (IsCacheFailure(ex, cancellationToken))
+        {
+            circuit.Trip(ex);
+            throw;
+        }
+    }
 
     /// <inheritdoc />
     public byte[]? Get(string key)
     {
+        if (!circuit.IsClosed)
+        {
+            return null;
+        }
+
         try
         {
             var value = inner.Get(key);
-            Succeeded();
             return value;
         }
         catch (Exception ex) when (IsCacheFailure(ex))
         {
-            Failed(ex);
+            circuit.Trip(ex);
             return null;
         }
     }
@@ -37,15 +64,19 @@ public sealed partial class ResilientDistributedCache(IDistributedCache inner, T
     /// <inheritdoc />
     public async Task<byte[]?> GetAsync(string key, CancellationToken token = default)
     {
+        if (!circuit.IsClosed)
+        {
+            return null;
+        }
+
         try
         {
             var value = await inner.GetAsync(key, token);
-            Succeeded();
             return value;
         }
         catch (Exception ex) when (IsCacheFailure(ex, token))
         {
-            Failed(ex);
+            circuit.Trip(ex);
             return null;
         }
     }
@@ -66,15 +97,19 @@ public sealed partial class ResilientDistributedCache(IDistributedCache inner, T
             return true;
         }
 
+        if (!circuit.IsClosed)
+        {
+            return false;
+        }
+
         try
         {
             var found = buffered.TryGet(key, destination);
-            Succeeded();
             return found;
         }
         catch (Exception ex) when (IsCacheFailure(ex))
         {
-            Failed(ex);
+            circuit.Trip(ex);
             return false;
         }
     }
@@ -95,15 +130,19 @@ public sealed partial class ResilientDistributedCache(IDistributedCache inner, T
             return true;
         }
 
+        if (!circuit.IsClosed)
+        {
+            return false;
+        }
+
         try
         {
             var found = await buffered.TryGetAsync(key, destination, token);
-            Succeeded();
             return found;
         }
         catch (Exception ex) when (IsCacheFailure(ex, token))
         {
-            Failed(ex);
+            circuit.Trip(ex);
             return false;
         }
     }
@@ -156,60 +195,39 @@ public sealed partial class ResilientDistributedCache(IDistributedCache inner, T
 
     private void Guard(Action action)
     {
+        if (!circuit.IsClosed)
+        {
+            return;
+        }
+
         try
         {
             action();
-            Succeeded();
         }
         catch (Exception ex) when (IsCacheFailure(ex))
         {
-            Failed(ex);
+            circuit.Trip(ex);
         }
     }
 
     private async Task GuardAsync(Func<Task> action, CancellationToken token)
     {
+        if (!circuit.IsClosed)
+        {
+            return;
+        }
+
         try
         {
             await action();
-            Succeeded();
         }
         catch (Exception ex) when (IsCacheFailure(ex, token))
         {
-            Failed(ex);
+            circuit.Trip(ex);
         }
     }
 
     // Anything but the caller's own cancellation: connection refused, timeouts, protocol errors.
     private static bool IsCacheFailure(Exception exception, CancellationToken token = default) =>
         exception is not OperationCanceledException || !token.IsCancellationRequested;
-
-    private void Succeeded()
-    {
-        if (Volatile.Read(ref _failing) == 1 && Interlocked.Exchange(ref _failing, 0) == 1)
-        {
-            Log.Recovered(logger);
-        }
-    }
-
-    private void Failed(Exception exception)
-    {
-        Volatile.Write(ref _failing, 1);
-        var now = time.GetTimestamp();
-        var last = Interlocked.Read(ref _lastLogged);
-        if ((last == long.MinValue || time.GetElapsedTime(last, now) >= LogEvery)
-            && Interlocked.CompareExchange(ref _lastLogged, now, last) == last)
-        {
-            Log.Unavailable(logger, exception.GetType().Name, exception.Message);
-        }
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(EventId = 3001, Level = LogLevel.Warning, Message = "Redis token cache unavailable ({ErrorType}: {Reason}); validating against Keystone meanwhile (logged at most every 30 s)")]
-        public static partial void Unavailable(ILogger logger, string errorType, string reason);
-
-        [LoggerMessage(EventId = 3002, Level = LogLevel.Information, Message = "Redis token cache reachable again")]
-        public static partial void Recovered(ILogger logger);
-    }
 }
