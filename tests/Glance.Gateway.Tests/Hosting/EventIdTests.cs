@@ -36,7 +36,11 @@ public sealed partial class EventIdTests
         Assert.True(stale.Count == 0, "the README lists event ids no code logs: " + string.Join(", ", stale));
     }
 
+    // The LoggerMessage events, and the access log's event, which Serilog's request logging writes.
     private static List<(int Id, string Where)> LogEvents() =>
+        [.. LoggerMessages(), (Glance.Gateway.AccessLog.AccessLogEvent.EventId, typeof(Glance.Gateway.AccessLog.AccessLogEvent).FullName!)];
+
+    private static List<(int Id, string Where)> LoggerMessages() =>
         Products.SelectMany(a => a.GetTypes())
             .SelectMany(t => t.GetMethods(BindingFlags.Static | BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.DeclaredOnly))
             .Select(m => (Method: m, Attribute: m.GetCustomAttribute<LoggerMessageAttribute>()))
