@@ -18,6 +18,7 @@ public sealed class AppSettingsExampleTests
     [InlineData(typeof(GatewayOptions), GatewayOptions.SectionName)]
     [InlineData(typeof(Glance.Gateway.Policy.PolicyOptions), Glance.Gateway.Policy.PolicyOptions.SectionName)]
     [InlineData(typeof(Glance.Gateway.Routing.GlanceRoutingOptions), Glance.Gateway.Routing.GlanceRoutingOptions.SectionName)]
+    [InlineData(typeof(Glance.Gateway.Telemetry.TelemetryOptions), Glance.Gateway.Telemetry.TelemetryOptions.SectionName)]
     public void Example_ShowsEverySettingOfEachOptionsClass(Type options, string section)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -42,6 +43,10 @@ public sealed class AppSettingsExampleTests
         Assert.True(new GatewayOptionsValidator().Validate(null, gateway).Succeeded);
         Assert.NotEmpty(Example["ConnectionStrings:Redis"]!);
         Assert.True(Example.GetSection("Serilog:Audit:WriteTo").Exists());
+        Assert.True(Example.GetSection("Serilog:Access:WriteTo").Exists());
+        var telemetry = Example.GetSection(Glance.Gateway.Telemetry.TelemetryOptions.SectionName).Get<Glance.Gateway.Telemetry.TelemetryOptions>()!;
+        Assert.True(new Glance.Gateway.Telemetry.TelemetryOptionsValidator().Validate(null, telemetry).Succeeded);
+        Assert.Equal(5, Glance.Gateway.TokenCache.TokenCacheExtensions.RedisRetryInterval(Example).TotalSeconds);
     }
 
     private static string FindExample()
