@@ -12,6 +12,9 @@
 # ImageStore__Enabled=false, as it fronts a real Glance in production; both peaks are reported).
 # POLICY: "legacy" (default: Glance 25 as packaged) or "secure" (enforce_new_defaults and
 # enforce_scope on, OpenStack 2024.2's default), for the gateway and the store alike.
+# TELEMETRY_COMPARE=1 (hosted store only) starts a second gateway, alike but with
+# Telemetry__Enabled=false and a store of its own, and adds its S-bare and S-allow to every round
+# (rows S-bare/otel-off, S-allow/otel-off), so that telemetry on and off are measured interleaved.
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 here="$root/tests/Glance.Gateway.Benchmarks"
@@ -78,18 +81,34 @@ if [ "$STORE" = process ]; then
   ) & store_pid=$!; pids+=($store_pid)
   for _ in $(seq 1 200); do curl -s -o /dev/null "http://127.0.0.1:$store_port/versions" && break; sleep 0.1; done
 fi
-(
-  cd "$work" || exit 1
-  export ASPNETCORE_URLS="http://127.0.0.1:$gateway_port" Gateway__ConfigPath="$work/config" \
-    Keystone__Url="http://127.0.0.1:$keystone_port" Keystone__Username=bench Keystone__Password=bench Keystone__ProjectName=service \
-    ConnectionStrings__Redis="127.0.0.1:$redis_port" ImageStore__Url="http://127.0.0.1:$store_port" ImageStore__DataPath="$work/data" \
-    Serilog__MinimumLevel__Default=Warning
-  [ "$STORE" = process ] && export ImageStore__Enabled=false
-  [ "$POLICY" = secure ] && export Policy__EnforceNewDefaults=true Policy__EnforceScope=true
-  exec dotnet "$bin/Glance.Gateway.dll" >"$work/gateway.log" 2>&1
-) & gateway_pid=$!; pids+=($gateway_pid)
-for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$gateway_port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
-curl -sf "http://127.0.0.1:$gateway_port/healthz" >/dev/null || { log "gateway did not start"; cat "$work/gateway.log" >&2; exit 1; }
+# start_gateway PORT STORE_PORT NAME [NAME=value...]: a gateway (in $work/NAME) and its pid in started_pid.
+start_gateway() {
+  local port=$1 sport=$2 name=$3
+  shift 3
+  mkdir -p "$work/$name"
+  (
+    cd "$work/$name" || exit 1
+    export ASPNETCORE_URLS="http://127.0.0.1:$port" Gateway__ConfigPath="$work/config" \
+      Keystone__Url="http://127.0.0.1:$keystone_port" Keystone__Username=bench Keystone__Password=bench Keystone__ProjectName=service \
+      ConnectionStrings__Redis="127.0.0.1:$redis_port" ImageStore__Url="http://127.0.0.1:$sport" ImageStore__DataPath="$work/$name/data" \
+      Serilog__MinimumLevel__Default=Warning
+    [ "$STORE" = process ] && export ImageStore__Enabled=false
+    [ "$POLICY" = secure ] && export Policy__EnforceNewDefaults=true Policy__EnforceScope=true
+    for setting in "$@"; do export "${setting?}"; done
+    exec dotnet "$bin/Glance.Gateway.dll" >"$work/$name.log" 2>&1
+  ) & started_pid=$!; pids+=($started_pid)
+  for _ in $(seq 1 200); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+  curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { log "gateway $name did not start"; cat "$work/$name.log" >&2; exit 1; }
+}
+start_gateway "$gateway_port" "$store_port" gateway
+gateway_pid=$started_pid
+compare=${TELEMETRY_COMPARE:-0}
+if [ "$compare" = 1 ]; then
+  [ "$STORE" = hosted ] || { log "TELEMETRY_COMPARE needs STORE=hosted"; exit 2; }
+  off_port=$(free_port); off_store_port=$(free_port)
+  start_gateway "$off_port" "$off_store_port" gateway-otel-off Telemetry__Enabled=false
+  off_pid=$started_pid
+fi
 
 G="http://127.0.0.1:$gateway_port"; S="http://127.0.0.1:$store_port"
 OWNER=bench-member-owner-1; MEMBER=bench-member-memberp-1; STRANGER=bench-member-strangers-1
@@ -129,9 +148,25 @@ run() {
 }
 
 
-DENY_IMAGE=$(new_image)
-curl -sf -X POST "$S/v2/images/$DENY_IMAGE/members" -H 'Content-Type: application/json' -H 'X-Identity-Status: Confirmed' \
-  -H 'X-Project-Id: owner' -H 'X-Roles: member,reader' -d '{"member": "memberp"}' >/dev/null || { log "could not add the deny member"; exit 1; }
+deny_image() {  # an image of the owner's, shared with memberp (the deny and S-bare scenarios' target)
+  local image
+  image=$(new_image)
+  curl -sf -X POST "$S/v2/images/$image/members" -H 'Content-Type: application/json' -H 'X-Identity-Status: Confirmed' \
+    -H 'X-Project-Id: owner' -H 'X-Roles: member,reader' -d '{"member": "memberp"}' >/dev/null || { log "could not add the deny member"; exit 1; }
+  echo "$image"
+}
+DENY_IMAGE=$(deny_image)
+# use_gateway on|off: the scenarios below address the gateway (and hosted store) named here.
+G_ON=$G; S_ON=$S; DENY_ON=$DENY_IMAGE; PID_ON=$gateway_pid
+if [ "$compare" = 1 ]; then
+  G="http://127.0.0.1:$off_port"; S="http://127.0.0.1:$off_store_port"
+  G_OFF=$G; S_OFF=$S; DENY_OFF=$(deny_image); PID_OFF=$off_pid
+  G=$G_ON; S=$S_ON
+fi
+use_gateway() {
+  if [ "$1" = off ]; then G=$G_OFF; S=$S_OFF; DENY_IMAGE=$DENY_OFF; gateway_pid=$PID_OFF
+  else G=$G_ON; S=$S_ON; DENY_IMAGE=$DENY_ON; gateway_pid=$PID_ON; fi
+}
 
 # Fresh-member runs delete members seeded just before on an image of their own: the warm-up
 # rate times the run's length, twice over (a run that outpaces its seed shows unexpected 404s).
@@ -169,6 +204,12 @@ allowed_run warm-direct "$CONNECTIONS" "$THREADS" "$S" "" "$STORE_OWNER" "" 2000
 bare_run warm-bare "$CONNECTIONS" "$THREADS"
 allowed_run warm-allow "$CONNECTIONS" "$THREADS" "$G" "" "" "$OWNER" 10000
 deny_runs "$CONNECTIONS" "$THREADS"
+if [ "$compare" = 1 ]; then
+  use_gateway off
+  bare_run warm-bare-off "$CONNECTIONS" "$THREADS"
+  allowed_run warm-allow-off "$CONNECTIONS" "$THREADS" "$G" "" "" "$OWNER" 10000
+  use_gateway on
+fi
 SECONDS_PER_RUN=$SECONDS_PER_RUN_SAVED
 for s in direct bare allow; do
   r=$(rate_of "warm-$s"); rate[$s]=$(( r > 0 ? r : 1000 ))
@@ -188,6 +229,12 @@ for round in $(seq 1 "$ROUNDS"); do
   bare_run S-bare "$CONNECTIONS" "$THREADS"
   allowed_run S-allow "$CONNECTIONS" "$THREADS" "$G" "" "" "$OWNER" "${rate[allow]}"
   deny_runs "$CONNECTIONS" "$THREADS"
+  if [ "$compare" = 1 ]; then
+    use_gateway off
+    bare_run S-bare/otel-off "$CONNECTIONS" "$THREADS"
+    allowed_run S-allow/otel-off "$CONNECTIONS" "$THREADS" "$G" "" "" "$OWNER" "${rate[allow]}"
+    use_gateway on
+  fi
 done
 for round in $(seq 1 "$ROUNDS"); do
   bare_run S-bare@c1 1 1
@@ -205,15 +252,15 @@ for line in open(path):
     name, _, *fields = line.split()
     values = dict(f.split("=") for f in fields)
     runs.setdefault(name, []).append({k: float(v) for k, v in values.items()})
-order = ["S-direct", "S-direct-put", "S-bare", "S-allow", "S-deny403", "S-deny404", "S-miss", "S-bare@c1", "S-allow@c1"]
+order = ["S-direct", "S-direct-put", "S-bare", "S-allow", "S-deny403", "S-deny404", "S-miss", "S-bare/otel-off", "S-allow/otel-off", "S-bare@c1", "S-allow@c1"]
 med = lambda name, key: statistics.median(r[key] for r in runs[name])
 separate = any("store_peak_mib" in r for rs in runs.values() for r in rs)
 store_col = f" {'store MiB':>9}" if separate else ""
-print(f"\n{'scenario':<12} {'RPS':>8} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'unexpected':>10} {'errors':>7} {'peak MiB':>9}{store_col}   (median of {rounds} rounds; c={conns} unless @c1; peak RSS: highest of the rounds)")
+print(f"\n{'scenario':<16} {'RPS':>8} {'p50 ms':>8} {'p99 ms':>8} {'requests':>9} {'unexpected':>10} {'errors':>7} {'peak MiB':>9}{store_col}   (median of {rounds} rounds; c={conns} unless @c1; peak RSS: highest of the rounds)")
 for name in order:
     if name not in runs: continue
     store = f" {max(r['store_peak_mib'] for r in runs[name]):>9.0f}" if separate else ""
-    print(f"{name:<12} {med(name, 'rps'):>8.0f} {med(name, 'p50_ms'):>8.3f} {med(name, 'p99_ms'):>8.3f} "
+    print(f"{name:<16} {med(name, 'rps'):>8.0f} {med(name, 'p50_ms'):>8.3f} {med(name, 'p99_ms'):>8.3f} "
           f"{sum(r['requests'] for r in runs[name]):>9.0f} {sum(r['unexpected'] for r in runs[name]):>10.0f} {sum(r['errors'] for r in runs[name]):>7.0f} {max(r['peak_mib'] for r in runs[name]):>9.0f}{store}")
 shape = "the store in its own process, not counted; its peak is the 'store MiB' column" if separate else "hosted store included"
 print(f"\ngateway RSS: {int(rss_start)/1024:.0f} MiB after warm-up, {int(rss_end)/1024:.0f} MiB at the end, peak {int(hwm)/1024:.0f} MiB over the measured runs (gateway process, {shape})")
@@ -228,6 +275,8 @@ print(f"  S-allow / S-direct     = {med('S-allow', 'rps') / med('S-direct', 'rps
 d = med("S-allow@c1", "p99_ms") - med("S-bare@c1", "p99_ms")
 print(f"  p99 at c=1: S-allow - S-bare = {d:+.3f} ms   (target <= +1 ms)")
 print(f"  peak RSS {int(hwm)/1024:.0f} MiB   (target <= 150 MiB)")
+if "S-bare/otel-off" in runs:
+    print(f"  telemetry on / off: S-bare RPS = {bare / med('S-bare/otel-off', 'rps'):.3f}, S-allow RPS = {med('S-allow', 'rps') / med('S-allow/otel-off', 'rps'):.3f}   (target >= 0.95)")
 bad = sum(r["unexpected"] + r["errors"] for rs in runs.values() for r in rs)
 print(f"  unexpected statuses + socket errors, all scenarios: {bad:.0f}   (target 0)")
 PY

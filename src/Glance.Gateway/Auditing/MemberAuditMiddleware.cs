@@ -45,7 +45,7 @@ public sealed class MemberAuditMiddleware(RequestDelegate next, MemberDeleteAudi
             {
                 var status = context.Response.StatusCode;
                 var caller = context.Features.Get<ICallerFeature>();
-                audit.Write(context, member, caller?.Identity, status, member.Forwarded ? status : null, caller?.CacheResult ?? member.TokenCache, start);
+                audit.Write(context, member, caller?.Identity, caller?.Service, status, member.Forwarded ? status : null, caller?.CacheResult ?? member.TokenCache, start);
             }
 
             return Task.CompletedTask;

@@ -24,12 +24,14 @@ public sealed partial class MemberDeleteAudit(AuditLoggerFactory loggers, IPolic
     /// <summary>
     /// Writes the event of <paramref name="member"/>'s decision: its rule is null for an error (no
     /// decision could be made), its policy rule null where Glance's coded checks decided. The
-    /// policy mode is that of the rules in force.
+    /// policy mode is that of the rules in force; <paramref name="service"/> the service whose
+    /// <c>X-Service-Token</c> took part (its user id is recorded, never a token).
     /// </summary>
     public void Write(
         HttpContext context,
         MemberRequestFeature member,
         CallerIdentity? caller,
+        CallerIdentity? service,
         int status,
         int? backendStatus,
         TokenCacheResult tokenCache,
@@ -79,6 +81,7 @@ public sealed partial class MemberDeleteAudit(AuditLoggerFactory loggers, IPolic
             caller?.UserId,
             caller?.ProjectId,
             caller?.RolesHeader,
+            service?.UserId,
             clientAddress,
             userAgent,
             cache,
@@ -90,7 +93,7 @@ public sealed partial class MemberDeleteAudit(AuditLoggerFactory loggers, IPolic
     private static partial class Log
     {
         [LoggerMessage(EventId = 9001, EventName = "MemberDeleteDecision", Level = LogLevel.Information,
-            Message = "Member delete {Decision} by rule {Rule} ({RuleName}), policy rule {PolicyRule} in {PolicyMode} mode, with status {Status}, backend status {BackendStatus}: {Method} {Path} image {ImageId} member {MemberId} by user {UserId} project {ProjectId} roles {Roles} from {ClientAddress} ({UserAgent}); token cache {TokenCache}; request {RequestId}; {ElapsedMs} ms")]
+            Message = "Member delete {Decision} by rule {Rule} ({RuleName}), policy rule {PolicyRule} in {PolicyMode} mode, with status {Status}, backend status {BackendStatus}: {Method} {Path} image {ImageId} member {MemberId} by user {UserId} project {ProjectId} roles {Roles} with service {ServiceUserId} from {ClientAddress} ({UserAgent}); token cache {TokenCache}; request {RequestId}; {ElapsedMs} ms")]
         public static partial void Decision(
             ILogger logger,
             string decision,
@@ -107,6 +110,7 @@ public sealed partial class MemberDeleteAudit(AuditLoggerFactory loggers, IPolic
             string? userId,
             string? projectId,
             string? roles,
+            string? serviceUserId,
             string? clientAddress,
             string userAgent,
             string tokenCache,

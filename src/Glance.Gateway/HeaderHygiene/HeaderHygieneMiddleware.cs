@@ -8,8 +8,9 @@ namespace Glance.Gateway.HeaderHygiene;
 /// Before anything is forwarded: removes every client-supplied identity header (any case, '-' or
 /// '_', <c>OpenStack-System-Scope</c> and the <c>X-Service-*</c> set included) and method-override
 /// headers; then, in Headers mode, sets the trusted keystonemiddleware headers from the validated
-/// caller and drops the token, or in Token mode leaves the caller's <c>X-Auth-Token</c> for the
-/// backend to validate.
+/// caller (and the <c>X-Service-*</c> set of a validated service token) and drops the tokens, or
+/// in Token mode leaves the caller's <c>X-Auth-Token</c> (and a validated <c>X-Service-Token</c>)
+/// for the backend to validate.
 /// </summary>
 public sealed class HeaderHygieneMiddleware(RequestDelegate next, IOptions<BackendOptions> options)
 {
@@ -21,6 +22,7 @@ public sealed class HeaderHygieneMiddleware(RequestDelegate next, IOptions<Backe
     {
         ArgumentNullException.ThrowIfNull(context);
         var headers = context.Request.Headers;
+        var serviceToken = headers[KeystoneAuthenticationMiddleware.ServiceTokenHeader];
         List<string>? spoofed = null;
         foreach (var header in headers)
         {
@@ -38,10 +40,28 @@ public sealed class HeaderHygieneMiddleware(RequestDelegate next, IOptions<Backe
             }
         }
 
+        var caller = context.Features.Get<ICallerFeature>();
+        if (_mode == BackendIdentity.Token && caller?.Service is not null)
+        {
+            // Token mode: both tokens go on, for the backend's keystonemiddleware to validate.
+            headers[KeystoneAuthenticationMiddleware.ServiceTokenHeader] = serviceToken;
+        }
+
         if (_mode == BackendIdentity.Headers)
         {
             headers.Remove(KeystoneAuthenticationMiddleware.TokenHeader);
-            if (context.Features.Get<ICallerFeature>() is { } caller)
+            if (caller?.Service is { } service)
+            {
+                // keystonemiddleware's set_service_headers: the service's identity, X-Service-*.
+                headers["X-Service-Identity-Status"] = IdentityHeaders.Confirmed;
+                headers["X-Service-User-Id"] = service.UserId;
+                SetIfKnown(headers, "X-Service-User-Name", service.UserName);
+                SetIfKnown(headers, "X-Service-Project-Id", service.ProjectId);
+                SetIfKnown(headers, "X-Service-Project-Name", service.ProjectName);
+                headers["X-Service-Roles"] = service.RolesHeader;
+            }
+
+            if (caller is not null)
             {
                 var identity = caller.Identity;
                 headers[IdentityHeaders.IdentityStatus] = IdentityHeaders.Confirmed;
@@ -70,6 +90,14 @@ public sealed class HeaderHygieneMiddleware(RequestDelegate next, IOptions<Backe
         }
 
         return next(context);
+    }
+
+    private static void SetIfKnown(IHeaderDictionary headers, string name, string? value)
+    {
+        if (value is not null)
+        {
+            headers[name] = value;
+        }
     }
 
     private static bool IsMethodOverride(string name)

@@ -16,6 +16,15 @@ public sealed record CallerIdentity(
     bool SystemScope,
     DateTimeOffset ExpiresAt)
 {
+    /// <summary>
+    /// The access rules of the application credential the token was issued for; null when it has
+    /// none (an unrestricted credential, or no credential at all).
+    /// </summary>
+    public IReadOnlyList<AccessRule>? AccessRules { get; init; }
+
+    /// <summary>The service types of the token's catalog, read only for a token with <see cref="AccessRules"/>.</summary>
+    public IReadOnlyList<string>? CatalogServiceTypes { get; init; }
+
     /// <summary>The roles as keystonemiddleware's <c>X-Roles</c> header carries them (computed once).</summary>
     [JsonIgnore]
     public string RolesHeader { get; } = string.Join(',', Roles);

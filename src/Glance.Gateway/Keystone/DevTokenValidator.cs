@@ -26,7 +26,7 @@ public sealed partial class DevTokenValidator(
     private Dictionary<string, DevToken>? _tokens;
 
     /// <inheritdoc />
-    public ValueTask<TokenCheck> ValidateAsync(string token, CancellationToken cancellationToken)
+    public ValueTask<TokenCheck> ValidateAsync(string token, bool allowExpired, CancellationToken cancellationToken)
     {
         var tokens = _tokens ?? Load();
         if (!tokens.TryGetValue(token, out var entry))

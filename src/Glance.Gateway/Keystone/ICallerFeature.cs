@@ -13,7 +13,14 @@ public interface ICallerFeature
 
     /// <summary><see cref="TimeProvider.GetTimestamp"/> when the gateway started on the request.</summary>
     long StartTimestamp { get; }
+
+    /// <summary>The service whose <c>X-Service-Token</c> came with the request (validated), or null.</summary>
+    CallerIdentity? Service { get; }
 }
 
 /// <summary>The one implementation of <see cref="ICallerFeature"/>.</summary>
-public sealed record CallerFeature(CallerIdentity Identity, TokenCacheResult CacheResult, long StartTimestamp) : ICallerFeature;
+public sealed record CallerFeature(CallerIdentity Identity, TokenCacheResult CacheResult, long StartTimestamp) : ICallerFeature
+{
+    /// <inheritdoc />
+    public CallerIdentity? Service { get; init; }
+}

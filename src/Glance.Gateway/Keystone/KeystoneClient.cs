@@ -9,7 +9,11 @@ namespace Glance.Gateway.Keystone;
 
 /// <summary>
 /// Keystone v3 as keystonemiddleware uses it (CONFORMANCE.md section 3): callers' tokens validated
-/// with <c>GET /v3/auth/tokens?nocatalog</c> under the gateway's service token. The plumbing is the
+/// with <c>GET /v3/auth/tokens?nocatalog</c> under the gateway's service token, declaring
+/// application-credential access-rules support (<c>OpenStack-Identity-Access-Rules: 1</c>, without
+/// which Keystone refuses to validate a restricted credential's token); a token whose credential
+/// has access rules is validated again with its catalog, which the rules' check needs. With a
+/// service token's say-so, <c>allow_expired=1</c>. The plumbing is the
 /// HttpClient's: <see cref="ServiceTokenHandler"/> attaches (and once renews) the service token, the
 /// resilience handler sends a request again once when a pooled connection was closed under it
 /// (see <see cref="KeystoneExtensions"/>). Keystone unreachable, slow or answering garbage is
@@ -29,7 +33,13 @@ public sealed partial class KeystoneClient : ITokenValidator
     private readonly GatewayMetrics _metrics;
     private readonly ILogger<KeystoneClient> _logger;
     private readonly Uri _validateUri;
+    private readonly Uri _validateExpiredUri;
+    private readonly Uri _validateWithCatalogUri;
+    private readonly Uri _validateExpiredWithCatalogUri;
     private readonly Uri _versionUri;
+
+    /// <summary>The header that declares access-rules support, and its value (keystonemiddleware's).</summary>
+    public const string AccessRulesHeader = "OpenStack-Identity-Access-Rules";
 
     /// <summary>Creates the client over the two pooled HttpClients.</summary>
     public KeystoneClient(
@@ -44,24 +54,47 @@ public sealed partial class KeystoneClient : ITokenValidator
         _logger = logger;
         var root = Root(options.Value);
         _validateUri = new Uri(root + "/v3/auth/tokens?nocatalog");
+        _validateExpiredUri = new Uri(root + "/v3/auth/tokens?nocatalog&allow_expired=1");
+        _validateWithCatalogUri = new Uri(root + "/v3/auth/tokens");
+        _validateExpiredWithCatalogUri = new Uri(root + "/v3/auth/tokens?allow_expired=1");
         _versionUri = new Uri(root + "/v3");
     }
 
     /// <inheritdoc />
-    public async ValueTask<TokenCheck> ValidateAsync(string token, CancellationToken cancellationToken)
+    public async ValueTask<TokenCheck> ValidateAsync(string token, bool allowExpired, CancellationToken cancellationToken)
+    {
+        var check = await ValidateOnceAsync(token, allowExpired, withCatalog: false, cancellationToken);
+        if (check is { Outcome: TokenCheckOutcome.Valid, Identity.AccessRules: not null })
+        {
+            // The rules' check needs the catalog's service types, which nocatalog left out.
+            check = await ValidateOnceAsync(token, allowExpired, withCatalog: true, cancellationToken);
+        }
+
+        return check;
+    }
+
+    private async ValueTask<TokenCheck> ValidateOnceAsync(string token, bool allowExpired, bool withCatalog, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
         var outcome = "unreachable";
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, _validateUri);
+            var uri = (allowExpired, withCatalog) switch
+            {
+                (false, false) => _validateUri,
+                (true, false) => _validateExpiredUri,
+                (false, true) => _validateWithCatalogUri,
+                (true, true) => _validateExpiredWithCatalogUri,
+            };
+            using var request = new HttpRequestMessage(HttpMethod.Get, uri);
             request.Headers.TryAddWithoutValidation("X-Subject-Token", token);
+            request.Headers.TryAddWithoutValidation(AccessRulesHeader, "1");
             using var response = await _validation.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
             outcome = Outcome(response.StatusCode);
             switch (response.StatusCode)
             {
                 case HttpStatusCode.OK:
-                    var check = await ReadIdentityAsync(response, cancellationToken);
+                    var check = await ReadIdentityAsync(response, allowExpired, withCatalog, cancellationToken);
                     outcome = check.Outcome == TokenCheckOutcome.Unavailable ? "malformed" : outcome;
                     return check;
                 case HttpStatusCode.NotFound:
@@ -130,7 +163,7 @@ public sealed partial class KeystoneClient : ITokenValidator
 
     internal static void LogUnreachable(ILogger logger, Exception exception) => Log.Unreachable(logger, exception.GetType().Name, exception.Message);
 
-    private async Task<TokenCheck> ReadIdentityAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    private async Task<TokenCheck> ReadIdentityAsync(HttpResponseMessage response, bool allowExpired, bool withCatalog, CancellationToken cancellationToken)
     {
         var envelope = await JsonSerializer.DeserializeAsync(
             await response.Content.ReadAsStreamAsync(cancellationToken), KeystoneJsonContext.Default.KeystoneTokenEnvelope, cancellationToken);
@@ -141,15 +174,21 @@ public sealed partial class KeystoneClient : ITokenValidator
             return TokenCheck.Unavailable;
         }
 
-        if (expiresAt <= _time.GetUtcNow())
+        // keystonemiddleware's _validate_token: 0 seconds of validity is invalid, unless allow_expired.
+        if (!allowExpired && expiresAt <= _time.GetUtcNow())
         {
             return TokenCheck.Rejected;
         }
 
         var roles = token.Roles?.Select(r => r.Name).OfType<string>().ToArray() ?? [];
         var system = token.System is { ValueKind: JsonValueKind.Object };
+        var rules = token.ApplicationCredential?.AccessRules;
         return TokenCheck.Valid(new CallerIdentity(
-            userId, token.User.Name, token.Project?.Id, token.Project?.Name, roles, system && token.Project?.Id is null, expiresAt));
+            userId, token.User.Name, token.Project?.Id, token.Project?.Name, roles, system && token.Project?.Id is null, expiresAt)
+        {
+            AccessRules = rules is null ? null : [.. rules],
+            CatalogServiceTypes = rules is not null && withCatalog ? [.. (token.Catalog ?? []).Select(c => c.Type).OfType<string>().Distinct(StringComparer.Ordinal)] : null,
+        });
     }
 
     private static partial class Log

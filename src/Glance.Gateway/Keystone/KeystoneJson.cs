@@ -33,6 +33,30 @@ public sealed class KeystoneToken
     /// <summary>The system scope (<c>{"all": true}</c>), absent for project scope.</summary>
     [JsonPropertyName("system")]
     public JsonElement? System { get; set; }
+
+    /// <summary>The application credential the token was issued for, if any.</summary>
+    [JsonPropertyName("application_credential")]
+    public KeystoneApplicationCredential? ApplicationCredential { get; set; }
+
+    /// <summary>The service catalog (absent when validated with <c>nocatalog</c>): only the service types are read.</summary>
+    [JsonPropertyName("catalog")]
+    public IList<KeystoneCatalogEntry>? Catalog { get; init; }
+}
+
+/// <summary>A token's application credential.</summary>
+public sealed class KeystoneApplicationCredential
+{
+    /// <summary>The access rules; null or absent when the credential is not restricted.</summary>
+    [JsonPropertyName("access_rules")]
+    public IList<AccessRule>? AccessRules { get; init; }
+}
+
+/// <summary>One service of a token's catalog.</summary>
+public sealed class KeystoneCatalogEntry
+{
+    /// <summary>The service type (image, compute, ...).</summary>
+    [JsonPropertyName("type")]
+    public string? Type { get; set; }
 }
 
 /// <summary>An id and a name.</summary>

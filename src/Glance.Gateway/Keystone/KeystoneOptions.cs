@@ -54,6 +54,29 @@ public sealed class KeystoneOptions
     /// <summary>The development tokens file, in the config folder. Default <c>dev-tokens.json</c>.</summary>
     public string DevTokensFile { get; set; } = "dev-tokens.json";
 
+    /// <summary>
+    /// keystonemiddleware's <c>service_token_roles</c>, comma-separated: an <c>X-Service-Token</c>
+    /// with one of these roles lets the user's token be validated with <c>allow_expired</c>.
+    /// Default <c>service</c>.
+    /// </summary>
+    public string ServiceTokenRoles { get; set; } = "service";
+
+    /// <summary>
+    /// keystonemiddleware's <c>service_token_roles_required</c>: a service token without one of
+    /// <see cref="ServiceTokenRoles"/> is refused (401). Default true (keystonemiddleware 13's).
+    /// </summary>
+    public bool ServiceTokenRolesRequired { get; set; } = true;
+
+    /// <summary>
+    /// keystonemiddleware's <c>service_type</c>: the catalog type the gateway's service has, which
+    /// application-credential access rules name. Empty: tokens with access rules are refused. Default <c>image</c>.
+    /// </summary>
+    public string ServiceType { get; set; } = "image";
+
+    /// <summary>The roles of <see cref="ServiceTokenRoles"/>, split.</summary>
+    public IReadOnlySet<string> ServiceTokenRoleSet() =>
+        ServiceTokenRoles.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
+
     /// <summary>True when tokens are validated by Keystone (rather than the development file).</summary>
     public bool UsesKeystone => !string.IsNullOrWhiteSpace(Url);
 

@@ -29,6 +29,10 @@ public readonly record struct TokenCheck(TokenCheckOutcome Outcome, CallerIdenti
 /// <summary>Validates a caller's token (Keystone, or the development tokens file).</summary>
 public interface ITokenValidator
 {
-    /// <summary>Validates <paramref name="token"/>; never throws for an unreachable validator.</summary>
-    ValueTask<TokenCheck> ValidateAsync(string token, CancellationToken cancellationToken);
+    /// <summary>
+    /// Validates <paramref name="token"/>; never throws for an unreachable validator. With
+    /// <paramref name="allowExpired"/> (a valid service token took part) a token that expired
+    /// within Keystone's <c>allow_expired_window</c> is valid.
+    /// </summary>
+    ValueTask<TokenCheck> ValidateAsync(string token, bool allowExpired, CancellationToken cancellationToken);
 }

@@ -15,9 +15,10 @@ public static class TelemetryExtensions
     /// The gateway's meter (<see cref="GatewayMetrics"/>) and, unless <c>Telemetry:Enabled</c> is
     /// false, OpenTelemetry: metrics of ASP.NET Core, HttpClient (YARP's forwarder included), the
     /// runtime, the process, the gateway and the hosted store; traces of ASP.NET Core (gateway and
-    /// store), HttpClient (Keystone, metadata, forwarding), Redis and the gateway's own spans. A
-    /// Prometheus scrape endpoint always; OTLP (all signals' settings from the standard
-    /// <c>OTEL_EXPORTER_OTLP_*</c> variables) when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
+    /// store), HttpClient (Keystone, metadata, forwarding), Redis and the gateway's own spans, when
+    /// something exports them (<see cref="TelemetryOptions.Tracing"/>). A Prometheus scrape
+    /// endpoint; OTLP (all signals' settings from the standard <c>OTEL_EXPORTER_OTLP_*</c>
+    /// variables) when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set.
     /// </summary>
     public static WebApplicationBuilder AddTelemetry(this WebApplicationBuilder builder)
     {
@@ -33,6 +34,7 @@ public static class TelemetryExtensions
             return builder;
         }
 
+        var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("glance-gateway"))
             .WithMetrics(metrics =>
@@ -46,8 +48,10 @@ public static class TelemetryExtensions
                 {
                     metrics.AddPrometheusExporter();
                 }
-            })
-            .WithTracing(tracing => tracing
+            });
+        if (settings.Tracing ?? otlp)
+        {
+            otel.WithTracing(tracing => tracing
                 .AddSource(GatewayTelemetry.SourceName)
                 .AddAspNetCoreInstrumentation(aspnet =>
                 {
@@ -59,7 +63,9 @@ public static class TelemetryExtensions
                 })
                 .AddHttpClientInstrumentation()
                 .AddRedisInstrumentation());
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        }
+
+        if (otlp)
         {
             otel.UseOtlpExporter();
         }

@@ -13,6 +13,13 @@ public sealed class TelemetryOptions
     public bool Enabled { get; set; } = true;
 
     /// <summary>
+    /// Whether spans are recorded. Default: when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set (spans
+    /// nobody exports cost every request for nothing); true records them for another exporter
+    /// registered in code, false never.
+    /// </summary>
+    public bool? Tracing { get; set; }
+
+    /// <summary>
     /// The path of the Prometheus scrape endpoint (default <c>/metrics</c>; empty for none). It is
     /// unauthenticated, like <c>/healthz</c>.
     /// </summary>

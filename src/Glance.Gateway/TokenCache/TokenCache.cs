@@ -69,29 +69,40 @@ public sealed partial class TokenCache
         return Convert.ToHexStringLower(hash);
     }
 
+    /// <summary>The infix of an <c>allow_expired</c> validation's key: it is cached apart from a plain one.</summary>
+    public const string AllowExpiredInfix = "allow-expired:";
+
     /// <summary>Validates a token through the cache.</summary>
-    public async ValueTask<TokenLookup> LookupAsync(string token, CancellationToken cancellationToken)
+    public ValueTask<TokenLookup> LookupAsync(string token, CancellationToken cancellationToken) => LookupAsync(token, allowExpired: false, cancellationToken);
+
+    /// <summary>
+    /// Validates a token through the cache; with <paramref name="allowExpired"/> (a service token
+    /// vouched for the request) as Keystone's <c>allow_expired=1</c> validates it: an expired token
+    /// is valid, and the validation is cached under its own key (prefix + <see cref="AllowExpiredInfix"/>
+    /// + hash), never mistaken for a plain one, for the cache lifetime alone.
+    /// </summary>
+    public async ValueTask<TokenLookup> LookupAsync(string token, bool allowExpired, CancellationToken cancellationToken)
     {
         var hash = HashOf(token);
-        var key = _prefix + hash;
+        var key = allowExpired ? _prefix + AllowExpiredInfix + hash : _prefix + hash;
         try
         {
             var source = TokenCacheResult.L1;
             var entry = await _cache.GetOrCreateAsync<TokenCacheEntry?>(key, static _ => default, _l1Only, cancellationToken: cancellationToken);
             if (entry is null)
             {
-                (entry, source) = await FetchAsync(token, hash, key, _normal, cancellationToken);
+                (entry, source) = await FetchAsync(token, hash, key, allowExpired, _normal, cancellationToken);
             }
 
             if (!entry.IsFor(hash))
             {
                 Log.Untrusted(_logger);
                 await _cache.RemoveAsync(key, cancellationToken);
-                (entry, source) = await FetchAsync(token, hash, key, _refetch, cancellationToken);
+                (entry, source) = await FetchAsync(token, hash, key, allowExpired, _refetch, cancellationToken);
             }
 
             var now = _time.GetUtcNow();
-            if (entry.Identity.ExpiresAt <= now)
+            if (!allowExpired && entry.Identity.ExpiresAt <= now)
             {
                 await _cache.RemoveAsync(key, cancellationToken);
                 return new TokenLookup(TokenCheckOutcome.Rejected, null, source);
@@ -99,7 +110,7 @@ public sealed partial class TokenCache
 
             if (entry.ValidUntil <= now)
             {
-                (entry, source) = await FetchAsync(token, hash, key, _refetch, cancellationToken);
+                (entry, source) = await FetchAsync(token, hash, key, allowExpired, _refetch, cancellationToken);
             }
 
             return new TokenLookup(TokenCheckOutcome.Valid, entry.Identity, source);
@@ -111,9 +122,9 @@ public sealed partial class TokenCache
     }
 
     private async ValueTask<(TokenCacheEntry Entry, TokenCacheResult Source)> FetchAsync(
-        string token, string hash, string key, HybridCacheEntryOptions options, CancellationToken cancellationToken)
+        string token, string hash, string key, bool allowExpired, HybridCacheEntryOptions options, CancellationToken cancellationToken)
     {
-        var probe = new MissProbe(this, token, hash);
+        var probe = new MissProbe(this, token, hash, allowExpired);
         var entry = await _cache.GetOrCreateAsync(key, probe, static (p, ct) => p.ValidateAsync(ct), options, cancellationToken: cancellationToken);
         if (probe.Called)
         {
@@ -132,22 +143,24 @@ public sealed partial class TokenCache
     }
 
     // The factory of a miss; records that it ran so the lookup can tell L2 from a validator call.
-    private sealed class MissProbe(TokenCache owner, string token, string hash)
+    private sealed class MissProbe(TokenCache owner, string token, string hash, bool allowExpired)
     {
         public bool Called { get; private set; }
 
         public async ValueTask<TokenCacheEntry> ValidateAsync(CancellationToken cancellationToken)
         {
             Called = true;
-            var check = await owner._validator.ValidateAsync(token, cancellationToken);
+            var check = await owner._validator.ValidateAsync(token, allowExpired, cancellationToken);
             if (check.Outcome != TokenCheckOutcome.Valid || check.Identity is null)
             {
                 // Not cached: HybridCache stores only what the factory returns.
                 throw new TokenCheckFailedException(check.Outcome);
             }
 
+            // A plain validation lasts until the token expires at the latest; an allow_expired one
+            // (its token may be expired already) for the cache lifetime alone.
             var cappedByCache = owner._time.GetUtcNow() + owner._lifetime;
-            var validUntil = check.Identity.ExpiresAt < cappedByCache ? check.Identity.ExpiresAt : cappedByCache;
+            var validUntil = !allowExpired && check.Identity.ExpiresAt < cappedByCache ? check.Identity.ExpiresAt : cappedByCache;
             return new TokenCacheEntry(hash, check.Identity, validUntil);
         }
     }

@@ -143,7 +143,7 @@ public sealed class AuditQueueTests : IDisposable
         context.Connection.RemoteIpAddress = IPAddress.Loopback;
         var member = new MemberRequestFeature(new MemberPath("image-1", "project-b"));
         member.Decide(rule, policyRule);
-        audit.Write(context, member, caller: null, status, backendStatus: null, Glance.Gateway.TokenCache.TokenCacheResult.None, TimeProvider.System.GetTimestamp());
+        audit.Write(context, member, caller: null, service: null, status, backendStatus: null, Glance.Gateway.TokenCache.TokenCacheResult.None, TimeProvider.System.GetTimestamp());
     }
 
     /// <summary>A sink that holds its first event until released, as a slow disk would.</summary>
