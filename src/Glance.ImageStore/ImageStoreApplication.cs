@@ -69,6 +69,7 @@ public static class ImageStoreApplication
         builder.Services.AddSchemas();
 
         var app = builder.Build();
+        app.Services.MigrateImageStoreDatabase();
         app.Services.GetRequiredService<StoreMetrics>(); // its instruments exist from the start
         if (ownPolicy)
         {
@@ -83,6 +84,7 @@ public static class ImageStoreApplication
         app.UseGlanceRequestTarget();
         app.UseOpenStackRequestId();
         app.UseGlanceExceptionHandler();
+        app.UseDatabaseUnavailable();
         app.UseTrustedIdentity();
         app.UseGlanceRouter();
         app.UseRouting();
