@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Builder;
 namespace Glance.ImageStore.Tests.Support;
 
 /// <summary>
-/// A real store (Kestrel on a free loopback port, SQLite file in a fresh temp folder) that a test
-/// class or a single test owns. Can be stopped and started again on the same data (restart tests).
+/// A real store (Kestrel on a free loopback port, a fresh temp folder, and on SQLite a file in it or
+/// on PostgreSQL a fresh database of the test run's cluster) that a test class or a single test
+/// owns. Can be stopped and started again on the same data (restart tests).
 /// </summary>
 public sealed class StoreInstance : IAsyncDisposable
 {
@@ -20,6 +21,9 @@ public sealed class StoreInstance : IAsyncDisposable
 
     public ImageStoreOptions Options { get; }
 
+    /// <summary>The engine the store runs on.</summary>
+    public DatabaseProvider Engine => Options.Database.Provider;
+
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
 
     /// <summary>
@@ -27,13 +31,19 @@ public sealed class StoreInstance : IAsyncDisposable
     /// <see cref="ImageStoreApplication.Build"/> as a host would; null: the store reads its own
     /// (<see cref="ImageStoreOptions.Policy"/>, legacy defaults unless configured).
     /// </summary>
-    public static async Task<StoreInstance> StartAsync(Action<ImageStoreOptions>? configure = null, IPolicyRulesProvider? policy = null)
+    public static async Task<StoreInstance> StartAsync(Action<ImageStoreOptions>? configure = null, IPolicyRulesProvider? policy = null, DatabaseProvider engine = DatabaseProvider.Sqlite)
     {
         var options = new ImageStoreOptions
         {
             Url = "http://127.0.0.1:0",
             DataPath = Path.Combine(Path.GetTempPath(), "glance-store-tests", Guid.NewGuid().ToString("N")),
         };
+        if (engine == DatabaseProvider.PostgreSQL)
+        {
+            options.Database.Provider = DatabaseProvider.PostgreSQL;
+            options.Database.ConnectionString = await (await PostgresCluster.SharedAsync()).CreateDatabaseAsync();
+        }
+
         configure?.Invoke(options);
         var instance = new StoreInstance(options, policy);
         await instance.StartAgainAsync();
@@ -61,6 +71,30 @@ public sealed class StoreInstance : IAsyncDisposable
     }
 
     public StoreClient Client(Caller caller) => new(BaseUri, caller);
+
+    /// <summary>The store's database opened beside the running store, as another replica would.</summary>
+    internal DatabaseHandle OpenDatabase() => new(Engine == DatabaseProvider.PostgreSQL
+        ? new Glance.ImageStore.Persistence.PostgresStoreDatabase(Options.Database.ConnectionString!, Options.DataPath, Microsoft.Extensions.Logging.Abstractions.NullLogger<Glance.ImageStore.Persistence.PostgresStoreDatabase>.Instance)
+        : new Glance.ImageStore.Persistence.StoreDatabase(Options.DataPath, Options.WalLimitPages));
+
+    /// <summary>An <see cref="Glance.ImageStore.Persistence.IStoreDatabase"/> that a test disposes.</summary>
+    internal sealed class DatabaseHandle(Glance.ImageStore.Persistence.IStoreDatabase database) : IAsyncDisposable
+    {
+        public Glance.ImageStore.Persistence.IStoreDatabase Database => database;
+
+        public async ValueTask DisposeAsync()
+        {
+            switch (database)
+            {
+                case IAsyncDisposable asyncDisposable:
+                    await asyncDisposable.DisposeAsync();
+                    break;
+                case IDisposable disposable:
+                    disposable.Dispose();
+                    break;
+            }
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {
