@@ -2,6 +2,7 @@
 # A private PostgreSQL cluster for tests, in a folder of its own, on loopback only.
 #   cluster.sh start DIR [PORT]   initdb (first time) and start; prints the port
 #   cluster.sh stop DIR           fast shutdown (the data stays until DIR is removed)
+#   cluster.sh destroy DIR        stop, then remove DIR
 # PostgreSQL refuses to run as root: as root, the server runs as the `postgres` system user (Debian's
 # postgresql package creates it) and DIR is given to that user. Superuser `postgres`, trust
 # authentication on loopback and the socket in DIR, fsync off: a throwaway cluster, never a server.
@@ -43,8 +44,14 @@ case "$cmd" in
     [ -f "$dir/data/postmaster.pid" ] || exit 0
     as_owner "$bindir/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null
     ;;
+  destroy)
+    if [ -f "$dir/data/postmaster.pid" ]; then
+      as_owner "$bindir/pg_ctl" -D "$dir/data" -m immediate -w -t 60 stop >/dev/null || true
+    fi
+    rm -rf "$dir"
+    ;;
   *)
-    echo "cluster.sh: start DIR [PORT] | stop DIR" >&2
+    echo "cluster.sh: start DIR [PORT] | stop DIR | destroy DIR" >&2
     exit 2
     ;;
 esac

@@ -71,8 +71,24 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
 
         NpgsqlConnection.ClearAllPools();
-        await RunScriptAsync("stop", _folder);
-        TryDelete(_folder);
+        await RunScriptAsync("destroy", _folder);
+    }
+
+    /// <summary>Drops a database <see cref="CreateDatabaseAsync"/> made (best effort: the cluster is a throwaway one).</summary>
+    public async Task DropDatabaseAsync(string connectionString)
+    {
+        var name = new NpgsqlConnectionStringBuilder(connectionString).Database;
+        try
+        {
+            await using var connection = new NpgsqlConnection(AdminConnectionString);
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand($"DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)", connection);
+            await command.ExecuteNonQueryAsync();
+        }
+        catch (NpgsqlException)
+        {
+            // The cluster went away first (a fault test's own cluster): nothing to drop.
+        }
     }
 
     private string OwnFolder() => _folder ?? throw new InvalidOperationException("The shared cluster is not this test's to stop.");
@@ -86,11 +102,7 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
 
         var cluster = await StartPrivateAsync();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-        {
-            RunScriptAsync("stop", cluster._folder!).GetAwaiter().GetResult();
-            TryDelete(cluster._folder!);
-        };
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => RunScriptAsync("destroy", cluster._folder!).GetAwaiter().GetResult();
         return new PostgresCluster(cluster.AdminConnectionString, cluster._folder);
     }
 
@@ -135,21 +147,5 @@ public sealed class PostgresCluster : IAsyncDisposable
         }
 
         throw new InvalidOperationException("no Glance.Gateway.sln above " + AppContext.BaseDirectory);
-    }
-
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a temp folder left behind is harmless.
-        }
-        catch (UnauthorizedAccessException)
-        {
-            // As above (not root, files owned by postgres).
-        }
     }
 }

@@ -13,13 +13,19 @@ public sealed class StoreInstance : IAsyncDisposable
     private readonly IPolicyRulesProvider? _policy;
     private WebApplication? _app;
 
-    private StoreInstance(ImageStoreOptions options, IPolicyRulesProvider? policy)
+    private readonly bool _ownsData;
+
+    private StoreInstance(ImageStoreOptions options, IPolicyRulesProvider? policy, bool ownsData = true)
     {
         Options = options;
         _policy = policy;
+        _ownsData = ownsData;
     }
 
     public ImageStoreOptions Options { get; }
+
+    /// <summary>The cluster whose database this store was given, dropped with the store.</summary>
+    private PostgresCluster? DroppedBy { get; init; }
 
     /// <summary>The engine the store runs on.</summary>
     public DatabaseProvider Engine => Options.Database.Provider;
@@ -31,7 +37,7 @@ public sealed class StoreInstance : IAsyncDisposable
     /// <see cref="ImageStoreApplication.Build"/> as a host would; null: the store reads its own
     /// (<see cref="ImageStoreOptions.Policy"/>, legacy defaults unless configured).
     /// </summary>
-    public static async Task<StoreInstance> StartAsync(Action<ImageStoreOptions>? configure = null, IPolicyRulesProvider? policy = null, DatabaseProvider engine = DatabaseProvider.Sqlite)
+    public static async Task<StoreInstance> StartAsync(Action<ImageStoreOptions>? configure = null, IPolicyRulesProvider? policy = null, DatabaseProvider engine = DatabaseProvider.Sqlite, PostgresCluster? cluster = null)
     {
         var options = new ImageStoreOptions
         {
@@ -40,14 +46,34 @@ public sealed class StoreInstance : IAsyncDisposable
         };
         if (engine == DatabaseProvider.PostgreSQL)
         {
+            cluster ??= await PostgresCluster.SharedAsync();
             options.Database.Provider = DatabaseProvider.PostgreSQL;
-            options.Database.ConnectionString = await (await PostgresCluster.SharedAsync()).CreateDatabaseAsync();
+            options.Database.ConnectionString = await cluster.CreateDatabaseAsync();
         }
 
         configure?.Invoke(options);
-        var instance = new StoreInstance(options, policy);
+        var instance = new StoreInstance(options, policy) { DroppedBy = cluster };
         await instance.StartAgainAsync();
         return instance;
+    }
+
+    /// <summary>
+    /// A second store on this one's database and data folder, as another replica (PostgreSQL): its
+    /// own Kestrel and its own connection pool. Disposing it leaves the data to this store.
+    /// </summary>
+    public async Task<StoreInstance> StartReplicaAsync()
+    {
+        var options = new ImageStoreOptions
+        {
+            Url = "http://127.0.0.1:0",
+            DataPath = Options.DataPath,
+            WalLimitPages = Options.WalLimitPages,
+            MaxImageBytes = Options.MaxImageBytes,
+            Database = new ImageStoreDatabaseOptions { Provider = Options.Database.Provider, ConnectionString = Options.Database.ConnectionString },
+        };
+        var replica = new StoreInstance(options, _policy, ownsData: false);
+        await replica.StartAgainAsync();
+        return replica;
     }
 
     /// <summary>Starts (again) on the same data path.</summary>
@@ -99,6 +125,16 @@ public sealed class StoreInstance : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        if (!_ownsData)
+        {
+            return;
+        }
+
+        if (Engine == DatabaseProvider.PostgreSQL && DroppedBy is { } cluster)
+        {
+            await cluster.DropDatabaseAsync(Options.Database.ConnectionString!);
+        }
+
         try
         {
             Directory.Delete(Options.DataPath, recursive: true);
