@@ -172,6 +172,8 @@ public sealed class PostgresReplicaTests : IAsyncLifetime
             {
                 await store.DisposeAsync();
             }
+
+            await cluster.DropDatabaseAsync(connectionString);
         }
     }
 

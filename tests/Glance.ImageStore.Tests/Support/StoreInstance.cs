@@ -44,15 +44,17 @@ public sealed class StoreInstance : IAsyncDisposable
             Url = "http://127.0.0.1:0",
             DataPath = Path.Combine(Path.GetTempPath(), "glance-store-tests", Guid.NewGuid().ToString("N")),
         };
-        if (engine == DatabaseProvider.PostgreSQL)
+        options.Database.Provider = engine;
+        configure?.Invoke(options);
+        PostgresCluster? owned = null;
+        if (engine == DatabaseProvider.PostgreSQL && options.Database.ConnectionString is null)
         {
-            cluster ??= await PostgresCluster.SharedAsync();
-            options.Database.Provider = DatabaseProvider.PostgreSQL;
-            options.Database.ConnectionString = await cluster.CreateDatabaseAsync();
+            // A database of its own, dropped with the store; a test that passes one keeps it.
+            owned = cluster ?? await PostgresCluster.SharedAsync();
+            options.Database.ConnectionString = await owned.CreateDatabaseAsync();
         }
 
-        configure?.Invoke(options);
-        var instance = new StoreInstance(options, policy) { DroppedBy = cluster };
+        var instance = new StoreInstance(options, policy) { DroppedBy = owned };
         await instance.StartAgainAsync();
         return instance;
     }
