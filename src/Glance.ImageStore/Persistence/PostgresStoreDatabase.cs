@@ -78,6 +78,19 @@ internal sealed partial class PostgresStoreDatabase : IStoreDatabase, IAsyncDisp
     /// </summary>
     public void Migrate()
     {
+        try
+        {
+            MigrateNow();
+        }
+        catch (NpgsqlException exception)
+        {
+            // One clear line at start-up; the service manager starts the store again later.
+            throw new InvalidOperationException($"The store could not migrate its PostgreSQL database {Server}: {exception.Message}", exception);
+        }
+    }
+
+    private void MigrateNow()
+    {
         using var connection = _dataSource.OpenConnection();
         using var transaction = connection.BeginTransaction();
         Execute(connection, transaction, $"SELECT pg_advisory_xact_lock({SchemaMigrations.AdvisoryLockKey})");

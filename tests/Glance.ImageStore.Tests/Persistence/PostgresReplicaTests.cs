@@ -133,6 +133,45 @@ public sealed class PostgresReplicaTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Upload_HalfwayOnOneReplica_TheOtherSeesNoDataAndCannotUploadToo()
+    {
+        var (first, second) = Owner("upload-halfway");
+        var imageId = await first.CreateImageIdAsync();
+        var data = new byte[256 * 1024];
+        new Random(3).NextBytes(data);
+        var content = new GatedContent(data);
+        var upload = first.SendAsync(HttpMethod.Put, $"v2/images/{imageId}/file", content);
+        await content.HalfSent;
+        for (var attempt = 0; attempt < 100 && (string?)(await second.GetImageAsync(imageId))!["status"] != "saving"; attempt++)
+        {
+            await Task.Delay(50);
+        }
+
+        var images = Path.Combine(_first.Options.DataPath, "images");
+        Assert.Equal("saving", (string?)(await second.GetImageAsync(imageId))!["status"]);
+        using (var during = await second.SendAsync(HttpMethod.Get, $"v2/images/{imageId}/file"))
+        {
+            Assert.Equal(204, (int)during.StatusCode);
+        }
+
+        Assert.False(File.Exists(Path.Combine(images, imageId)), "half a file must never be under the image's name");
+        using (var rival = await second.SendAsync(HttpMethod.Put, $"v2/images/{imageId}/file", ImageDataTests.Octets([1, 2, 3])))
+        {
+            Assert.Equal(409, (int)rival.StatusCode);
+        }
+
+        content.Release();
+        using (var done = await upload)
+        {
+            Assert.Equal(204, (int)done.StatusCode);
+        }
+
+        using var download = await second.SendAsync(HttpMethod.Get, $"v2/images/{imageId}/file");
+        Assert.Equal(data, await download.Content.ReadAsByteArrayAsync());
+        Assert.Equal([imageId], Directory.GetFiles(images).Select(Path.GetFileName));
+    }
+
+    [Fact]
     public async Task MemberAddedThroughOneReplica_IsSeenAndDeletedThroughTheOther()
     {
         var (first, second) = Owner("replica-handoff");
@@ -198,5 +237,39 @@ public sealed class PostgresReplicaTests : IAsyncLifetime
         await using var command = new NpgsqlCommand(sql, connection);
         command.Parameters.AddWithValue("id", imageId);
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Image data sent in two halves: the second only once the test says so.</summary>
+    private sealed class GatedContent : HttpContent
+    {
+        private readonly byte[] _data;
+        private readonly TaskCompletionSource _halfSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public GatedContent(byte[] data)
+        {
+            _data = data;
+            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/octet-stream");
+        }
+
+        public Task HalfSent => _halfSent.Task;
+
+        public void Release() => _release.SetResult();
+
+        protected override async Task SerializeToStreamAsync(Stream stream, System.Net.TransportContext? context)
+        {
+            var half = _data.Length / 2;
+            await stream.WriteAsync(_data.AsMemory(0, half));
+            await stream.FlushAsync();
+            _halfSent.SetResult();
+            await _release.Task;
+            await stream.WriteAsync(_data.AsMemory(half));
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = _data.Length;
+            return true;
+        }
     }
 }
