@@ -66,6 +66,9 @@ public sealed class PostgresOutageTests
             Assert.StartsWith("The server is currently unavailable. Please try again at a later time.", (string?)body["message"]);
         }
 
+        // The in-process reader a hosting gateway's pre-check uses says so too, with its own exception.
+        await Assert.ThrowsAsync<Glance.ImageStore.Facts.ImageFactsUnavailableException>(() => store.FactsReader.ReadAsync(imageId, null, CancellationToken.None));
+
         await cluster.StartAgainAsync();
         var recovered = false;
         for (var attempt = 0; attempt < 200 && !recovered; attempt++)
@@ -80,6 +83,7 @@ public sealed class PostgresOutageTests
         }
 
         Assert.True(recovered, "the store did not serve again after PostgreSQL came back");
+        Assert.NotNull((await store.FactsReader.ReadAsync(imageId, null, CancellationToken.None)).Image);
         await Task.Delay(500);
         await stop.CancelAsync();
         await Task.WhenAll(workers);

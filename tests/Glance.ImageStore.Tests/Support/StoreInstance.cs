@@ -1,5 +1,6 @@
 using Glance.Policy.Rules;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Glance.ImageStore.Tests.Support;
 
@@ -99,6 +100,10 @@ public sealed class StoreInstance : IAsyncDisposable
     }
 
     public StoreClient Client(Caller caller) => new(BaseUri, caller);
+
+    /// <summary>The reader a hosting gateway uses in process (the running store's).</summary>
+    public Glance.ImageStore.Facts.IImageFactsReader FactsReader =>
+        (_app ?? throw new InvalidOperationException("the store is not running")).Services.GetRequiredService<Glance.ImageStore.Facts.IImageFactsReader>();
 
     /// <summary>The store's database opened beside the running store, as another replica would.</summary>
     internal DatabaseHandle OpenDatabase() => new(Engine == DatabaseProvider.PostgreSQL
