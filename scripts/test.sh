@@ -17,6 +17,9 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 command -v glance >/dev/null 2>&1 || missing+=(python3-glanceclient)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+# --- PostgreSQL (issue 12): Debian's server package, for the store's PostgreSQL tests.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+# --- end PostgreSQL
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -34,6 +37,7 @@ results=$(mktemp -d)
 cleanup() {
   kill "$redis_pid" 2>/dev/null
   wait "$redis_pid" 2>/dev/null
+  [ -z "${pg_dir:-}" ] || bash "$root/tests/postgres/cluster.sh" destroy "$pg_dir" >/dev/null 2>&1
   rm -rf "$results" "${publish:-}" "${publish:-/nonexistent}.log"
 }
 trap cleanup EXIT
@@ -44,6 +48,21 @@ done
 redis-cli -p "$port" ping >/dev/null 2>&1 || { log "redis-server did not start"; echo "tests: 0 passed, 1 failed"; exit 1; }
 export GLANCE_TEST_REDIS="127.0.0.1:$port"
 log "redis-server on 127.0.0.1:$port"
+
+# --- PostgreSQL (issue 12): one private cluster for the run (initdb + pg_ctl as the postgres
+#     user, in a temporary folder, loopback only, on a free port), stopped and removed at the end.
+#     The tests give each store a database of its own in it (GLANCE_TEST_POSTGRES); tests that stop
+#     PostgreSQL start a cluster of their own with the same script. A cluster that does not start
+#     fails the run here, loudly.
+pg_dir=$(mktemp -d /tmp/glance-test-pg-XXXXXX)
+if ! pg_port=$(bash "$root/tests/postgres/cluster.sh" start "$pg_dir"); then
+  log "PostgreSQL did not start"
+  echo "tests: 0 passed, 1 failed"
+  exit 1
+fi
+export GLANCE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=postgres;Timeout=5"
+log "postgresql on 127.0.0.1:$pg_port ($pg_dir)"
+# --- end PostgreSQL
 
 # 3. The gateway as the README installs it (dotnet publish, Release); the deployment tests start
 #    this published executable.

@@ -34,6 +34,7 @@ public static class ImageStoreApplication
     /// null: the store builds its own once from <see cref="ImageStoreOptions.Policy"/>.
     /// </param>
     /// <exception cref="OptionsValidationException">A setting is wrong, or the policy file is not a policy file; the message says which.</exception>
+    /// <exception cref="InvalidOperationException">The PostgreSQL database could not be reached or migrated; the message says which server.</exception>
     public static WebApplication Build(ImageStoreOptions options, Action<ILoggingBuilder>? configureLogging = null, IPolicyRulesProvider? policy = null)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -69,6 +70,16 @@ public static class ImageStoreApplication
         builder.Services.AddSchemas();
 
         var app = builder.Build();
+        try
+        {
+            app.Services.MigrateImageStoreDatabase();
+        }
+        catch
+        {
+            ((IDisposable)app).Dispose();
+            throw;
+        }
+
         app.Services.GetRequiredService<StoreMetrics>(); // its instruments exist from the start
         if (ownPolicy)
         {
@@ -83,6 +94,7 @@ public static class ImageStoreApplication
         app.UseGlanceRequestTarget();
         app.UseOpenStackRequestId();
         app.UseGlanceExceptionHandler();
+        app.UseDatabaseUnavailable();
         app.UseTrustedIdentity();
         app.UseGlanceRouter();
         app.UseRouting();

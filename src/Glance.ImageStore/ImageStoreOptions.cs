@@ -17,8 +17,9 @@ public sealed class ImageStoreOptions
     public string Url { get; set; } = "http://127.0.0.1:9191";
 
     /// <summary>
-    /// The folder holding the SQLite database (<c>glance.db</c>) and the image data files
-    /// (<c>images/</c>). Created when missing. Default <c>./data</c>.
+    /// The folder holding the SQLite database (<c>glance.db</c>, SQLite only) and the image data
+    /// files (<c>images/</c>). Created when missing. With PostgreSQL, replicas may share it (NFS,
+    /// CephFS): uploads are written to a temporary file and renamed into place. Default <c>./data</c>.
     /// </summary>
     public string DataPath { get; set; } = "./data";
 
@@ -43,6 +44,9 @@ public sealed class ImageStoreOptions
     /// log grows for as long as the load lasts. Default 8192 (32 MiB).
     /// </summary>
     public int WalLimitPages { get; set; } = 8192;
+
+    /// <summary>The database engine and its connection (see <see cref="ImageStoreDatabaseOptions"/>); default SQLite.</summary>
+    public ImageStoreDatabaseOptions Database { get; set; } = new();
 
     /// <summary>
     /// Development only: when <c>Enabled</c>, a request that carries any <c>X-Auth-Token</c> but no

@@ -10,6 +10,10 @@ var configuration = new ConfigurationBuilder()
     .AddCommandLine(args)
     .Build();
 var options = configuration.GetSection(ImageStoreOptions.SectionName).Get<ImageStoreOptions>() ?? new ImageStoreOptions();
+if (string.IsNullOrWhiteSpace(options.Database.ConnectionString))
+{
+    options.Database.ConnectionString = configuration.GetConnectionString("ImageStore");
+}
 
 WebApplication app;
 try

@@ -11,5 +11,6 @@ namespace Glance.ImageStore.Facts;
 public interface IImageFactsReader
 {
     /// <summary>Reads the image and, when <paramref name="member"/> is not null, that one membership.</summary>
+    /// <exception cref="ImageFactsUnavailableException">The store's database cannot serve now (a 503 for the request).</exception>
     Task<(ImageFacts? Image, bool IsMember)> ReadAsync(string imageId, string? member, CancellationToken cancellationToken);
 }

@@ -40,6 +40,7 @@ internal static class HostingExtensions
                 target.MaxJsonBodyBytes = options.MaxJsonBodyBytes;
                 target.MaxImageBytes = options.MaxImageBytes;
                 target.WalLimitPages = options.WalLimitPages;
+                target.Database = options.Database;
                 target.DevIdentity = options.DevIdentity;
                 target.Policy = options.Policy;
             })

@@ -45,6 +45,8 @@ internal sealed class ImageStoreOptionsValidator(bool validatePolicy = true) : I
             failures.Add("ImageStore:WalLimitPages must be positive.");
         }
 
+        ValidateDatabase(options.Database, failures);
+
         if (options.DevIdentity is { Enabled: true } dev && string.IsNullOrWhiteSpace(dev.ProjectId) && string.IsNullOrWhiteSpace(dev.Roles))
         {
             failures.Add("ImageStore:DevIdentity needs a ProjectId or Roles when enabled.");
@@ -67,6 +69,38 @@ internal sealed class ImageStoreOptionsValidator(bool validatePolicy = true) : I
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateDatabase(ImageStoreDatabaseOptions? database, List<string> failures)
+    {
+        if (database is null)
+        {
+            failures.Add("ImageStore:Database must not be null.");
+            return;
+        }
+
+        if (!Enum.IsDefined(database.Provider))
+        {
+            failures.Add($"ImageStore:Database:Provider '{database.Provider}' is not Sqlite or PostgreSQL.");
+        }
+        else if (database.Provider == DatabaseProvider.PostgreSQL)
+        {
+            if (string.IsNullOrWhiteSpace(database.ConnectionString))
+            {
+                failures.Add("ImageStore:Database:Provider PostgreSQL needs a connection string (ConnectionStrings:ImageStore or ImageStore:Database:ConnectionString).");
+            }
+            else
+            {
+                try
+                {
+                    _ = new Npgsql.NpgsqlConnectionStringBuilder(database.ConnectionString);
+                }
+                catch (ArgumentException exception)
+                {
+                    failures.Add($"ImageStore:Database:ConnectionString is not an Npgsql connection string: {exception.Message}");
+                }
+            }
+        }
     }
 
     /// <summary>Parses an <c>http://loopback:port</c> URL into the endpoint Kestrel listens on.</summary>

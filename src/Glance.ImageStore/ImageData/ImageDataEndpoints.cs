@@ -14,7 +14,7 @@ namespace Glance.ImageStore.ImageData;
 /// under <c>DataPath/images</c> in small chunks (never whole in memory), with md5 checksum,
 /// sha512 <c>os_hash_value</c> and size computed on the way in; queued → saving → active.
 /// </summary>
-internal sealed partial class ImageDataEndpoints(ImagesEndpoints imageLookup, ImageRepository images, StoreDatabase database, TimeProvider time, IOptions<ImageStoreOptions> options, ILogger<ImageDataEndpoints> logger)
+internal sealed partial class ImageDataEndpoints(ImagesEndpoints imageLookup, ImageRepository images, IStoreDatabase database, TimeProvider time, IOptions<ImageStoreOptions> options, ILogger<ImageDataEndpoints> logger)
 {
     private const int ChunkBytes = 64 * 1024;
     private readonly long _maxImageBytes = options.Value.MaxImageBytes;

@@ -16,7 +16,7 @@ namespace Glance.ImageStore.Images;
 /// Glance's database does (visibility by <c>is_image_visible</c>), then asks <see cref="ImagePolicy"/>
 /// what Glance's controller asks its <c>ImageAPIPolicy</c>, in the controller's order.
 /// </summary>
-internal sealed partial class ImagesEndpoints(ImageRepository images, StoreDatabase database, TimeProvider time, IOptions<ImageStoreOptions> options, ILogger<ImagesEndpoints> logger)
+internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreDatabase database, TimeProvider time, IOptions<ImageStoreOptions> options, ILogger<ImagesEndpoints> logger)
 {
     private const int DefaultLimit = 25;
     private const int MaxLimit = 1000;

@@ -196,7 +196,14 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
             return;
         }
 
-        var added = await members.AddAsync(image.Id, memberId, GlanceTime.Format(time.GetUtcNow()), context.RequestAborted);
+        var (added, imageGone) = await members.AddAsync(image.Id, memberId, GlanceTime.Format(time.GetUtcNow()), context.RequestAborted);
+        if (imageGone)
+        {
+            // Deleted between the lookup and the add: as if the lookup had not found it.
+            await GlanceErrorWriter.WriteAsync(context, 404, MemberDeletePolicy.ImageNotFound(imageId));
+            return;
+        }
+
         if (added is null)
         {
             await GlanceErrorWriter.WriteAsync(context, 409, $"Member {memberId} is duplicated for image {imageId}");

@@ -1,17 +1,20 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using Glance.ImageStore.Identity;
 using Glance.ImageStore.Images;
 using Glance.Policy.Members;
-using Microsoft.Data.Sqlite;
 
 namespace Glance.ImageStore.Persistence;
 
 /// <summary>
-/// Reads and writes image rows. Every call is one statement on a pooled connection; state changes
-/// that race (upload, deactivate, delete) are conditional updates whose row count decides.
+/// Reads and writes image rows, in one SQL text for both engines (<see cref="IStoreDatabase"/>).
+/// Every call is one statement on a pooled connection, but for the delete; state changes that race
+/// (upload, deactivate, delete) are conditional updates whose row count decides: at READ COMMITTED
+/// PostgreSQL re-checks the WHERE of an UPDATE on the row's newest version once a concurrent
+/// writer commits, so of two replicas moving one image from queued to saving only one counts a row.
 /// </summary>
-internal sealed class ImageRepository(StoreDatabase database)
+internal sealed class ImageRepository(IStoreDatabase database)
 {
     private const string Columns =
         "id, name, status, visibility, owner, protected, os_hidden, disk_format, container_format, min_disk, min_ram, "
@@ -23,10 +26,10 @@ internal sealed class ImageRepository(StoreDatabase database)
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = "SELECT " + Columns
-            + ", EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = images.id AND m.member_id = $caller)"
-            + " FROM images WHERE id = $id AND deleted = 0";
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$caller", (object?)callerProject ?? DBNull.Value);
+            + ", EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = images.id AND m.member_id = @caller)"
+            + " FROM images WHERE id = @id AND deleted = FALSE";
+        command.Text("@id", id);
+        command.Text("@caller", callerProject);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? Read(reader, callerIsMember: reader.GetBoolean(20)) : null;
     }
@@ -37,17 +40,17 @@ internal sealed class ImageRepository(StoreDatabase database)
         await using var lease = await database.OpenForWriteAsync(cancellationToken);
         var connection = lease.Connection;
         await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO images (" + Columns + ") VALUES ($id, $name, $status, $visibility, $owner, $protected, $os_hidden, "
-            + "$disk_format, $container_format, $min_disk, $min_ram, $size, $virtual_size, $checksum, $os_hash_algo, $os_hash_value, "
-            + "$tags, $properties, $created_at, $updated_at)";
+        command.CommandText = "INSERT INTO images (" + Columns + ") VALUES (@id, @name, @status, @visibility, @owner, @protected, @os_hidden, "
+            + "@disk_format, @container_format, @min_disk, @min_ram, @size, @virtual_size, @checksum, @os_hash_algo, @os_hash_value, "
+            + "@tags, @properties, @created_at, @updated_at)";
         Bind(command, image);
-        command.Parameters.AddWithValue("$created_at", image.CreatedAt);
+        command.Text("@created_at", image.CreatedAt);
         try
         {
             await command.ExecuteNonQueryAsync(cancellationToken);
             return true;
         }
-        catch (SqliteException exception) when (exception.SqliteErrorCode == 19)
+        catch (DbException exception) when (database.IsUniqueViolation(exception))
         {
             return false;
         }
@@ -59,25 +62,44 @@ internal sealed class ImageRepository(StoreDatabase database)
         await using var lease = await database.OpenForWriteAsync(cancellationToken);
         var connection = lease.Connection;
         await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE images SET name = $name, visibility = $visibility, owner = $owner, protected = $protected, "
-            + "os_hidden = $os_hidden, disk_format = $disk_format, container_format = $container_format, min_disk = $min_disk, "
-            + "min_ram = $min_ram, tags = $tags, properties = $properties, updated_at = $updated_at "
-            + "WHERE id = $id AND deleted = 0";
+        command.CommandText = "UPDATE images SET name = @name, visibility = @visibility, owner = @owner, protected = @protected, "
+            + "os_hidden = @os_hidden, disk_format = @disk_format, container_format = @container_format, min_disk = @min_disk, "
+            + "min_ram = @min_ram, tags = @tags, properties = @properties, updated_at = @updated_at "
+            + "WHERE id = @id AND deleted = FALSE";
         Bind(command, image);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <summary>Marks an unprotected image deleted; false when it is gone or (raced to) protected.</summary>
+    /// <summary>
+    /// Marks an unprotected image deleted and removes its members, in one transaction; false when
+    /// it is gone or (raced to) protected. On PostgreSQL the UPDATE takes the image row's lock,
+    /// waiting for a member add that holds it (<see cref="MemberRepository.AddAsync"/>); the
+    /// member DELETE after it starts after that add committed, so no member of the deleted image stays.
+    /// </summary>
     public async Task<bool> SoftDeleteAsync(string id, string now, CancellationToken cancellationToken)
     {
         await using var lease = await database.OpenForWriteAsync(cancellationToken);
         var connection = lease.Connection;
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE images SET deleted = 1, deleted_at = $now, updated_at = $now, status = 'deleted' "
-            + "WHERE id = $id AND deleted = 0 AND protected = 0";
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$now", now);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        await using (var command = connection.Command(
+            "UPDATE images SET deleted = TRUE, deleted_at = @now, updated_at = @now, status = 'deleted' "
+            + "WHERE id = @id AND deleted = FALSE AND protected = FALSE", transaction))
+        {
+            command.Text("@id", id).Text("@now", now);
+            if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
+            {
+                return false;
+            }
+        }
+
+        await using (var members = connection.Command("DELETE FROM image_members WHERE image_id = @id", transaction))
+        {
+            members.Text("@id", id);
+            await members.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
     }
 
     /// <summary>Moves the status from one of <paramref name="from"/> to <paramref name="to"/>; false when it was not in one.</summary>
@@ -89,14 +111,14 @@ internal sealed class ImageRepository(StoreDatabase database)
         var names = new List<string>();
         for (var i = 0; i < from.Count; i++)
         {
-            names.Add("$from" + i.ToString(CultureInfo.InvariantCulture));
-            command.Parameters.AddWithValue(names[i], from[i]);
+            names.Add("@from" + i.ToString(CultureInfo.InvariantCulture));
+            command.Text(names[i], from[i]);
         }
 
-        command.CommandText = $"UPDATE images SET status = $to, updated_at = $now WHERE id = $id AND deleted = 0 AND status IN ({string.Join(", ", names)})";
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$to", to);
-        command.Parameters.AddWithValue("$now", now);
+        command.CommandText = $"UPDATE images SET status = @to, updated_at = @now WHERE id = @id AND deleted = FALSE AND status IN ({string.Join(", ", names)})";
+        command.Text("@id", id);
+        command.Text("@to", to);
+        command.Text("@now", now);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -106,13 +128,13 @@ internal sealed class ImageRepository(StoreDatabase database)
         await using var lease = await database.OpenForWriteAsync(cancellationToken);
         var connection = lease.Connection;
         await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE images SET status = 'active', size = $size, checksum = $checksum, os_hash_algo = 'sha512', "
-            + "os_hash_value = $hash, updated_at = $now WHERE id = $id AND deleted = 0 AND status = 'saving'";
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$size", size);
-        command.Parameters.AddWithValue("$checksum", checksum);
-        command.Parameters.AddWithValue("$hash", hashValue);
-        command.Parameters.AddWithValue("$now", now);
+        command.CommandText = "UPDATE images SET status = 'active', size = @size, checksum = @checksum, os_hash_algo = 'sha512', "
+            + "os_hash_value = @hash, updated_at = @now WHERE id = @id AND deleted = FALSE AND status = 'saving'";
+        command.Text("@id", id);
+        command.Int64("@size", size);
+        command.Text("@checksum", checksum);
+        command.Text("@hash", hashValue);
+        command.Text("@now", now);
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
@@ -134,8 +156,8 @@ internal sealed class ImageRepository(StoreDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        var where = new List<string> { "i.deleted = 0" };
-        command.Parameters.AddWithValue("$caller", (object?)caller.ProjectId ?? DBNull.Value);
+        var where = new List<string> { "i.deleted = FALSE" };
+        command.Text("@caller", caller.ProjectId);
 
         if (!caller.IsAdmin)
         {
@@ -146,13 +168,13 @@ internal sealed class ImageRepository(StoreDatabase database)
             }
             else
             {
-                var memberStatus = query.MemberStatus == "all" ? string.Empty : " AND m.status = $member_status";
-                command.Parameters.AddWithValue("$member_status", query.MemberStatus);
-                sharedWithMe = "(i.visibility = 'shared' AND EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = i.id AND m.member_id = $caller"
+                var memberStatus = query.MemberStatus == "all" ? string.Empty : " AND m.status = @member_status";
+                command.Text("@member_status", query.MemberStatus);
+                sharedWithMe = "(i.visibility = 'shared' AND EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = i.id AND m.member_id = @caller"
                     + memberStatus + "))";
             }
 
-            var owned = caller.ProjectId is null ? string.Empty : " OR i.owner = $caller";
+            var owned = caller.ProjectId is null ? string.Empty : " OR i.owner = @caller";
             where.Add($"(i.visibility IN ('public', 'community'){owned} OR {sharedWithMe})");
         }
 
@@ -160,16 +182,16 @@ internal sealed class ImageRepository(StoreDatabase database)
         {
             if (query.Visibility != "all")
             {
-                where.Add("i.visibility = $visibility");
-                command.Parameters.AddWithValue("$visibility", query.Visibility);
+                where.Add("i.visibility = @visibility");
+                command.Text("@visibility", query.Visibility);
             }
         }
         else
         {
-            where.Add(caller.ProjectId is null ? "i.visibility <> 'community'" : "(i.owner = $caller OR i.visibility <> 'community')");
+            where.Add(caller.ProjectId is null ? "i.visibility <> 'community'" : "(i.owner = @caller OR i.visibility <> 'community')");
         }
 
-        where.Add(query.OsHidden ? "i.os_hidden = 1" : "i.os_hidden = 0");
+        where.Add(query.OsHidden ? "i.os_hidden = TRUE" : "i.os_hidden = FALSE");
         AddFilter(command, where, "owner", query.Owner);
         AddFilter(command, where, "name", query.Name);
         AddFilter(command, where, "status", query.Status);
@@ -182,13 +204,13 @@ internal sealed class ImageRepository(StoreDatabase database)
                 return new ImagePage([], marker);
             }
 
-            where.Add("i.seq < (SELECT seq FROM images WHERE id = $marker)");
-            command.Parameters.AddWithValue("$marker", query.Marker);
+            where.Add("i.seq < (SELECT seq FROM images WHERE id = @marker)");
+            command.Text("@marker", query.Marker);
         }
 
         command.CommandText = "SELECT " + string.Join(", ", Columns.Split(", ").Select(c => "i." + c))
-            + ", 0 FROM images i WHERE " + string.Join(" AND ", where) + " ORDER BY i.seq DESC LIMIT $limit";
-        command.Parameters.AddWithValue("$limit", query.Limit);
+            + ", FALSE FROM images i WHERE " + string.Join(" AND ", where) + " ORDER BY i.seq DESC LIMIT @limit";
+        command.Int32("@limit", query.Limit);
         var images = new List<ImageRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
@@ -201,7 +223,7 @@ internal sealed class ImageRepository(StoreDatabase database)
 
     // _image_get for the marker: longer than an id can be → ImageNotFound() (its unformatted
     // message); missing (or deleted, unless admin) → ImageNotFound; not visible → Forbidden.
-    private static async Task<MarkerLookup> FindMarkerAsync(SqliteConnection connection, string marker, Caller caller, CancellationToken cancellationToken)
+    private static async Task<MarkerLookup> FindMarkerAsync(DbConnection connection, string marker, Caller caller, CancellationToken cancellationToken)
     {
         if (marker.Length > 36)
         {
@@ -209,11 +231,11 @@ internal sealed class ImageRepository(StoreDatabase database)
         }
 
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, visibility, owner, EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = images.id AND m.member_id = $caller) "
-            + "FROM images WHERE id = $id AND (deleted = 0 OR $admin)";
-        command.Parameters.AddWithValue("$id", marker);
-        command.Parameters.AddWithValue("$caller", (object?)caller.ProjectId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$admin", caller.IsAdmin);
+        command.CommandText = "SELECT id, visibility, owner, EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = images.id AND m.member_id = @caller) "
+            + "FROM images WHERE id = @id AND (deleted = FALSE OR @admin)";
+        command.Text("@id", marker);
+        command.Text("@caller", caller.ProjectId);
+        command.Boolean("@admin", caller.IsAdmin);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -224,40 +246,39 @@ internal sealed class ImageRepository(StoreDatabase database)
         return ImageVisibility.IsVisible(facts, caller.IsAdmin, caller.ProjectId, reader.GetBoolean(3)) ? MarkerLookup.Found : MarkerLookup.NotVisible;
     }
 
-    private static void AddFilter(SqliteCommand command, List<string> where, string column, string? value)
+    private static void AddFilter(DbCommand command, List<string> where, string column, string? value)
     {
         if (value is not null)
         {
-            where.Add($"i.{column} = ${column}");
-            command.Parameters.AddWithValue("$" + column, value);
+            where.Add($"i.{column} = @{column}");
+            command.Text("@" + column, value);
         }
     }
 
-    private static void Bind(SqliteCommand command, ImageRecord image)
+    private static void Bind(DbCommand command, ImageRecord image)
     {
-        var p = command.Parameters;
-        p.AddWithValue("$id", image.Id);
-        p.AddWithValue("$name", (object?)image.Name ?? DBNull.Value);
-        p.AddWithValue("$status", image.Status);
-        p.AddWithValue("$visibility", image.Visibility);
-        p.AddWithValue("$owner", (object?)image.Owner ?? DBNull.Value);
-        p.AddWithValue("$protected", image.Protected);
-        p.AddWithValue("$os_hidden", image.OsHidden);
-        p.AddWithValue("$disk_format", (object?)image.DiskFormat ?? DBNull.Value);
-        p.AddWithValue("$container_format", (object?)image.ContainerFormat ?? DBNull.Value);
-        p.AddWithValue("$min_disk", image.MinDisk);
-        p.AddWithValue("$min_ram", image.MinRam);
-        p.AddWithValue("$size", (object?)image.Size ?? DBNull.Value);
-        p.AddWithValue("$virtual_size", (object?)image.VirtualSize ?? DBNull.Value);
-        p.AddWithValue("$checksum", (object?)image.Checksum ?? DBNull.Value);
-        p.AddWithValue("$os_hash_algo", (object?)image.OsHashAlgo ?? DBNull.Value);
-        p.AddWithValue("$os_hash_value", (object?)image.OsHashValue ?? DBNull.Value);
-        p.AddWithValue("$tags", JsonSerializer.Serialize(image.Tags, StoreJsonContext.Default.ListString));
-        p.AddWithValue("$properties", JsonSerializer.Serialize(image.Properties.ToDictionary(), StoreJsonContext.Default.DictionaryStringString));
-        p.AddWithValue("$updated_at", image.UpdatedAt);
+        command.Text("@id", image.Id)
+            .Text("@name", image.Name)
+            .Text("@status", image.Status)
+            .Text("@visibility", image.Visibility)
+            .Text("@owner", image.Owner)
+            .Boolean("@protected", image.Protected)
+            .Boolean("@os_hidden", image.OsHidden)
+            .Text("@disk_format", image.DiskFormat)
+            .Text("@container_format", image.ContainerFormat)
+            .Int64("@min_disk", image.MinDisk)
+            .Int64("@min_ram", image.MinRam)
+            .Int64("@size", image.Size)
+            .Int64("@virtual_size", image.VirtualSize)
+            .Text("@checksum", image.Checksum)
+            .Text("@os_hash_algo", image.OsHashAlgo)
+            .Text("@os_hash_value", image.OsHashValue)
+            .Text("@tags", JsonSerializer.Serialize(image.Tags, StoreJsonContext.Default.ListString))
+            .Text("@properties", JsonSerializer.Serialize(image.Properties.ToDictionary(), StoreJsonContext.Default.DictionaryStringString))
+            .Text("@updated_at", image.UpdatedAt);
     }
 
-    private static ImageRecord Read(SqliteDataReader reader, bool callerIsMember)
+    private static ImageRecord Read(DbDataReader reader, bool callerIsMember)
     {
         var properties = JsonSerializer.Deserialize(reader.GetString(17), StoreJsonContext.Default.DictionaryStringString) ?? [];
         return new ImageRecord

@@ -1,16 +1,17 @@
+using System.Data.Common;
 using System.Text.Json;
 using Glance.ImageStore.Members;
 using Glance.Policy.Members;
-using Microsoft.Data.Sqlite;
 
 namespace Glance.ImageStore.Persistence;
 
 /// <summary>
-/// Reads and writes image members. The member endpoints' hot paths are one statement each: the
-/// image with its membership facts (and rows, for a listing), and a conditional DELETE whose row
-/// count tells which of two racing requests removed the member.
+/// Reads and writes image members, in one SQL text for both engines (<see cref="IStoreDatabase"/>).
+/// Reads are one indexed statement: the image with its membership facts (and rows, for a
+/// listing). Writes that depend on the image (add, delete) hold its row while they write, so the
+/// fact they checked stays true until they commit, across processes too.
 /// </summary>
-internal sealed class MemberRepository(StoreDatabase database)
+internal sealed class MemberRepository(IStoreDatabase database)
 {
     /// <summary>
     /// The image (not deleted) with whether <paramref name="callerProject"/> is a member and the
@@ -23,16 +24,14 @@ internal sealed class MemberRepository(StoreDatabase database)
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
         command.CommandText = includeRows
-            ? "SELECT " + ImageColumns + ", 0, m.member_id, m.status, m.created_at, m.updated_at "
-              + "FROM images i LEFT JOIN image_members m ON m.image_id = i.id WHERE i.id = $id AND i.deleted = 0 ORDER BY m.created_at, m.member_id"
+            ? "SELECT " + ImageColumns + ", FALSE, m.member_id, m.status, m.created_at, m.updated_at "
+              + "FROM images i LEFT JOIN image_members m ON m.image_id = i.id WHERE i.id = @id AND i.deleted = FALSE ORDER BY m.created_at, m.member_id"
             : "SELECT " + ImageColumns + ", "
-              + "EXISTS (SELECT 1 FROM image_members c WHERE c.image_id = i.id AND c.member_id = $caller), "
+              + "EXISTS (SELECT 1 FROM image_members c WHERE c.image_id = i.id AND c.member_id = @caller), "
               + "m.member_id, m.status, m.created_at, m.updated_at "
-              + "FROM images i LEFT JOIN image_members m ON m.image_id = i.id AND m.member_id = $member "
-              + "WHERE i.id = $id AND i.deleted = 0";
-        command.Parameters.AddWithValue("$id", imageId);
-        command.Parameters.AddWithValue("$caller", (object?)callerProject ?? DBNull.Value);
-        command.Parameters.AddWithValue("$member", (object?)memberId ?? DBNull.Value);
+              + "FROM images i LEFT JOIN image_members m ON m.image_id = i.id AND m.member_id = @member "
+              + "WHERE i.id = @id AND i.deleted = FALSE";
+        command.Text("@id", imageId).Text("@caller", callerProject).Text("@member", memberId);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
@@ -73,7 +72,7 @@ internal sealed class MemberRepository(StoreDatabase database)
     private const int CallerIsMember = 17;
     private const int Member = 18;
 
-    private static ImageFacts ReadFacts(SqliteDataReader reader) => new(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2))
+    private static ImageFacts ReadFacts(DbDataReader reader) => new(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2))
     {
         Status = reader.GetString(3),
         Name = reader.IsDBNull(4) ? null : reader.GetString(4),
@@ -91,27 +90,39 @@ internal sealed class MemberRepository(StoreDatabase database)
         OsHashValue = reader.IsDBNull(16) ? null : reader.GetString(16),
     };
 
-    /// <summary>Adds a pending member; null when it is already there (the primary key decides, so racing adds never duplicate).</summary>
-    public async Task<MemberRecord?> AddAsync(string imageId, string memberId, string now, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adds a pending member. In one transaction: the image row, read and held while it is not
+    /// deleted (<see cref="IStoreDatabase.LockImageRow"/>), then the insert. The primary key
+    /// decides between racing adds of one member (the second waits on the first's key and fails),
+    /// and the held row between an add and an image delete: the delete's UPDATE waits for the add
+    /// to commit and then removes the member with the image, or the add waits for the delete and
+    /// finds the image gone (<see cref="ImageRepository.SoftDeleteAsync"/>).
+    /// </summary>
+    public async Task<MemberAddResult> AddAsync(string imageId, string memberId, string now, CancellationToken cancellationToken)
     {
         await using var lease = await database.OpenForWriteAsync(cancellationToken);
         var connection = lease.Connection;
-        await using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO image_members (image_id, member_id, status, created_at, updated_at) "
-            + "SELECT $image, $member, 'pending', $now, $now WHERE EXISTS (SELECT 1 FROM images WHERE id = $image AND deleted = 0)";
-        command.Parameters.AddWithValue("$image", imageId);
-        command.Parameters.AddWithValue("$member", memberId);
-        command.Parameters.AddWithValue("$now", now);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (!await LockImageAsync(connection, transaction, imageId, visibility: null, owner: null, cancellationToken))
+        {
+            return new(null, ImageGone: true);
+        }
+
+        await using var command = connection.Command(
+            "INSERT INTO image_members (image_id, member_id, status, created_at, updated_at) VALUES (@image, @member, 'pending', @now, @now)",
+            transaction);
+        command.Text("@image", imageId).Text("@member", memberId).Text("@now", now);
         try
         {
-            return await command.ExecuteNonQueryAsync(cancellationToken) == 1
-                ? new MemberRecord(imageId, memberId, MemberStatus.Pending, now, now)
-                : null;
+            await command.ExecuteNonQueryAsync(cancellationToken);
         }
-        catch (SqliteException exception) when (exception.SqliteErrorCode == 19)
+        catch (DbException exception) when (database.IsUniqueViolation(exception))
         {
-            return null;
+            return new(null, ImageGone: false);
         }
+
+        await transaction.CommitAsync(cancellationToken);
+        return new(new MemberRecord(imageId, memberId, MemberStatus.Pending, now, now), ImageGone: false);
     }
 
     /// <summary>Sets a member's status; returns the updated row, or null when the member is gone.</summary>
@@ -119,13 +130,9 @@ internal sealed class MemberRepository(StoreDatabase database)
     {
         await using var lease = await database.OpenForWriteAsync(cancellationToken);
         var connection = lease.Connection;
-        await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE image_members SET status = $status, updated_at = $now WHERE image_id = $image AND member_id = $member "
-            + "RETURNING image_id, member_id, status, created_at, updated_at";
-        command.Parameters.AddWithValue("$image", imageId);
-        command.Parameters.AddWithValue("$member", memberId);
-        command.Parameters.AddWithValue("$status", status);
-        command.Parameters.AddWithValue("$now", now);
+        await using var command = connection.Command("UPDATE image_members SET status = @status, updated_at = @now WHERE image_id = @image AND member_id = @member "
+            + "RETURNING image_id, member_id, status, created_at, updated_at");
+        command.Text("@image", imageId).Text("@member", memberId).Text("@status", status).Text("@now", now);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken)
             ? new MemberRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4))
@@ -133,20 +140,49 @@ internal sealed class MemberRepository(StoreDatabase database)
     }
 
     /// <summary>
-    /// Removes a member in one statement, only while the image is still not deleted, with the
-    /// visibility and owner the decision saw; true only for the request that removed it.
+    /// Removes a member only while the image is still not deleted, with the visibility and owner
+    /// the decision saw; true only for the request that removed it. In one transaction: the image
+    /// row read with those values and held (<see cref="IStoreDatabase.LockImageRow"/>; on
+    /// PostgreSQL a PATCH of visibility or owner, or the image's delete, waits until this commits,
+    /// and one that committed first makes the read find no row), then the DELETE, whose row count
+    /// decides between racing deletes (the second waits on the first's row lock, then finds it gone).
     /// </summary>
     public async Task<bool> DeleteAsync(string imageId, string memberId, string visibility, string? owner, CancellationToken cancellationToken)
     {
         await using var lease = await database.OpenForWriteAsync(cancellationToken);
         var connection = lease.Connection;
-        await using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM image_members WHERE image_id = $image AND member_id = $member AND EXISTS "
-            + "(SELECT 1 FROM images WHERE id = $image AND deleted = 0 AND visibility = $visibility AND owner IS $owner)";
-        command.Parameters.AddWithValue("$image", imageId);
-        command.Parameters.AddWithValue("$member", memberId);
-        command.Parameters.AddWithValue("$visibility", visibility);
-        command.Parameters.AddWithValue("$owner", (object?)owner ?? DBNull.Value);
-        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        if (!await LockImageAsync(connection, transaction, imageId, visibility, owner, cancellationToken))
+        {
+            return false;
+        }
+
+        await using var command = connection.Command("DELETE FROM image_members WHERE image_id = @image AND member_id = @member", transaction);
+        command.Text("@image", imageId).Text("@member", memberId);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) != 1)
+        {
+            return false;
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        return true;
+    }
+
+    // The image row, not deleted (and with this visibility and owner, when given), held until the transaction ends.
+    private async Task<bool> LockImageAsync(DbConnection connection, DbTransaction transaction, string imageId, string? visibility, string? owner, CancellationToken cancellationToken)
+    {
+        var facts = visibility is null ? string.Empty : " AND visibility = @visibility AND owner IS NOT DISTINCT FROM @owner";
+        await using var command = connection.Command("SELECT 1 FROM images WHERE id = @image AND deleted = FALSE" + facts + database.LockImageRow, transaction);
+        command.Text("@image", imageId);
+        if (visibility is not null)
+        {
+            command.Text("@visibility", visibility).Text("@owner", owner);
+        }
+
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken);
     }
 }
+
+/// <summary>What a member add did: the new row, or none because it was there already or the image is gone.</summary>
+internal readonly record struct MemberAddResult(MemberRecord? Added, bool ImageGone);

@@ -1,19 +1,47 @@
+using Microsoft.Extensions.Options;
+
 namespace Glance.ImageStore.Persistence;
 
-/// <summary>Registration of the database and the repositories.</summary>
+/// <summary>
+/// Registration of the database engine and the repositories. The SQLite-only parts (the
+/// in-process writer queue inside <see cref="StoreDatabase"/>, the WAL checkpointer and its
+/// pragmas) exist only for SQLite; PostgreSQL has neither.
+/// </summary>
 internal static class PersistenceExtensions
 {
-    /// <summary>Opens (creating or migrating) the database now, so a broken data path fails at start-up.</summary>
+    /// <summary>Registers the engine <see cref="ImageStoreDatabaseOptions.Provider"/> names, and the repositories over it.</summary>
     public static IServiceCollection AddImageStorePersistence(this IServiceCollection services, ImageStoreOptions options)
     {
-        var database = new StoreDatabase(options.DataPath, options.WalLimitPages);
-        database.Migrate();
-        services.AddSingleton(database);
+        services.AddMetrics();
+        if (options.Database.Provider == DatabaseProvider.PostgreSQL)
+        {
+            // A factory registration: the container disposes the data source (and its pool) with the store.
+            services.AddSingleton<IStoreDatabase>(sp => new PostgresStoreDatabase(
+                options.Database.ConnectionString!, options.DataPath, sp.GetRequiredService<ILogger<PostgresStoreDatabase>>()));
+
+            // StoreMetrics observes SQLite's writer queue and WAL file. On PostgreSQL it is given a
+            // SQLite handle that is never opened: no glance.db, so the WAL gauge reads 0 and the
+            // writer-wait histogram stays empty (PostgreSQL orders writers itself).
+            services.AddSingleton(sp => new StoreMetrics(
+                sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new StoreDatabase(options.DataPath, options.WalLimitPages)));
+        }
+        else
+        {
+            services.AddSingleton(_ => new StoreDatabase(options.DataPath, options.WalLimitPages));
+            services.AddSingleton<IStoreDatabase>(sp => sp.GetRequiredService<StoreDatabase>());
+            services.AddSingleton(sp => new StoreMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), sp.GetRequiredService<StoreDatabase>()));
+            services.AddHostedService<WalCheckpointer>();
+        }
+
         services.AddSingleton<ImageRepository>();
         services.AddSingleton<MemberRepository>();
-        services.AddMetrics();
-        services.AddSingleton(sp => new StoreMetrics(sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), database));
-        services.AddHostedService<WalCheckpointer>();
         return services;
     }
+
+    /// <summary>
+    /// Creates the schema or applies the versions it lacks, now, before the store listens: a broken
+    /// data path or an unreachable database server stops the store at start-up.
+    /// </summary>
+    public static void MigrateImageStoreDatabase(this IServiceProvider services) =>
+        services.GetRequiredService<IStoreDatabase>().Migrate();
 }

@@ -1,25 +1,34 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
 
 namespace Glance.ImageStore.Persistence;
 
 /// <summary>
-/// The store's SQLite database under <see cref="ImageStoreOptions.DataPath"/>: opens pooled
-/// connections, and creates or migrates the schema once, at start-up (never per request).
+/// The store's SQLite engine (<see cref="IStoreDatabase"/>): <c>glance.db</c> under
+/// <see cref="ImageStoreOptions.DataPath"/>, pooled connections, the schema migrated once, at
+/// start-up (never per request).
 /// Writers take turns in process: SQLite has one writer at a time, and a second writer that
 /// finds the database busy is retried by Microsoft.Data.Sqlite only after sleeping, which under
 /// load turns into second-long tails; a queue of awaiting writers costs nothing of the kind.
 /// WAL with <c>synchronous=NORMAL</c>: a commit is durable once the WAL is checkpointed, and the
 /// database is never corrupted by a crash; checkpoints run in the background (<see cref="WalCheckpointer"/>).
 /// </summary>
-internal sealed class StoreDatabase : IDisposable
+internal sealed class StoreDatabase : IStoreDatabase, IDisposable
 {
     private readonly SemaphoreSlim _writer = new(1, 1);
 
     /// <summary>The schema version this code reads and writes.</summary>
-    public const int CurrentSchemaVersion = 1;
+    public static int CurrentSchemaVersion => SchemaMigrations.Current;
 
     /// <summary>SQLite's process-wide memory budget, page caches included.</summary>
     public const long SoftHeapLimitBytes = 16 * 1024 * 1024;
+
+    /// <summary>SQLITE_CONSTRAINT: a unique or primary key taken.</summary>
+    private const int SqliteConstraint = 19;
+
+    /// <summary>SQLITE_BUSY and SQLITE_LOCKED: another process holds the file past the busy timeout.</summary>
+    private const int SqliteBusy = 5;
+    private const int SqliteLocked = 6;
 
     private readonly string _connectionString;
 
@@ -47,8 +56,11 @@ internal sealed class StoreDatabase : IDisposable
     /// <summary>The database file.</summary>
     public string FilePath { get; }
 
-    /// <summary>The folder of the image data files.</summary>
+    /// <inheritdoc />
     public string ImagesPath { get; }
+
+    /// <inheritdoc />
+    public string LockImageRow => string.Empty;
 
     /// <summary>Told how long each write waited for its turn (<see cref="StoreMetrics"/>).</summary>
     public Action<TimeSpan>? WriterWaited { get; set; }
@@ -59,6 +71,9 @@ internal sealed class StoreDatabase : IDisposable
         var wal = new FileInfo(FilePath + "-wal");
         return wal.Exists ? wal.Length : 0;
     }
+
+    /// <inheritdoc />
+    async Task<DbConnection> IStoreDatabase.OpenAsync(CancellationToken cancellationToken) => await OpenAsync(cancellationToken);
 
     /// <summary>Opens a pooled connection for reading.</summary>
     public async Task<SqliteConnection> OpenAsync(CancellationToken cancellationToken)
@@ -94,21 +109,13 @@ internal sealed class StoreDatabase : IDisposable
     }
 
     /// <inheritdoc />
+    public bool IsUniqueViolation(DbException exception) => exception is SqliteException { SqliteErrorCode: SqliteConstraint };
+
+    /// <inheritdoc />
+    public bool IsUnavailable(Exception exception) => exception is SqliteException { SqliteErrorCode: SqliteBusy or SqliteLocked };
+
+    /// <inheritdoc />
     public void Dispose() => _writer.Dispose();
-
-    /// <summary>A connection held for one write; disposing it lets the next writer in.</summary>
-    internal sealed class WriteLease(SqliteConnection connection, SemaphoreSlim writer) : IAsyncDisposable
-    {
-        /// <summary>The connection to write with.</summary>
-        public SqliteConnection Connection => connection;
-
-        /// <inheritdoc />
-        public async ValueTask DisposeAsync()
-        {
-            await connection.DisposeAsync();
-            writer.Release();
-        }
-    }
 
     /// <summary>Creates the schema, or migrates an older one, inside one transaction.</summary>
     public void Migrate()
@@ -120,6 +127,9 @@ internal sealed class StoreDatabase : IDisposable
         // Every pooled connection has its own page cache (2 MB by default), and a busy store holds
         // dozens; one process-wide budget lets SQLite recycle pages instead (the OS caches the file).
         Execute(connection, null, $"PRAGMA soft_heap_limit={SoftHeapLimitBytes};");
+
+        // BEGIN IMMEDIATE (Microsoft.Data.Sqlite's default): the file's write lock, so a second
+        // process migrating the same file waits and then finds the versions applied.
         using var transaction = connection.BeginTransaction();
         Execute(connection, transaction, "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);");
         var version = Convert.ToInt32(Scalar(connection, transaction, "SELECT COALESCE(MAX(version), 0) FROM schema_version;"), System.Globalization.CultureInfo.InvariantCulture);
@@ -128,46 +138,13 @@ internal sealed class StoreDatabase : IDisposable
             throw new InvalidOperationException($"The database {FilePath} has schema version {version}, newer than this store's {CurrentSchemaVersion}.");
         }
 
-        if (version < 1)
+        foreach (var migration in SchemaMigrations.All)
         {
-            Execute(connection, transaction, """
-                CREATE TABLE images (
-                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
-                    id TEXT NOT NULL UNIQUE,
-                    name TEXT NULL,
-                    status TEXT NOT NULL,
-                    visibility TEXT NOT NULL,
-                    owner TEXT NULL,
-                    protected INTEGER NOT NULL DEFAULT 0,
-                    os_hidden INTEGER NOT NULL DEFAULT 0,
-                    disk_format TEXT NULL,
-                    container_format TEXT NULL,
-                    min_disk INTEGER NOT NULL DEFAULT 0,
-                    min_ram INTEGER NOT NULL DEFAULT 0,
-                    size INTEGER NULL,
-                    virtual_size INTEGER NULL,
-                    checksum TEXT NULL,
-                    os_hash_algo TEXT NULL,
-                    os_hash_value TEXT NULL,
-                    tags TEXT NOT NULL DEFAULT '[]',
-                    properties TEXT NOT NULL DEFAULT '{}',
-                    created_at TEXT NOT NULL,
-                    updated_at TEXT NOT NULL,
-                    deleted INTEGER NOT NULL DEFAULT 0,
-                    deleted_at TEXT NULL
-                );
-                CREATE INDEX images_owner ON images (owner) WHERE deleted = 0;
-                CREATE TABLE image_members (
-                    image_id TEXT NOT NULL,
-                    member_id TEXT NOT NULL,
-                    status TEXT NOT NULL,
-                    created_at TEXT NOT NULL,
-                    updated_at TEXT NOT NULL,
-                    PRIMARY KEY (image_id, member_id)
-                ) WITHOUT ROWID;
-                CREATE INDEX image_members_member ON image_members (member_id);
-                INSERT INTO schema_version (version) VALUES (1);
-                """);
+            if (migration.Version > version)
+            {
+                Execute(connection, transaction, migration.Sqlite);
+                Execute(connection, transaction, $"INSERT INTO schema_version (version) VALUES ({migration.Version});");
+            }
         }
 
         transaction.Commit();

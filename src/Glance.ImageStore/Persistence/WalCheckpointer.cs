@@ -101,7 +101,7 @@ internal sealed partial class WalCheckpointer(StoreDatabase database, TimeProvid
     }
 
     /// <summary>Runs one checkpoint: whether it was kept from finishing, and the pages in the log.</summary>
-    private static async Task<(bool Busy, int LogPages)> RunAsync(SqliteConnection connection, string mode, CancellationToken cancellationToken)
+    private static async Task<(bool Busy, int LogPages)> RunAsync(System.Data.Common.DbConnection connection, string mode, CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = $"PRAGMA wal_checkpoint({mode});";

@@ -42,4 +42,33 @@ public sealed class ImageStoreApplicationTests
         Assert.Contains("ImageStore:Url", failure, StringComparison.Ordinal);
         Assert.Contains(url, failure, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Build_PostgreSqlWithoutConnectionString_ThrowsOneClearMessage()
+    {
+        var options = new ImageStoreOptions { Url = "http://127.0.0.1:0", DataPath = Path.GetTempPath() };
+        options.Database.Provider = DatabaseProvider.PostgreSQL;
+
+        var exception = Assert.Throws<OptionsValidationException>(() => ImageStoreApplication.Build(options));
+
+        Assert.Contains("ImageStore:Database:Provider PostgreSQL needs a connection string", Assert.Single(exception.Failures));
+    }
+
+    [Fact]
+    public void Build_PostgreSqlNotReachable_StopsWithOneClearMessage()
+    {
+        var dataPath = Path.Combine(Path.GetTempPath(), "glance-store-" + Guid.NewGuid().ToString("N"));
+        var options = new ImageStoreOptions { Url = "http://127.0.0.1:0", DataPath = dataPath };
+        options.Database.Provider = DatabaseProvider.PostgreSQL;
+        options.Database.ConnectionString = $"Host=127.0.0.1;Port={Glance.Testing.FreePort.Next()};Username=nobody;Timeout=2";
+        try
+        {
+            var exception = Assert.Throws<InvalidOperationException>(() => ImageStoreApplication.Build(options));
+            Assert.StartsWith("The store could not migrate its PostgreSQL database 127.0.0.1:", exception.Message);
+        }
+        finally
+        {
+            Directory.Delete(dataPath, recursive: true);
+        }
+    }
 }

@@ -4,7 +4,7 @@ using Glance.ImageStore.Tests.Support;
 
 namespace Glance.ImageStore.Tests.ImageData;
 
-public sealed class ImageDataTests(StoreFixture fixture) : IClassFixture<StoreFixture>
+public abstract partial class ImageDataTests(StoreFixture fixture)
 {
     internal static ByteArrayContent Octets(byte[] data)
     {
@@ -79,7 +79,7 @@ public sealed class ImageDataTests(StoreFixture fixture) : IClassFixture<StoreFi
     [Fact]
     public async Task Upload_OverTheLimit_Is413AndImageStaysQueued()
     {
-        await using var store = await StoreInstance.StartAsync(o => o.MaxImageBytes = 1000);
+        await using var store = await StoreInstance.StartAsync(o => o.MaxImageBytes = 1000, engine: fixture.Engine);
         var owner = store.Client(Caller.Project("data-limit"));
         var imageId = await owner.CreateImageIdAsync();
         using var chunked = await owner.SendAsync(HttpMethod.Put, $"v2/images/{imageId}/file", new StreamContent(new MemoryStream(new byte[5000]))
@@ -94,4 +94,12 @@ public sealed class ImageDataTests(StoreFixture fixture) : IClassFixture<StoreFi
         Assert.Null(image["size"]);
         Assert.Empty(Directory.GetFiles(Path.Combine(store.Options.DataPath, "images")));
     }
+}
+
+/// <summary>The same tests on each engine.</summary>
+public abstract partial class ImageDataTests
+{
+    public sealed class Sqlite(StoreFixture fixture) : ImageDataTests(fixture), IClassFixture<StoreFixture>;
+
+    public sealed class PostgreSql(PostgresStoreFixture fixture) : ImageDataTests(fixture), IClassFixture<PostgresStoreFixture>;
 }

@@ -5,7 +5,7 @@ using Glance.ImageStore.Tests.Support;
 namespace Glance.ImageStore.Tests.Images;
 
 /// <summary>Bad input gets Glance's status and message, and leaves the data as it was.</summary>
-public sealed class BadInputTests(StoreFixture fixture) : IClassFixture<StoreFixture>
+public abstract partial class BadInputTests(StoreFixture fixture)
 {
     private StoreClient NewOwner() => fixture.Store.Client(Caller.Project("bad-" + Guid.NewGuid().ToString("N")));
 
@@ -192,4 +192,12 @@ public sealed class BadInputTests(StoreFixture fixture) : IClassFixture<StoreFix
         using var show = await member.SendAsync(HttpMethod.Get, $"v2/images/{imageId}/members/m-status");
         Assert.Contains("\"status\": \"pending\"", await show.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+}
+
+/// <summary>The same tests on each engine.</summary>
+public abstract partial class BadInputTests
+{
+    public sealed class Sqlite(StoreFixture fixture) : BadInputTests(fixture), IClassFixture<StoreFixture>;
+
+    public sealed class PostgreSql(PostgresStoreFixture fixture) : BadInputTests(fixture), IClassFixture<PostgresStoreFixture>;
 }

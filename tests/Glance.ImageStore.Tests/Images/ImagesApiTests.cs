@@ -3,7 +3,7 @@ using Glance.ImageStore.Tests.Support;
 
 namespace Glance.ImageStore.Tests.Images;
 
-public sealed class ImagesApiTests(StoreFixture fixture) : IClassFixture<StoreFixture>
+public abstract partial class ImagesApiTests(StoreFixture fixture)
 {
     private StoreClient NewOwner(out string project)
     {
@@ -149,4 +149,12 @@ public sealed class ImagesApiTests(StoreFixture fixture) : IClassFixture<StoreFi
         Assert.Equal(403, (int)addToPrivate.StatusCode);
         Assert.Equal($"Not allowed to create members for image {privateId}.", await ErrorText.ExplanationAsync(addToPrivate));
     }
+}
+
+/// <summary>The same tests on each engine.</summary>
+public abstract partial class ImagesApiTests
+{
+    public sealed class Sqlite(StoreFixture fixture) : ImagesApiTests(fixture), IClassFixture<StoreFixture>;
+
+    public sealed class PostgreSql(PostgresStoreFixture fixture) : ImagesApiTests(fixture), IClassFixture<PostgresStoreFixture>;
 }

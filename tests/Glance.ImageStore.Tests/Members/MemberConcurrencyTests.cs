@@ -3,7 +3,7 @@ using Glance.ImageStore.Tests.Support;
 namespace Glance.ImageStore.Tests.Members;
 
 /// <summary>Racing requests on one member: the database statement decides, never both.</summary>
-public sealed class MemberConcurrencyTests(StoreFixture fixture) : IClassFixture<StoreFixture>
+public abstract partial class MemberConcurrencyTests(StoreFixture fixture)
 {
     [Fact]
     public async Task DeleteMember_TwoConcurrentDeletes_OneIs204AndOneIs404()
@@ -51,7 +51,7 @@ public sealed class MemberConcurrencyTests(StoreFixture fixture) : IClassFixture
 /// The member DELETE holds only while the image is as the decision saw it: an image changed
 /// between the read and the delete (made private here) keeps its member.
 /// </summary>
-public sealed class MemberDeleteStaleFactsTests(StoreFixture fixture) : IClassFixture<StoreFixture>
+public abstract partial class MemberDeleteStaleFactsTests(StoreFixture fixture)
 {
     [Fact]
     public async Task DeleteAsync_ImageNoLongerAsDecided_RemovesNothing()
@@ -61,8 +61,8 @@ public sealed class MemberDeleteStaleFactsTests(StoreFixture fixture) : IClassFi
         await owner.AddMemberAsync(imageId, "m1");
         var ownerProject = (string)(await owner.GetImageAsync(imageId))!["owner"]!;
         await owner.PatchAsync(imageId, "[{\"op\": \"replace\", \"path\": \"/visibility\", \"value\": \"private\"}]");
-        using var database = new Glance.ImageStore.Persistence.StoreDatabase(fixture.Store.Options.DataPath, fixture.Store.Options.WalLimitPages);
-        var repository = new Glance.ImageStore.Persistence.MemberRepository(database);
+        await using var database = fixture.Store.OpenDatabase();
+        var repository = new Glance.ImageStore.Persistence.MemberRepository(database.Database);
 
         var staleDelete = await repository.DeleteAsync(imageId, "m1", "shared", ownerProject, CancellationToken.None);
         var freshDelete = await repository.DeleteAsync(imageId, "m1", "private", ownerProject, CancellationToken.None);
@@ -70,4 +70,20 @@ public sealed class MemberDeleteStaleFactsTests(StoreFixture fixture) : IClassFi
         Assert.False(staleDelete);
         Assert.True(freshDelete);
     }
+}
+
+/// <summary>The same tests on each engine.</summary>
+public abstract partial class MemberConcurrencyTests
+{
+    public sealed class Sqlite(StoreFixture fixture) : MemberConcurrencyTests(fixture), IClassFixture<StoreFixture>;
+
+    public sealed class PostgreSql(PostgresStoreFixture fixture) : MemberConcurrencyTests(fixture), IClassFixture<PostgresStoreFixture>;
+}
+
+/// <summary>The same tests on each engine.</summary>
+public abstract partial class MemberDeleteStaleFactsTests
+{
+    public sealed class Sqlite(StoreFixture fixture) : MemberDeleteStaleFactsTests(fixture), IClassFixture<StoreFixture>;
+
+    public sealed class PostgreSql(PostgresStoreFixture fixture) : MemberDeleteStaleFactsTests(fixture), IClassFixture<PostgresStoreFixture>;
 }

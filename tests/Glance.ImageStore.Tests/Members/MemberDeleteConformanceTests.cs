@@ -7,7 +7,7 @@ namespace Glance.ImageStore.Tests.Members;
 /// CONFORMANCE.md section 1, rows 5-9 and their consequences, through real HTTP against the real
 /// store, as admin / owner / member / stranger. Each row builds its own image and members.
 /// </summary>
-public sealed class MemberDeleteConformanceTests(StoreFixture fixture) : IClassFixture<StoreFixture>
+public abstract partial class MemberDeleteConformanceTests(StoreFixture fixture)
 {
     private const string NotFound = "Image {image} not found.";
     private const string NotAllowed = "Not allowed to delete members for image {image}.";
@@ -225,4 +225,12 @@ public sealed class MemberDeleteConformanceTests(StoreFixture fixture) : IClassF
             return content;
         }
     }
+}
+
+/// <summary>The same tests on each engine.</summary>
+public abstract partial class MemberDeleteConformanceTests
+{
+    public sealed class Sqlite(StoreFixture fixture) : MemberDeleteConformanceTests(fixture), IClassFixture<StoreFixture>;
+
+    public sealed class PostgreSql(PostgresStoreFixture fixture) : MemberDeleteConformanceTests(fixture), IClassFixture<PostgresStoreFixture>;
 }

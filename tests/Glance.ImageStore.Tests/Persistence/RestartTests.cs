@@ -5,10 +5,12 @@ namespace Glance.ImageStore.Tests.Persistence;
 
 public sealed class RestartTests
 {
-    [Fact]
-    public async Task Restart_SameDataPath_KeepsImagesMembersAndData()
+    [Theory]
+    [InlineData(DatabaseProvider.Sqlite)]
+    [InlineData(DatabaseProvider.PostgreSQL)]
+    public async Task Restart_SameDataPath_KeepsImagesMembersAndData(DatabaseProvider engine)
     {
-        await using var store = await StoreInstance.StartAsync();
+        await using var store = await StoreInstance.StartAsync(engine: engine);
         var owner = store.Client(Caller.Project("restart-owner"));
         var imageId = await owner.CreateImageIdAsync("{\"name\": \"kept\", \"tags\": [\"a\"], \"custom\": \"value\"}");
         (await owner.SendAsync(HttpMethod.Put, $"v2/images/{imageId}/file", ImageDataTests.Octets([7, 7, 7]))).Dispose();
@@ -23,6 +25,6 @@ public sealed class RestartTests
         Assert.Equal(["restart-member"], await owner.MemberIdsAsync(imageId));
         using var download = await owner.SendAsync(HttpMethod.Get, $"v2/images/{imageId}/file");
         Assert.Equal(new byte[] { 7, 7, 7 }, await download.Content.ReadAsByteArrayAsync());
-        Assert.True(File.Exists(Path.Combine(store.Options.DataPath, "glance.db")));
+        Assert.Equal(engine == DatabaseProvider.Sqlite, File.Exists(Path.Combine(store.Options.DataPath, "glance.db")));
     }
 }

@@ -10,7 +10,7 @@ namespace Glance.ImageStore.Tests.Policy;
 /// (<c>check_is_image_mutable</c>, <c>check_admin_or_same_owner</c>,
 /// <c>_check_visibility_and_ownership</c>), and Glance's database decides what is listed.
 /// </summary>
-public sealed class LegacyPolicyTests(StoreFixture fixture) : IClassFixture<StoreFixture>
+public abstract partial class LegacyPolicyTests(StoreFixture fixture)
 {
     private StoreInstance Store => fixture.Store;
 
@@ -139,4 +139,12 @@ public sealed class LegacyPolicyTests(StoreFixture fixture) : IClassFixture<Stor
         var missing = Guid.NewGuid().ToString();
         await AssertRefusedAsync(caller.SendAsync(HttpMethod.Get, $"v2/images?marker={missing}"), 400, $"No image found with ID {missing}");
     }
+}
+
+/// <summary>The same tests on each engine.</summary>
+public abstract partial class LegacyPolicyTests
+{
+    public sealed class Sqlite(StoreFixture fixture) : LegacyPolicyTests(fixture), IClassFixture<StoreFixture>;
+
+    public sealed class PostgreSql(PostgresStoreFixture fixture) : LegacyPolicyTests(fixture), IClassFixture<PostgresStoreFixture>;
 }

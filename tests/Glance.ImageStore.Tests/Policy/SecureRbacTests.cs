@@ -10,7 +10,7 @@ namespace Glance.ImageStore.Tests.Policy;
 /// controllers answer in that mode (glance/api/v2/images.py, image_members.py, image_data.py,
 /// image_actions.py, policy.py), and each refused request is shown to have changed nothing.
 /// </summary>
-public sealed class SecureRbacTests(SecureStoreFixture fixture) : IClassFixture<SecureStoreFixture>
+public abstract partial class SecureRbacTests(SecureStoreFixture fixture)
 {
     private StoreInstance Store => fixture.Store;
 
@@ -352,4 +352,12 @@ public sealed class SecureRbacTests(SecureStoreFixture fixture) : IClassFixture<
         await AssertOkAsync(owner.SendAsync(HttpMethod.Delete, $"v2/images/{imageId}/members/{memberProject}"), HttpStatusCode.NoContent);
         Assert.Equal([otherProject + ":pending"], await MemberRowsAsync(Store, imageId));
     }
+}
+
+/// <summary>The same tests on each engine.</summary>
+public abstract partial class SecureRbacTests
+{
+    public sealed class Sqlite(SecureStoreFixture fixture) : SecureRbacTests(fixture), IClassFixture<SecureStoreFixture>;
+
+    public sealed class PostgreSql(SecurePostgresStoreFixture fixture) : SecureRbacTests(fixture), IClassFixture<SecurePostgresStoreFixture>;
 }

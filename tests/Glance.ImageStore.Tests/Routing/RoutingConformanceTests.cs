@@ -11,7 +11,7 @@ namespace Glance.ImageStore.Tests.Routing;
 /// message, headers, and what happened to a shared image with two members: nothing, unless the
 /// row says Glance would delete the member (or the image). Each row builds its own image.
 /// </summary>
-public sealed class RoutingConformanceTests(StoreFixture fixture) : IClassFixture<StoreFixture>
+public abstract partial class RoutingConformanceTests(StoreFixture fixture)
 {
     private const string NoRoute = "The resource could not be found.";
     private const string MemberAllow = "GET, PUT, DELETE";
@@ -309,4 +309,12 @@ public sealed class RoutingConformanceTests(StoreFixture fixture) : IClassFixtur
             return new(true, list);
         }
     }
+}
+
+/// <summary>The same tests on each engine.</summary>
+public abstract partial class RoutingConformanceTests
+{
+    public sealed class Sqlite(StoreFixture fixture) : RoutingConformanceTests(fixture), IClassFixture<StoreFixture>;
+
+    public sealed class PostgreSql(PostgresStoreFixture fixture) : RoutingConformanceTests(fixture), IClassFixture<PostgresStoreFixture>;
 }

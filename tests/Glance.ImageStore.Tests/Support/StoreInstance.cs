@@ -1,24 +1,35 @@
 using Glance.Policy.Rules;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Glance.ImageStore.Tests.Support;
 
 /// <summary>
-/// A real store (Kestrel on a free loopback port, SQLite file in a fresh temp folder) that a test
-/// class or a single test owns. Can be stopped and started again on the same data (restart tests).
+/// A real store (Kestrel on a free loopback port, a fresh temp folder, and on SQLite a file in it or
+/// on PostgreSQL a fresh database of the test run's cluster) that a test class or a single test
+/// owns. Can be stopped and started again on the same data (restart tests).
 /// </summary>
 public sealed class StoreInstance : IAsyncDisposable
 {
     private readonly IPolicyRulesProvider? _policy;
     private WebApplication? _app;
 
-    private StoreInstance(ImageStoreOptions options, IPolicyRulesProvider? policy)
+    private readonly bool _ownsData;
+
+    private StoreInstance(ImageStoreOptions options, IPolicyRulesProvider? policy, bool ownsData = true)
     {
         Options = options;
         _policy = policy;
+        _ownsData = ownsData;
     }
 
     public ImageStoreOptions Options { get; }
+
+    /// <summary>The cluster whose database this store was given, dropped with the store.</summary>
+    private PostgresCluster? DroppedBy { get; init; }
+
+    /// <summary>The engine the store runs on.</summary>
+    public DatabaseProvider Engine => Options.Database.Provider;
 
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
 
@@ -27,17 +38,45 @@ public sealed class StoreInstance : IAsyncDisposable
     /// <see cref="ImageStoreApplication.Build"/> as a host would; null: the store reads its own
     /// (<see cref="ImageStoreOptions.Policy"/>, legacy defaults unless configured).
     /// </summary>
-    public static async Task<StoreInstance> StartAsync(Action<ImageStoreOptions>? configure = null, IPolicyRulesProvider? policy = null)
+    public static async Task<StoreInstance> StartAsync(Action<ImageStoreOptions>? configure = null, IPolicyRulesProvider? policy = null, DatabaseProvider engine = DatabaseProvider.Sqlite, PostgresCluster? cluster = null)
     {
         var options = new ImageStoreOptions
         {
             Url = "http://127.0.0.1:0",
             DataPath = Path.Combine(Path.GetTempPath(), "glance-store-tests", Guid.NewGuid().ToString("N")),
         };
+        options.Database.Provider = engine;
         configure?.Invoke(options);
-        var instance = new StoreInstance(options, policy);
+        PostgresCluster? owned = null;
+        if (engine == DatabaseProvider.PostgreSQL && options.Database.ConnectionString is null)
+        {
+            // A database of its own, dropped with the store; a test that passes one keeps it.
+            owned = cluster ?? await PostgresCluster.SharedAsync();
+            options.Database.ConnectionString = await owned.CreateDatabaseAsync();
+        }
+
+        var instance = new StoreInstance(options, policy) { DroppedBy = owned };
         await instance.StartAgainAsync();
         return instance;
+    }
+
+    /// <summary>
+    /// A second store on this one's database and data folder, as another replica (PostgreSQL): its
+    /// own Kestrel and its own connection pool. Disposing it leaves the data to this store.
+    /// </summary>
+    public async Task<StoreInstance> StartReplicaAsync()
+    {
+        var options = new ImageStoreOptions
+        {
+            Url = "http://127.0.0.1:0",
+            DataPath = Options.DataPath,
+            WalLimitPages = Options.WalLimitPages,
+            MaxImageBytes = Options.MaxImageBytes,
+            Database = new ImageStoreDatabaseOptions { Provider = Options.Database.Provider, ConnectionString = Options.Database.ConnectionString },
+        };
+        var replica = new StoreInstance(options, _policy, ownsData: false);
+        await replica.StartAgainAsync();
+        return replica;
     }
 
     /// <summary>Starts (again) on the same data path.</summary>
@@ -62,9 +101,47 @@ public sealed class StoreInstance : IAsyncDisposable
 
     public StoreClient Client(Caller caller) => new(BaseUri, caller);
 
+    /// <summary>The reader a hosting gateway uses in process (the running store's).</summary>
+    public Glance.ImageStore.Facts.IImageFactsReader FactsReader =>
+        (_app ?? throw new InvalidOperationException("the store is not running")).Services.GetRequiredService<Glance.ImageStore.Facts.IImageFactsReader>();
+
+    /// <summary>The store's database opened beside the running store, as another replica would.</summary>
+    internal DatabaseHandle OpenDatabase() => new(Engine == DatabaseProvider.PostgreSQL
+        ? new Glance.ImageStore.Persistence.PostgresStoreDatabase(Options.Database.ConnectionString!, Options.DataPath, Microsoft.Extensions.Logging.Abstractions.NullLogger<Glance.ImageStore.Persistence.PostgresStoreDatabase>.Instance)
+        : new Glance.ImageStore.Persistence.StoreDatabase(Options.DataPath, Options.WalLimitPages));
+
+    /// <summary>An <see cref="Glance.ImageStore.Persistence.IStoreDatabase"/> that a test disposes.</summary>
+    internal sealed class DatabaseHandle(Glance.ImageStore.Persistence.IStoreDatabase database) : IAsyncDisposable
+    {
+        public Glance.ImageStore.Persistence.IStoreDatabase Database => database;
+
+        public async ValueTask DisposeAsync()
+        {
+            switch (database)
+            {
+                case IAsyncDisposable asyncDisposable:
+                    await asyncDisposable.DisposeAsync();
+                    break;
+                case IDisposable disposable:
+                    disposable.Dispose();
+                    break;
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
+        if (!_ownsData)
+        {
+            return;
+        }
+
+        if (Engine == DatabaseProvider.PostgreSQL && DroppedBy is { } cluster)
+        {
+            await cluster.DropDatabaseAsync(Options.Database.ConnectionString!);
+        }
+
         try
         {
             Directory.Delete(Options.DataPath, recursive: true);

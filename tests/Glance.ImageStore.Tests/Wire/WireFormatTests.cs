@@ -4,7 +4,7 @@ using Glance.ImageStore.Tests.Support;
 namespace Glance.ImageStore.Tests.Wire;
 
 /// <summary>CONFORMANCE.md section 2 and rows 1-4 of section 1, byte for byte over HTTP.</summary>
-public sealed class WireFormatTests(StoreFixture fixture) : IClassFixture<StoreFixture>
+public abstract partial class WireFormatTests(StoreFixture fixture)
 {
     private const string Id = "0b6e3c4e-7f1a-4c39-9d5e-2f1b8e7a6c01";
 
@@ -193,4 +193,12 @@ public sealed class WireFormatTests(StoreFixture fixture) : IClassFixture<StoreF
         using var json = System.Text.Json.JsonDocument.Parse(Encoding.UTF8.GetString(await response.Content.ReadAsByteArrayAsync()));
         Assert.Equal(name, json.RootElement.GetProperty("name").GetString());
     }
+}
+
+/// <summary>The same tests on each engine.</summary>
+public abstract partial class WireFormatTests
+{
+    public sealed class Sqlite(StoreFixture fixture) : WireFormatTests(fixture), IClassFixture<StoreFixture>;
+
+    public sealed class PostgreSql(PostgresStoreFixture fixture) : WireFormatTests(fixture), IClassFixture<PostgresStoreFixture>;
 }

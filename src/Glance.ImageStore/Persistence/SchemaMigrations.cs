@@ -1,0 +1,105 @@
+namespace Glance.ImageStore.Persistence;
+
+/// <summary>
+/// The store's schema, version by version, in each engine's SQL. A database records the versions
+/// it has in <c>schema_version</c>; at start-up the store applies the missing ones in order, in
+/// one transaction, under the engine's own exclusion (SQLite: <c>BEGIN IMMEDIATE</c>, the file's
+/// write lock; PostgreSQL: a transaction-scoped advisory lock), so that two replicas starting
+/// together apply each version once. A version once released is never edited: a change is a new
+/// version appended here. Hand-written rather than DbUp: a dozen lines with no reflection, and the
+/// lock is the one the issue asks for (DbUp takes none on PostgreSQL).
+/// </summary>
+internal static class SchemaMigrations
+{
+    /// <summary>One schema version: its number and its script for each engine.</summary>
+    public sealed record Migration(int Version, string Sqlite, string PostgreSql);
+
+    /// <summary>The schema version this code reads and writes.</summary>
+    public static int Current => All[^1].Version;
+
+    /// <summary>The key of PostgreSQL's advisory lock held while migrating ("glance-store" in ASCII, shortened).</summary>
+    public const long AdvisoryLockKey = 0x676c616e63650001;
+
+    public static readonly Migration[] All =
+    [
+        new(1,
+            Sqlite: """
+                CREATE TABLE images (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    name TEXT NULL,
+                    status TEXT NOT NULL,
+                    visibility TEXT NOT NULL,
+                    owner TEXT NULL,
+                    protected INTEGER NOT NULL DEFAULT 0,
+                    os_hidden INTEGER NOT NULL DEFAULT 0,
+                    disk_format TEXT NULL,
+                    container_format TEXT NULL,
+                    min_disk INTEGER NOT NULL DEFAULT 0,
+                    min_ram INTEGER NOT NULL DEFAULT 0,
+                    size INTEGER NULL,
+                    virtual_size INTEGER NULL,
+                    checksum TEXT NULL,
+                    os_hash_algo TEXT NULL,
+                    os_hash_value TEXT NULL,
+                    tags TEXT NOT NULL DEFAULT '[]',
+                    properties TEXT NOT NULL DEFAULT '{}',
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    deleted INTEGER NOT NULL DEFAULT 0,
+                    deleted_at TEXT NULL
+                );
+                CREATE INDEX images_owner ON images (owner) WHERE deleted = 0;
+                CREATE TABLE image_members (
+                    image_id TEXT NOT NULL,
+                    member_id TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    PRIMARY KEY (image_id, member_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX image_members_member ON image_members (member_id);
+                """,
+
+            // Text compares and sorts byte by byte (COLLATE "C"), as in SQLite, whatever the
+            // database's locale: member listings and the upper-case conformance row depend on it.
+            // Timestamps stay Glance's formatted text, so both engines answer the same bytes.
+            PostgreSql: """
+                CREATE TABLE images (
+                    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    id text COLLATE "C" NOT NULL UNIQUE,
+                    name text COLLATE "C" NULL,
+                    status text COLLATE "C" NOT NULL,
+                    visibility text COLLATE "C" NOT NULL,
+                    owner text COLLATE "C" NULL,
+                    protected boolean NOT NULL DEFAULT FALSE,
+                    os_hidden boolean NOT NULL DEFAULT FALSE,
+                    disk_format text COLLATE "C" NULL,
+                    container_format text COLLATE "C" NULL,
+                    min_disk bigint NOT NULL DEFAULT 0,
+                    min_ram bigint NOT NULL DEFAULT 0,
+                    size bigint NULL,
+                    virtual_size bigint NULL,
+                    checksum text COLLATE "C" NULL,
+                    os_hash_algo text COLLATE "C" NULL,
+                    os_hash_value text COLLATE "C" NULL,
+                    tags text NOT NULL DEFAULT '[]',
+                    properties text NOT NULL DEFAULT '{}',
+                    created_at text COLLATE "C" NOT NULL,
+                    updated_at text COLLATE "C" NOT NULL,
+                    deleted boolean NOT NULL DEFAULT FALSE,
+                    deleted_at text COLLATE "C" NULL
+                );
+                CREATE INDEX images_owner ON images (owner) WHERE NOT deleted;
+                CREATE TABLE image_members (
+                    image_id text COLLATE "C" NOT NULL,
+                    member_id text COLLATE "C" NOT NULL,
+                    status text COLLATE "C" NOT NULL,
+                    created_at text COLLATE "C" NOT NULL,
+                    updated_at text COLLATE "C" NOT NULL,
+                    PRIMARY KEY (image_id, member_id)
+                );
+                CREATE INDEX image_members_member ON image_members (member_id);
+                """),
+    ];
+}
