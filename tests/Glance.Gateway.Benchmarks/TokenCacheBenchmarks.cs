@@ -101,7 +101,7 @@ public class TokenCacheBenchmarks
     // Stands in for Keystone on the writer's misses; a hit never calls it.
     private sealed class AlwaysValid : ITokenValidator
     {
-        public ValueTask<TokenCheck> ValidateAsync(string token, CancellationToken cancellationToken) =>
+        public ValueTask<TokenCheck> ValidateAsync(string token, bool allowExpired, CancellationToken cancellationToken) =>
             ValueTask.FromResult(TokenCheck.Valid(new CallerIdentity(
                 "user", "user", "project", "project", ["member", "reader"], false, DateTimeOffset.UtcNow.AddHours(1))));
     }

@@ -38,6 +38,7 @@ public sealed partial class HostedImageStore(
         // the data path resolved against its content root and its own 401 challenge URI.
         var storeOptions = new ImageStoreOptions { IdentityUri = keystone.Value.ChallengeUri };
         configuration.GetSection(ImageStoreOptions.SectionName).Bind(storeOptions);
+        storeOptions.Database.ConnectionString ??= configuration.GetConnectionString("ImageStore");
         storeOptions.Url = settings.Url;
         storeOptions.DataPath = Path.GetFullPath(settings.DataPath, environment.ContentRootPath);
         _store = ImageStoreApplication.Build(storeOptions, logging =>

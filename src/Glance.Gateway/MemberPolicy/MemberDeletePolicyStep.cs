@@ -56,8 +56,9 @@ public sealed partial class MemberDeletePolicyStep(
         {
             (image, membership) = await ReadAsync(destination, path, credentials, rules.IsAdmin(credentials), context);
         }
-        catch (MetadataUnavailableException ex)
+        catch (Exception ex) when (ex is MetadataUnavailableException or Glance.ImageStore.Facts.ImageFactsUnavailableException)
         {
+            // The backend (or the hosted store's database) cannot answer: Glance's 503, never a 500.
             await ErrorAsync(context, member, 503, ex.Message);
             return;
         }

@@ -11,11 +11,27 @@ namespace Glance.Gateway.Tests.Telemetry;
 [Collection(RunsAlone.Name)]
 public sealed class TraceTests
 {
+    private static readonly Dictionary<string, string?> Tracing = new() { ["Telemetry:Tracing"] = "true" };
+
+    [Fact]
+    public async Task WithoutAnExporter_NoSpansAreRecorded()
+    {
+        // Telemetry:Tracing unset and no OTEL_EXPORTER_OTLP_ENDPOINT: no tracer provider, so the
+        // exporter registered here is never built and the gateway records no span.
+        var spans = new SpanList();
+        await using var gateway = await GatewayHost.StartAsync(configure: builder =>
+            builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
+        using var response = await gateway.Client.GetAsync(new Uri("/versions", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await Task.Delay(200);
+        Assert.Empty(Snapshot(spans));
+    }
+
     [Fact]
     public async Task AllowedDelete_IsOneTrace_OfGatewayTokenValidationForwardAndStoreSpans_WithTheRequestId()
     {
         var spans = new SpanList();
-        await using var gateway = await GatewayHost.StartAsync(configure: builder =>
+        await using var gateway = await GatewayHost.StartAsync(Tracing, configure: builder =>
             builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
         var image = await GlanceApi.CreateImageAsync(gateway.Client, "dev-owner", "shared");
         await GlanceApi.AddMemberAsync(gateway.Client, "dev-owner", image, "project-b");
@@ -49,7 +65,7 @@ public sealed class TraceTests
     public async Task HealthProbesAndScrapes_AreNotTraced()
     {
         var spans = new SpanList();
-        await using var gateway = await GatewayHost.StartAsync(configure: builder =>
+        await using var gateway = await GatewayHost.StartAsync(Tracing, configure: builder =>
             builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
         foreach (var path in new[] { "/healthz", "/metrics", "/healthcheck" })
         {
