@@ -60,6 +60,42 @@ public sealed class KeystoneStub : IDisposable
                 .WithBody(TokenBody(userId, projectId, roles, expiresAt ?? _time.GetUtcNow().AddHours(1), system)));
     }
 
+    /// <summary>
+    /// Registers a token of an application credential: with <paramref name="accessRulesJson"/> (a
+    /// JSON array, or null for an unrestricted credential) in its <c>application_credential</c>,
+    /// and a catalog of <paramref name="catalogTypes"/> unless the validation asks for <c>nocatalog</c>.
+    /// </summary>
+    public void AddApplicationCredentialToken(string token, string userId, string projectId, IReadOnlyList<string> roles, string? accessRulesJson, IReadOnlyList<string> catalogTypes)
+    {
+        var expiresAt = _time.GetUtcNow().AddHours(1);
+        Server.Given(Request.Create().WithPath("/v3/auth/tokens").UsingGet().WithHeader("X-Subject-Token", new ExactMatcher(token)).WithParam("nocatalog"))
+            .AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody(TokenBody(userId, projectId, roles, expiresAt, system: false, accessRulesJson ?? "null", catalogTypes: null)));
+        Server.Given(Request.Create().WithPath("/v3/auth/tokens").UsingGet().WithHeader("X-Subject-Token", new ExactMatcher(token)))
+            .AtPriority(2)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody(TokenBody(userId, projectId, roles, expiresAt, system: false, accessRulesJson ?? "null", catalogTypes)));
+    }
+
+    /// <summary>
+    /// Registers a token Keystone already expired: validated only with <c>allow_expired=1</c> (as
+    /// Keystone answers within its window), 404 otherwise.
+    /// </summary>
+    public void AddExpiredToken(string token, string userId, string projectId, IReadOnlyList<string> roles, DateTimeOffset expiredAt)
+    {
+        Server.Given(Request.Create().WithPath("/v3/auth/tokens").UsingGet().WithHeader("X-Subject-Token", new ExactMatcher(token)).WithParam("allow_expired", "1"))
+            .AtPriority(1)
+            .RespondWith(Response.Create().WithStatusCode(200).WithHeader("Content-Type", "application/json")
+                .WithBody(TokenBody(userId, projectId, roles, expiredAt, system: false)));
+    }
+
+    /// <summary>The query strings of the validations of <paramref name="token"/>, in order.</summary>
+    public IReadOnlyList<string> ValidationQueries(string token) => Server.LogEntries
+        .Where(e => e.RequestMessage.Method == "GET" && e.RequestMessage.Path == "/v3/auth/tokens" && HeaderValue(e.RequestMessage.Headers, "X-Subject-Token") == token)
+        .Select(e => string.Join('&', (e.RequestMessage.Query ?? new Dictionary<string, WireMock.Types.WireMockList<string>>()).Select(q => q.Value.Count == 0 || string.IsNullOrEmpty(q.Value[0]) ? q.Key : q.Key + "=" + q.Value[0])))
+        .ToList();
+
     /// <summary>The usual four identities (and a system-scoped admin) under these tokens.</summary>
     public void AddStandardTokens(Identities ids)
     {
@@ -90,7 +126,8 @@ public sealed class KeystoneStub : IDisposable
     public static string? HeaderValue(IDictionary<string, WireMock.Types.WireMockList<string>>? headers, string name) =>
         headers?.FirstOrDefault(h => string.Equals(h.Key, name, StringComparison.OrdinalIgnoreCase)).Value?.FirstOrDefault();
 
-    private static string TokenBody(string userId, string? projectId, IReadOnlyList<string> roles, DateTimeOffset expiresAt, bool system)
+    private static string TokenBody(
+        string userId, string? projectId, IReadOnlyList<string> roles, DateTimeOffset expiresAt, bool system, string? accessRulesJson = null, IReadOnlyList<string>? catalogTypes = null)
     {
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer))
@@ -142,6 +179,34 @@ public sealed class KeystoneStub : IDisposable
             json.WriteStringValue("audit-" + userId);
             json.WriteEndArray();
             json.WriteBoolean("is_domain", false);
+            if (accessRulesJson is not null)
+            {
+                json.WriteStartObject("application_credential");
+                json.WriteString("id", "app-cred-" + userId);
+                json.WriteString("name", "app-cred");
+                json.WriteBoolean("restricted", true);
+                json.WritePropertyName("access_rules");
+                json.WriteRawValue(accessRulesJson);
+                json.WriteEndObject();
+            }
+
+            if (catalogTypes is not null)
+            {
+                json.WriteStartArray("catalog");
+                foreach (var type in catalogTypes)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("type", type);
+                    json.WriteString("name", type);
+                    json.WriteString("id", type + "-service-id");
+                    json.WriteStartArray("endpoints");
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            }
+
             json.WriteEndObject();
             json.WriteEndObject();
         }
