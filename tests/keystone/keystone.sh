@@ -251,6 +251,12 @@ do_start() {
   local conf=$wd/keystone.conf
   KS_LOGS="$wd/uwsgi.log, $wd/keystone.log"
   sed "s|@WORKDIR@|$wd|g" "$here/keystone.conf.in" >"$conf"
+  # KEYSTONE_TOKEN_EXPIRATION (seconds): a Keystone of short-lived tokens, for the tests of
+  # expired tokens (allow_expired); the others keep Keystone's default hour.
+  if [ -n "${KEYSTONE_TOKEN_EXPIRATION:-}" ]; then
+    sed -i "s|^# expiration: the default (3600 s) is kept.|expiration = ${KEYSTONE_TOKEN_EXPIRATION}|" "$conf"
+    grep -q "^expiration = ${KEYSTONE_TOKEN_EXPIRATION}\$" "$conf" || die "could not set [token] expiration"
+  fi
 
   local km=(keystone-manage --config-file "$conf")
   log "db_sync, fernet_setup, credential_setup"

@@ -105,7 +105,8 @@ public sealed class GlanceServer : IAsyncDisposable
 public static class TestScript
 {
     /// <summary>Runs <c>bash SCRIPT ARGS...</c>; exit code -1 (and a note on stderr) when it outlived <paramref name="timeout"/>.</summary>
-    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(string script, IEnumerable<string> arguments, TimeSpan timeout)
+    public static async Task<(int Exit, string Stdout, string Stderr)> RunAsync(
+        string script, IEnumerable<string> arguments, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var info = new ProcessStartInfo("bash")
@@ -114,6 +115,10 @@ public static class TestScript
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
         info.ArgumentList.Add(script);
         foreach (var argument in arguments)
         {

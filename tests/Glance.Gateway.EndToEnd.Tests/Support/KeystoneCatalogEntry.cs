@@ -52,7 +52,8 @@ public sealed class KeystoneCatalogEntry : IAsyncDisposable
         await SendAsync(_keystone, HttpMethod.Delete, $"/v3/services/{ServiceId}", null, HttpStatusCode.NoContent);
     }
 
-    private static async Task<JsonElement> SendAsync(KeystoneServer keystone, HttpMethod method, string path, string? json, HttpStatusCode expected)
+    /// <summary>One call of Keystone's admin API with a fresh admin token; throws unless it answers <paramref name="expected"/>.</summary>
+    internal static async Task<JsonElement> SendAsync(KeystoneServer keystone, HttpMethod method, string path, string? json, HttpStatusCode expected)
     {
         var admin = await keystone.IssueTokenAsync(keystone.Admin);
         using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })

@@ -69,10 +69,13 @@ public sealed class KeystoneServer : IAsyncDisposable
     /// Runs <c>keystone.sh start</c> in a new temporary work directory. A failure throws with the
     /// script's stderr, so that every test depending on it fails (never skips).
     /// </summary>
-    public static async Task<KeystoneServer> StartAsync()
+    public static async Task<KeystoneServer> StartAsync(int? tokenExpirationSeconds = null)
     {
         var workdir = Directory.CreateTempSubdirectory("glance-e2e-keystone-").FullName;
-        var (exit, _, stderr) = await RunScriptAsync("start", workdir, StartTimeout);
+        var environment = tokenExpirationSeconds is { } seconds
+            ? new Dictionary<string, string> { ["KEYSTONE_TOKEN_EXPIRATION"] = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture) }
+            : null;
+        var (exit, _, stderr) = await RunScriptAsync("start", workdir, StartTimeout, environment);
         if (exit != 0)
         {
             await RunScriptAsync("stop", workdir, StopTimeout);
@@ -235,8 +238,9 @@ public sealed class KeystoneServer : IAsyncDisposable
         }
     }
 
-    private static Task<(int Exit, string Stdout, string Stderr)> RunScriptAsync(string command, string workdir, TimeSpan timeout) =>
-        TestScript.RunAsync(ScriptPath, [command, workdir], timeout);
+    private static Task<(int Exit, string Stdout, string Stderr)> RunScriptAsync(
+        string command, string workdir, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment = null) =>
+        TestScript.RunAsync(ScriptPath, [command, workdir], timeout, environment);
 
     private static KeystoneAccount Account(IReadOnlyDictionary<string, string> env, string who) => new(
         env[$"KEYSTONE_{who}_USER"],
