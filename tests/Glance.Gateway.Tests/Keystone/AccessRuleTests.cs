@@ -70,7 +70,7 @@ public sealed class AccessRuleTests : IAsyncLifetime
         Assert.Contains("\"status\": \"queued\"", await image.Content.ReadAsStringAsync(), StringComparison.Ordinal);
 
         // The refused DELETE is audited as unauthenticated, with the credential's user.
-        var audit = await EventuallyAsync(() => _fx.Gateway.AuditEvents().Where(e => e.Get("UserId") is null && e.Number("Status") == 401).ToList());
+        var audit = await AuditEvent.EventuallyAsync(() => _fx.Gateway.AuditEvents().Where(e => e.Get("UserId") is null && e.Number("Status") == 401));
         Assert.Contains(audit, e => e.Number("Rule") == (int)MemberDeleteRule.Unauthenticated && e.Get("MemberId") == Identities.MemberProject);
 
         // Validated declaring access-rules support; once without the catalog, then with it.
@@ -137,21 +137,5 @@ public sealed class AccessRuleTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, list.StatusCode);
         using var owner = await fx.Client.SendAsync(GlanceApi.Request(HttpMethod.Get, "/v2/images", fx.Ids.Owner));
         Assert.Equal(HttpStatusCode.OK, owner.StatusCode); // unrestricted tokens are not affected
-    }
-
-    private static async Task<List<AuditEvent>> EventuallyAsync(Func<List<AuditEvent>> read)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var events = read();
-            if (events.Count > 0)
-            {
-                return events;
-            }
-
-            await Task.Delay(50);
-        }
-
-        return read();
     }
 }

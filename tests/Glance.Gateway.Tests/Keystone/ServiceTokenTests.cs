@@ -37,7 +37,7 @@ public sealed class ServiceTokenTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
         Assert.Equal(["nocatalog&allow_expired=1"], _fx.Keystone.ValidationQueries(_expired));
         Assert.Equal(["nocatalog"], _fx.Keystone.ValidationQueries(_nova)); // the service token itself: never allow_expired
-        var audit = (await EventuallyAsync(() => _fx.Gateway.AuditEvents().Where(e => e.Number("Status") == 204).ToList())).Single();
+        var audit = (await AuditEvent.EventuallyAsync(() => _fx.Gateway.AuditEvents().Where(e => e.Number("Status") == 204))).Single();
         Assert.Equal("nova-user", audit.Get("ServiceUserId"));
         Assert.Equal("owner-user", audit.Get("UserId"));
         Assert.DoesNotContain(_nova, audit.Line, StringComparison.Ordinal);
@@ -147,21 +147,6 @@ public sealed class ServiceTokenTests : IAsyncLifetime
         return await fx.Client.SendAsync(request);
     }
 
-    private static async Task<List<AuditEvent>> EventuallyAsync(Func<List<AuditEvent>> read)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var events = read();
-            if (events.Count > 0)
-            {
-                return events;
-            }
-
-            await Task.Delay(50);
-        }
-
-        return read();
-    }
 }
 
 /// <summary>What the backend receives of a service token: keystonemiddleware's X-Service-* headers, or both tokens.</summary>

@@ -29,4 +29,25 @@ public sealed record AuditEvent(string Line, JsonElement Json)
             .Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(line => new AuditEvent(line, JsonDocument.Parse(line).RootElement.Clone()))
             .ToList();
+
+    /// <summary>
+    /// Reads until <paramref name="read"/> returns at least <paramref name="count"/> events (the
+    /// audit is written as the response starts, so it may trail the client's answer), bounded at 5 s.
+    /// </summary>
+    public static async Task<IReadOnlyList<AuditEvent>> EventuallyAsync(Func<IEnumerable<AuditEvent>> read, int count = 1)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        for (var i = 0; i < 100; i++)
+        {
+            var events = read().ToList();
+            if (events.Count >= count)
+            {
+                return events;
+            }
+
+            await Task.Delay(50);
+        }
+
+        return read().ToList();
+    }
 }

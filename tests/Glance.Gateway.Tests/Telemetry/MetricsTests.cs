@@ -51,7 +51,7 @@ public sealed class MetricsTests
         Assert.Equal(5, PrometheusSample.Sum(samples, decisions));
 
         // Each decision's labels are the audit's: the same rule, policy rule and status, one for one.
-        var audited = await WaitForAuditAsync(gateway, 5);
+        var audited = await AuditEvent.EventuallyAsync(gateway.AuditEvents, 5);
         foreach (var group in audited.GroupBy(e => (Rule: e.Number("Rule"), PolicyRule: e.Get("PolicyRule"), Status: e.Number("Status"))))
         {
             var rule = group.Key.Rule?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none";
@@ -192,19 +192,4 @@ public sealed class MetricsTests
         return PrometheusSample.Parse(await response.Content.ReadAsStringAsync());
     }
 
-    private static async Task<IReadOnlyList<AuditEvent>> WaitForAuditAsync(GatewayHost gateway, int count)
-    {
-        for (var i = 0; i < 100; i++)
-        {
-            var events = gateway.AuditEvents();
-            if (events.Count >= count)
-            {
-                return events;
-            }
-
-            await Task.Delay(50);
-        }
-
-        return gateway.AuditEvents();
-    }
 }
