@@ -80,7 +80,7 @@ public static class ImageStoreApplication
             throw;
         }
 
-        app.Services.GetRequiredService<StoreMetrics>(); // its instruments exist from the start
+        app.Services.GetService<StoreMetrics>(); // SQLite: its instruments exist from the start
         if (ownPolicy)
         {
             ImageStorePolicy.LogLoaded(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ImageStorePolicy).FullName!), policy.Current);

@@ -38,14 +38,23 @@ public sealed class GatewayMetrics
         meter.CreateObservableGauge("glance_gateway_redis_available", ObserveRedis, description: "1 while the shared token cache (Redis) is in use, 0 while its circuit is open.");
     }
 
+    // The label values of every decision, made once: a decision adds no string and boxes no status.
+    private static readonly string[] RuleLabels = [.. Enumerable.Range(0, 32).Select(r => r.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+    private static readonly object[] StatusLabels = [.. Enumerable.Range(0, 600).Select(s => (object)s)];
+
     /// <summary>One member request decided: <paramref name="decision"/> is allow, deny or error.</summary>
     public void RecordMemberDecision(string decision, int? rule, string? policyRule, int status) =>
         _decisions.Add(
             1,
             new KeyValuePair<string, object?>("decision", decision),
-            new KeyValuePair<string, object?>("rule", rule?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none"),
+            new KeyValuePair<string, object?>("rule", rule switch
+            {
+                null => "none",
+                { } r when (uint)r < RuleLabels.Length => RuleLabels[r],
+                { } r => r.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            }),
             new KeyValuePair<string, object?>("policy_rule", policyRule ?? "none"),
-            new KeyValuePair<string, object?>("status", status));
+            new KeyValuePair<string, object?>("status", (uint)status < StatusLabels.Length ? StatusLabels[status] : status));
 
     /// <summary>One token lookup: <paramref name="result"/> is l1, l2, miss or invalid.</summary>
     public void RecordTokenLookup(string result) => _tokenLookups.Add(1, new KeyValuePair<string, object?>("result", result));

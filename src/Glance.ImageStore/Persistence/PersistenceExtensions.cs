@@ -5,7 +5,8 @@ namespace Glance.ImageStore.Persistence;
 /// <summary>
 /// Registration of the database engine and the repositories. The SQLite-only parts (the
 /// in-process writer queue inside <see cref="StoreDatabase"/>, the WAL checkpointer and its
-/// pragmas) exist only for SQLite; PostgreSQL has neither.
+/// pragmas, and the <see cref="StoreMetrics"/> that observe them) exist only for SQLite;
+/// PostgreSQL has none of them.
 /// </summary>
 internal static class PersistenceExtensions
 {
@@ -19,11 +20,6 @@ internal static class PersistenceExtensions
             services.AddSingleton<IStoreDatabase>(sp => new PostgresStoreDatabase(
                 options.Database.ConnectionString!, options.DataPath, sp.GetRequiredService<ILogger<PostgresStoreDatabase>>()));
 
-            // StoreMetrics observes SQLite's writer queue and WAL file. On PostgreSQL it is given a
-            // SQLite handle that is never opened: no glance.db, so the WAL gauge reads 0 and the
-            // writer-wait histogram stays empty (PostgreSQL orders writers itself).
-            services.AddSingleton(sp => new StoreMetrics(
-                sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), new StoreDatabase(options.DataPath, options.WalLimitPages)));
         }
         else
         {

@@ -148,13 +148,13 @@ public sealed class ShortTokenKeystoneFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _keystone = await KeystoneServer.StartAsync(TokenSeconds);
-        var role = await KeystoneCatalogEntry.SendAsync(_keystone, HttpMethod.Post, "/v3/roles", """{"role": {"name": "service"}}""", HttpStatusCode.Created);
+        var role = await _keystone.AdminAsync(HttpMethod.Post, "/v3/roles", """{"role": {"name": "service"}}""", HttpStatusCode.Created);
         var password = Guid.NewGuid().ToString("N");
-        var user = await KeystoneCatalogEntry.SendAsync(_keystone, HttpMethod.Post, "/v3/users",
+        var user = await _keystone.AdminAsync(HttpMethod.Post, "/v3/users",
             JsonSerializer.Serialize(new { user = new { name = "nova", password, domain_id = "default", enabled = true } }), HttpStatusCode.Created);
         var userId = user.GetProperty("user").GetProperty("id").GetString()!;
         var service = _keystone.Service;
-        await KeystoneCatalogEntry.SendAsync(_keystone, HttpMethod.Put,
+        await _keystone.AdminAsync(HttpMethod.Put,
             $"/v3/projects/{service.ProjectId}/users/{userId}/roles/{role.GetProperty("role").GetProperty("id").GetString()}", null, HttpStatusCode.NoContent);
         Nova = new KeystoneAccount("nova", password, service.Project, userId, service.ProjectId);
     }

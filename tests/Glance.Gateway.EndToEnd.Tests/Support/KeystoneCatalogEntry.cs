@@ -34,10 +34,10 @@ public sealed class KeystoneCatalogEntry : IAsyncDisposable
     public static async Task<KeystoneCatalogEntry> RegisterAsync(KeystoneServer keystone, string type, string name, string url)
     {
         ArgumentNullException.ThrowIfNull(keystone);
-        var service = await SendAsync(keystone, HttpMethod.Post, "/v3/services",
+        var service = await keystone.AdminAsync(HttpMethod.Post, "/v3/services",
             JsonSerializer.Serialize(new { service = new { type, name, enabled = true } }), HttpStatusCode.Created);
         var serviceId = service.GetProperty("service").GetProperty("id").GetString()!;
-        var endpoint = await SendAsync(keystone, HttpMethod.Post, "/v3/endpoints",
+        var endpoint = await keystone.AdminAsync(HttpMethod.Post, "/v3/endpoints",
             JsonSerializer.Serialize(new
             {
                 endpoint = new { service_id = serviceId, @interface = "public", region_id = keystone.Env["KEYSTONE_REGION"], url, enabled = true },
@@ -48,47 +48,7 @@ public sealed class KeystoneCatalogEntry : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await SendAsync(_keystone, HttpMethod.Delete, $"/v3/endpoints/{EndpointId}", null, HttpStatusCode.NoContent);
-        await SendAsync(_keystone, HttpMethod.Delete, $"/v3/services/{ServiceId}", null, HttpStatusCode.NoContent);
-    }
-
-    /// <summary>One call of Keystone's admin API with a fresh admin token; throws unless it answers <paramref name="expected"/>.</summary>
-    internal static async Task<JsonElement> SendAsync(KeystoneServer keystone, HttpMethod method, string path, string? json, HttpStatusCode expected)
-    {
-        var admin = await keystone.IssueTokenAsync(keystone.Admin);
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })
-        {
-            BaseAddress = new Uri(keystone.Url),
-            Timeout = TimeSpan.FromSeconds(30),
-        };
-        for (var attempt = 0; ; attempt++)
-        {
-            using var request = new HttpRequestMessage(method, path);
-            request.Headers.TryAddWithoutValidation("X-Auth-Token", admin);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-            if (json is not null)
-            {
-                request.Content = new StringContent(json, Encoding.UTF8);
-                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-            }
-
-            HttpResponseMessage response;
-            try
-            {
-                response = await http.SendAsync(request);
-            }
-            catch (HttpRequestException) when (attempt == 0)
-            {
-                // uwsgi resets a reused connection before reading the request: once more.
-                continue;
-            }
-
-            using (response)
-            {
-                var text = await response.Content.ReadAsStringAsync();
-                Assert.True(response.StatusCode == expected, $"keystone {method} {path}: {(int)response.StatusCode} {text}");
-                return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-            }
-        }
+        await _keystone.AdminAsync(HttpMethod.Delete, $"/v3/endpoints/{EndpointId}", null, HttpStatusCode.NoContent);
+        await _keystone.AdminAsync(HttpMethod.Delete, $"/v3/services/{ServiceId}", null, HttpStatusCode.NoContent);
     }
 }

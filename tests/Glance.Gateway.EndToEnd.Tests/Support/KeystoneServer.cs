@@ -210,6 +210,31 @@ public sealed class KeystoneServer : IAsyncDisposable
         return response.Headers.GetValues("X-Subject-Token").Single();
     }
 
+    /// <summary>
+    /// One call of Keystone's REST API as the admin (a fresh admin token); fails the test unless it
+    /// answers <paramref name="expected"/>; the body's JSON, or default for an empty one.
+    /// </summary>
+    public async Task<JsonElement> AdminAsync(HttpMethod method, string path, string? json, System.Net.HttpStatusCode expected)
+    {
+        var admin = await IssueTokenAsync(Admin);
+        using var response = await SendAsync(() =>
+        {
+            var request = new HttpRequestMessage(method, Url + path);
+            request.Headers.TryAddWithoutValidation("X-Auth-Token", admin);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            if (json is not null)
+            {
+                request.Content = new StringContent(json, Encoding.UTF8);
+                request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+            }
+
+            return request;
+        });
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == expected, $"keystone {method} {path}: {(int)response.StatusCode} {text}");
+        return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
+    }
+
     // uwsgi's --http-socket closes each connection right after its response without saying so;
     // a request sent at that moment is reset before Keystone reads it (never processed), so it
     // is sent once more, as the gateway's Keystone client does.

@@ -241,56 +241,16 @@ public sealed class RealGlanceSuite : IAsyncDisposable
     // with the admin's token (keystone.sh creates member-role users only).
     private static async Task<KeystoneAccount> CreateReaderAsync(KeystoneServer keystone)
     {
-        var admin = await keystone.IssueTokenAsync(keystone.Admin);
-        using var http = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false })
-        {
-            BaseAddress = new Uri(keystone.Url),
-            Timeout = TimeSpan.FromSeconds(30),
-        };
-
-        async Task<JsonElement> SendAsync(HttpMethod method, string path, string? json, HttpStatusCode expected)
-        {
-            for (var attempt = 0; ; attempt++)
-            {
-                using var request = new HttpRequestMessage(method, path);
-                request.Headers.TryAddWithoutValidation("X-Auth-Token", admin);
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-                if (json is not null)
-                {
-                    request.Content = new StringContent(json, Encoding.UTF8);
-                    request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-                }
-
-                HttpResponseMessage response;
-                try
-                {
-                    response = await http.SendAsync(request);
-                }
-                catch (HttpRequestException) when (attempt == 0)
-                {
-                    // uwsgi resets a reused connection before reading the request: once more.
-                    continue;
-                }
-
-                using (response)
-                {
-                    var text = await response.Content.ReadAsStringAsync();
-                    Assert.True(response.StatusCode == expected, $"keystone {method} {path}: {(int)response.StatusCode} {text}");
-                    return text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone();
-                }
-            }
-        }
-
-        var roles = await SendAsync(HttpMethod.Get, "/v3/roles?name=reader", null, HttpStatusCode.OK);
+        var roles = await keystone.AdminAsync(HttpMethod.Get, "/v3/roles?name=reader", null, HttpStatusCode.OK);
         var readerRole = roles.GetProperty("roles")[0].GetProperty("id").GetString()!;
         var password = Guid.NewGuid().ToString("N");
         var project = keystone.Owner.ProjectId;
-        var created = await SendAsync(HttpMethod.Post, "/v3/users", JsonSerializer.Serialize(new
+        var created = await keystone.AdminAsync(HttpMethod.Post, "/v3/users", JsonSerializer.Serialize(new
         {
             user = new { name = ReaderUserName, domain_id = "default", password, default_project_id = project, enabled = true },
         }), HttpStatusCode.Created);
         var userId = created.GetProperty("user").GetProperty("id").GetString()!;
-        await SendAsync(HttpMethod.Put, $"/v3/projects/{project}/users/{userId}/roles/{readerRole}", null, HttpStatusCode.NoContent);
+        await keystone.AdminAsync(HttpMethod.Put, $"/v3/projects/{project}/users/{userId}/roles/{readerRole}", null, HttpStatusCode.NoContent);
         return new KeystoneAccount(ReaderUserName, password, keystone.Owner.Project, userId, project);
     }
 }
