@@ -33,7 +33,7 @@ public static class Program
         builder.AddAccessLog();               // one access event per request, own sink
         builder.AddGlancePolicy();            // oslo.policy rules: Glance's defaults + config/policy.yaml, reloaded
         builder.AddKeystone();                // Keystone v3 validation (or dev tokens), service token
-        builder.AddTokenCache();              // HybridCache: L1 in process, L2 Redis when configured
+        builder.AddTokenCache();              // L1 in process, L2 Redis when configured
         builder.AddHeaderHygiene();           // strip client identity headers, set the trusted ones
         builder.AddMemberPolicy();            // member-DELETE pre-check: Glance's delete path over the shared rules
         builder.AddImageStoreHosting();       // the image store on loopback, in this process

@@ -15,14 +15,6 @@ public sealed partial class DevTokenValidator(
     TimeProvider time,
     ILogger<DevTokenValidator> logger) : ITokenValidator, IHostedService
 {
-    private static readonly JsonSerializerOptions FileJson = new()
-    {
-        ReadCommentHandling = JsonCommentHandling.Skip,
-        AllowTrailingCommas = true,
-        PropertyNameCaseInsensitive = true,
-        TypeInfoResolver = DevTokensJsonContext.Default,
-    };
-
     private Dictionary<string, DevToken>? _tokens;
 
     /// <inheritdoc />
@@ -56,7 +48,7 @@ public sealed partial class DevTokenValidator(
         var path = directory.File(options.Value.DevTokensFile);
         try
         {
-            var file = JsonSerializer.Deserialize<DevTokensFile>(File.ReadAllBytes(path), FileJson);
+            var file = JsonSerializer.Deserialize(File.ReadAllBytes(path), DevTokensJsonContext.Default.DevTokensFile);
             var tokens = new Dictionary<string, DevToken>(StringComparer.Ordinal);
             foreach (var (token, entry) in file?.Tokens ?? [])
             {
@@ -112,6 +104,7 @@ public sealed class DevToken
     public bool SystemScope { get; set; }
 }
 
-/// <summary>Source-generated JSON for the development tokens file.</summary>
+/// <summary>Source-generated JSON for the development tokens file (comments, trailing commas and any case allowed, as an operator edits it).</summary>
+[JsonSourceGenerationOptions(ReadCommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true, PropertyNameCaseInsensitive = true)]
 [JsonSerializable(typeof(DevTokensFile))]
 public sealed partial class DevTokensJsonContext : JsonSerializerContext;

@@ -1,4 +1,5 @@
 using Glance.Policy.Rules;
+using Microsoft.Extensions.Options;
 
 namespace Glance.Gateway.Policy;
 
@@ -9,10 +10,15 @@ public static class PolicyExtensions
     public static WebApplicationBuilder AddGlancePolicy(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<PolicyOptions>().BindConfiguration(PolicyOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<PolicyOptions>().BindConfiguration(PolicyOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<PolicyOptions>, PolicyOptionsValidator>();
         builder.Services.AddSingleton<PolicyFileWatcher>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PolicyFileWatcher>());
         builder.Services.AddSingleton<IPolicyRulesProvider>(services => services.GetRequiredService<PolicyFileWatcher>().Rules);
         return builder;
     }
 }
+
+/// <summary>The data annotations of <see cref="PolicyOptions"/>, checked by generated code (no reflection, AOT-safe).</summary>
+[OptionsValidator]
+internal sealed partial class PolicyOptionsValidator : IValidateOptions<PolicyOptions>;

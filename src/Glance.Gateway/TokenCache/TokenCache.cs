@@ -1,56 +1,62 @@
+using System.Buffers;
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using Glance.Gateway.Keystone;
-using Microsoft.Extensions.Caching.Hybrid;
+using Microsoft.Extensions.Caching.Distributed;
+using Microsoft.Extensions.Caching.Memory;
 using Microsoft.Extensions.Options;
 
 namespace Glance.Gateway.TokenCache;
 
 /// <summary>
 /// Token validations cached as keystonemiddleware does: key = prefix + lower-case hex SHA-256 of
-/// the token (never the token), HybridCache with an in-process L1 in front of Redis (L2) when
-/// configured. Concurrent misses for one token make one validator call (HybridCache's stampede
-/// protection). Every read checks the entry against the clock: an expired token is refused from
-/// any level, an entry past its cache lifetime is validated again; an entry that is not for this
-/// token or fails its MAC is a miss.
+/// the token (never the token), an in-process L1 (size-bounded by the stored form's bytes) in
+/// front of Redis (L2) when configured. Concurrent misses for one key make one Redis read and at
+/// most one validator call, whose result every waiter shares; a waiter that gives up does not
+/// cancel it for the others. Every read checks the entry against the clock: an expired token is
+/// refused from any level, an entry past its cache lifetime is validated again; an entry that is
+/// not for this token or fails its MAC is a miss. A validation is written to both levels with the
+/// time the token has left when that is shorter than the cache lifetime, so that no level (nor
+/// another replica) keeps it a moment longer.
 /// </summary>
-public sealed partial class TokenCache
+public sealed partial class TokenCache : IDisposable
 {
-    private const HybridCacheEntryFlags L1Only =
-        HybridCacheEntryFlags.DisableDistributedCache | HybridCacheEntryFlags.DisableUnderlyingData;
+    /// <summary>A stored entry larger than this is not cached (a token with an unusually large identity).</summary>
+    public const int MaximumPayloadBytes = 64 * 1024;
 
-    private const HybridCacheEntryFlags NoReads =
-        HybridCacheEntryFlags.DisableLocalCacheRead | HybridCacheEntryFlags.DisableDistributedCacheRead;
-
-    private readonly HybridCache _cache;
+    private readonly MemoryCache _local;
+    private readonly IBufferDistributedCache? _redis;
+    private readonly TokenCacheEntrySerializer _serializer;
     private readonly ITokenValidator _validator;
     private readonly TimeProvider _time;
     private readonly ILogger<TokenCache> _logger;
     private readonly string _prefix;
     private readonly TimeSpan _lifetime;
-    private readonly HybridCacheEntryOptions _l1Only;
-    private readonly HybridCacheEntryOptions _normal;
-    private readonly HybridCacheEntryOptions _refetch;
+    private readonly ConcurrentDictionary<(string Key, bool ReadRedis), Task<Fetched>> _inFlight = new();
 
-    /// <summary>Creates the cache.</summary>
-    public TokenCache(HybridCache cache, ITokenValidator validator, IOptions<KeystoneOptions> options, TimeProvider time, ILogger<TokenCache> logger)
+    /// <summary>
+    /// Creates the cache: L1 bounded to <paramref name="localBytes"/>, L2 <paramref name="redis"/>
+    /// (null: in process only).
+    /// </summary>
+    public TokenCache(
+        long localBytes,
+        IBufferDistributedCache? redis,
+        TokenCacheEntrySerializer serializer,
+        ITokenValidator validator,
+        IOptions<KeystoneOptions> options,
+        TimeProvider time,
+        ILogger<TokenCache> logger)
     {
         ArgumentNullException.ThrowIfNull(options);
-        _cache = cache;
+        _local = new MemoryCache(new MemoryCacheOptions { SizeLimit = localBytes });
+        _redis = redis;
+        _serializer = serializer;
         _validator = validator;
         _time = time;
         _logger = logger;
         _prefix = options.Value.CacheKeyPrefix;
         _lifetime = TimeSpan.FromSeconds(options.Value.TokenCacheSeconds);
-        _l1Only = new HybridCacheEntryOptions { Flags = L1Only };
-        // A miss's validation is written to Redis once, by FetchAsync with the lifetime the token
-        // really has; HybridCache's own write (with the lifetime fixed before the factory ran)
-        // could land after it and win.
-        _normal = new HybridCacheEntryOptions { Expiration = _lifetime, LocalCacheExpiration = _lifetime, Flags = HybridCacheEntryFlags.DisableDistributedCacheWrite };
-        _refetch = new HybridCacheEntryOptions
-        {
-            Expiration = _lifetime, LocalCacheExpiration = _lifetime, Flags = NoReads | HybridCacheEntryFlags.DisableDistributedCacheWrite,
-        };
     }
 
     /// <summary>The cache key of a token: prefix + lower-case hex SHA-256.</summary>
@@ -85,90 +91,167 @@ public sealed partial class TokenCache
     {
         var hash = HashOf(token);
         var key = allowExpired ? _prefix + AllowExpiredInfix + hash : _prefix + hash;
+        var source = TokenCacheResult.L1;
+        if (!_local.TryGetValue(key, out TokenCacheEntry? entry) || entry is null)
+        {
+            var fetched = await FetchAsync(token, hash, key, allowExpired, readRedis: true, cancellationToken);
+            if (fetched.Entry is null)
+            {
+                return new TokenLookup(fetched.Outcome, null, TokenCacheResult.Miss);
+            }
+
+            (entry, source) = (fetched.Entry, fetched.Source);
+        }
+
+        if (!entry.IsFor(hash))
+        {
+            Log.Untrusted(_logger);
+            await RemoveAsync(key);
+            var fetched = await FetchAsync(token, hash, key, allowExpired, readRedis: false, cancellationToken);
+            if (fetched.Entry is null)
+            {
+                return new TokenLookup(fetched.Outcome, null, TokenCacheResult.Miss);
+            }
+
+            (entry, source) = (fetched.Entry, fetched.Source);
+        }
+
+        var now = _time.GetUtcNow();
+        if (!allowExpired && entry.Identity.ExpiresAt <= now)
+        {
+            await RemoveAsync(key);
+            return new TokenLookup(TokenCheckOutcome.Rejected, null, source);
+        }
+
+        if (entry.ValidUntil <= now)
+        {
+            var fetched = await FetchAsync(token, hash, key, allowExpired, readRedis: false, cancellationToken);
+            if (fetched.Entry is null)
+            {
+                return new TokenLookup(fetched.Outcome, null, TokenCacheResult.Miss);
+            }
+
+            (entry, source) = (fetched.Entry, fetched.Source);
+        }
+
+        return new TokenLookup(TokenCheckOutcome.Valid, entry.Identity, source);
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _local.Dispose();
+
+    // One fetch per key (and kind) at a time: the first caller starts it, later ones join it.
+    // It runs without any caller's cancellation; each caller stops waiting on its own.
+    private Task<Fetched> FetchAsync(string token, string hash, string key, bool allowExpired, bool readRedis, CancellationToken cancellationToken)
+    {
+        var id = (key, readRedis);
+        while (true)
+        {
+            if (_inFlight.TryGetValue(id, out var running))
+            {
+                return running.WaitAsync(cancellationToken);
+            }
+
+            var flight = new TaskCompletionSource<Fetched>(TaskCreationOptions.RunContinuationsAsynchronously);
+            if (_inFlight.TryAdd(id, flight.Task))
+            {
+                _ = RunFetchAsync(flight, id, token, hash, allowExpired);
+                return flight.Task.WaitAsync(cancellationToken);
+            }
+        }
+    }
+
+    private async Task RunFetchAsync(TaskCompletionSource<Fetched> flight, (string Key, bool ReadRedis) id, string token, string hash, bool allowExpired)
+    {
         try
         {
-            var source = TokenCacheResult.L1;
-            var entry = await _cache.GetOrCreateAsync<TokenCacheEntry?>(key, static _ => default, _l1Only, cancellationToken: cancellationToken);
-            if (entry is null)
-            {
-                (entry, source) = await FetchAsync(token, hash, key, allowExpired, _normal, cancellationToken);
-            }
-
-            if (!entry.IsFor(hash))
-            {
-                Log.Untrusted(_logger);
-                await _cache.RemoveAsync(key, cancellationToken);
-                (entry, source) = await FetchAsync(token, hash, key, allowExpired, _refetch, cancellationToken);
-            }
-
-            var now = _time.GetUtcNow();
-            if (!allowExpired && entry.Identity.ExpiresAt <= now)
-            {
-                await _cache.RemoveAsync(key, cancellationToken);
-                return new TokenLookup(TokenCheckOutcome.Rejected, null, source);
-            }
-
-            if (entry.ValidUntil <= now)
-            {
-                (entry, source) = await FetchAsync(token, hash, key, allowExpired, _refetch, cancellationToken);
-            }
-
-            return new TokenLookup(TokenCheckOutcome.Valid, entry.Identity, source);
+            flight.SetResult(await FetchOnceAsync(token, hash, id.Key, allowExpired, id.ReadRedis));
         }
-        catch (TokenCheckFailedException failed)
+        catch (Exception ex)
         {
-            return new TokenLookup(failed.Outcome, null, TokenCacheResult.Miss);
+            flight.SetException(ex);
+        }
+        finally
+        {
+            _inFlight.TryRemove(new KeyValuePair<(string, bool), Task<Fetched>>(id, flight.Task));
         }
     }
 
-    private async ValueTask<(TokenCacheEntry Entry, TokenCacheResult Source)> FetchAsync(
-        string token, string hash, string key, bool allowExpired, HybridCacheEntryOptions options, CancellationToken cancellationToken)
+    private async Task<Fetched> FetchOnceAsync(string token, string hash, string key, bool allowExpired, bool readRedis)
     {
-        var probe = new MissProbe(this, token, hash, allowExpired);
-        var entry = await _cache.GetOrCreateAsync(key, probe, static (p, ct) => p.ValidateAsync(ct), options, cancellationToken: cancellationToken);
-        if (probe.Called)
+        if (readRedis && _redis is not null)
         {
-            // HybridCache fixes an entry's lifetime before the factory runs; the validation is
-            // stored (in both levels, Redis written only here) with the time the token has left
-            // when that is shorter, so that no level (nor another replica) keeps it a moment longer.
-            var left = entry.ValidUntil - _time.GetUtcNow();
-            if (left > TimeSpan.Zero)
+            var stored = new ArrayBufferWriter<byte>();
+            if (await _redis.TryGetAsync(key, stored, CancellationToken.None) && stored.WrittenCount is > 0 and <= MaximumPayloadBytes)
             {
-                var lifetime = left < _lifetime ? left : _lifetime;
-                await _cache.SetAsync(key, entry, new HybridCacheEntryOptions { Expiration = lifetime, LocalCacheExpiration = lifetime }, cancellationToken: cancellationToken);
+                var found = _serializer.Deserialize(new ReadOnlySequence<byte>(stored.WrittenMemory));
+                if (found.IsFor(hash))
+                {
+                    KeepLocally(key, found, stored.WrittenCount);
+                }
+
+                return new Fetched(TokenCheckOutcome.Valid, found, TokenCacheResult.L2);
             }
         }
 
-        return (entry, probe.Called ? TokenCacheResult.Miss : TokenCacheResult.L2);
+        var check = await _validator.ValidateAsync(token, allowExpired, CancellationToken.None);
+        if (check.Outcome != TokenCheckOutcome.Valid || check.Identity is null)
+        {
+            // Not cached: a refused or unchecked token is asked about again next time.
+            return new Fetched(check.Outcome, null, TokenCacheResult.Miss);
+        }
+
+        // A plain validation lasts until the token expires at the latest; an allow_expired one
+        // (its token may be expired already) for the cache lifetime alone.
+        var now = _time.GetUtcNow();
+        var cappedByCache = now + _lifetime;
+        var validUntil = !allowExpired && check.Identity.ExpiresAt < cappedByCache ? check.Identity.ExpiresAt : cappedByCache;
+        var entry = new TokenCacheEntry(hash, check.Identity, validUntil);
+        var left = validUntil - now;
+        if (left > TimeSpan.Zero)
+        {
+            var bytes = new ArrayBufferWriter<byte>(512);
+            _serializer.Serialize(entry, bytes);
+            if (bytes.WrittenCount <= MaximumPayloadBytes)
+            {
+                KeepLocally(key, entry, bytes.WrittenCount);
+                if (_redis is not null)
+                {
+                    await _redis.SetAsync(
+                        key,
+                        new ReadOnlySequence<byte>(bytes.WrittenMemory),
+                        new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = left < _lifetime ? left : _lifetime },
+                        CancellationToken.None);
+                }
+            }
+        }
+
+        return new Fetched(TokenCheckOutcome.Valid, entry, TokenCacheResult.Miss);
     }
 
-    // The factory of a miss; records that it ran so the lookup can tell L2 from a validator call.
-    private sealed class MissProbe(TokenCache owner, string token, string hash, bool allowExpired)
+    private void KeepLocally(string key, TokenCacheEntry entry, int size)
     {
-        public bool Called { get; private set; }
-
-        public async ValueTask<TokenCacheEntry> ValidateAsync(CancellationToken cancellationToken)
+        var left = entry.ValidUntil - _time.GetUtcNow();
+        if (left > TimeSpan.Zero)
         {
-            Called = true;
-            var check = await owner._validator.ValidateAsync(token, allowExpired, cancellationToken);
-            if (check.Outcome != TokenCheckOutcome.Valid || check.Identity is null)
-            {
-                // Not cached: HybridCache stores only what the factory returns.
-                throw new TokenCheckFailedException(check.Outcome);
-            }
-
-            // A plain validation lasts until the token expires at the latest; an allow_expired one
-            // (its token may be expired already) for the cache lifetime alone.
-            var cappedByCache = owner._time.GetUtcNow() + owner._lifetime;
-            var validUntil = !allowExpired && check.Identity.ExpiresAt < cappedByCache ? check.Identity.ExpiresAt : cappedByCache;
-            return new TokenCacheEntry(hash, check.Identity, validUntil);
+            using var cached = _local.CreateEntry(key);
+            cached.Value = entry;
+            cached.Size = size;
+            cached.AbsoluteExpirationRelativeToNow = left < _lifetime ? left : _lifetime;
         }
     }
 
-    private sealed class TokenCheckFailedException(TokenCheckOutcome outcome) : Exception
+    private async Task RemoveAsync(string key)
     {
-        public TokenCheckOutcome Outcome { get; } = outcome;
+        _local.Remove(key);
+        if (_redis is not null)
+        {
+            await _redis.RemoveAsync(key, CancellationToken.None);
+        }
     }
+
+    // What a fetch found: an entry (valid, from Redis or the validator), or the validator's refusal.
+    private readonly record struct Fetched(TokenCheckOutcome Outcome, TokenCacheEntry? Entry, TokenCacheResult Source);
 
     private static partial class Log
     {

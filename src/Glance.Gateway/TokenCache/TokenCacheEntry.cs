@@ -8,7 +8,7 @@ namespace Glance.Gateway.TokenCache;
 /// A cached validation. <see cref="TokenHash"/> binds the entry to its key (an entry copied under
 /// another token's key is not trusted); <see cref="ValidUntil"/> is min(cache lifetime, expires_at)
 /// and both it and the identity's expires_at are checked against the clock on every read.
-/// Immutable, so HybridCache keeps the instance in L1 instead of deserializing on every hit.
+/// Immutable, so that L1 keeps the instance and shares it between requests.
 /// </summary>
 [ImmutableObject(true)]
 public sealed record TokenCacheEntry(string TokenHash, CallerIdentity Identity, DateTimeOffset ValidUntil)

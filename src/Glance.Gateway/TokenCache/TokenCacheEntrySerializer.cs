@@ -3,18 +3,17 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Glance.Gateway.Keystone;
-using Microsoft.Extensions.Caching.Hybrid;
 using Microsoft.Extensions.Options;
 
 namespace Glance.Gateway.TokenCache;
 
 /// <summary>
 /// The stored form of a <see cref="TokenCacheEntry"/>: a version byte, its JSON, and with
-/// <c>Keystone:CacheSecret</c> an HMAC-SHA256 over both. Reading never throws (HybridCache would
-/// fail the request): anything unreadable, unsigned or wrongly signed becomes
+/// <c>Keystone:CacheSecret</c> an HMAC-SHA256 over both. Reading never throws (a request would
+/// fail): anything unreadable, unsigned or wrongly signed becomes
 /// <see cref="TokenCacheEntry.Untrusted"/>, which the cache treats as a miss.
 /// </summary>
-public sealed class TokenCacheEntrySerializer : IHybridCacheSerializer<TokenCacheEntry>
+public sealed class TokenCacheEntrySerializer
 {
     private const byte Plain = 1;
     private const byte Signed = 2;
@@ -29,7 +28,7 @@ public sealed class TokenCacheEntrySerializer : IHybridCacheSerializer<TokenCach
         _key = string.IsNullOrEmpty(secret) ? null : SHA256.HashData(Encoding.UTF8.GetBytes("glance-gateway token cache\n" + secret));
     }
 
-    /// <inheritdoc />
+    /// <summary>Reads a stored entry; <see cref="TokenCacheEntry.Untrusted"/> for anything it cannot trust.</summary>
     public TokenCacheEntry Deserialize(ReadOnlySequence<byte> source)
     {
         var bytes = source.IsSingleSegment ? source.FirstSpan : source.ToArray();
@@ -76,7 +75,7 @@ public sealed class TokenCacheEntrySerializer : IHybridCacheSerializer<TokenCach
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>Writes the stored form of <paramref name="value"/>.</summary>
     public void Serialize(TokenCacheEntry value, IBufferWriter<byte> target)
     {
         ArgumentNullException.ThrowIfNull(target);

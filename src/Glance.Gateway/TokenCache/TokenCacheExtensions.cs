@@ -13,7 +13,7 @@ namespace Glance.Gateway.TokenCache;
 public static class TokenCacheExtensions
 {
     /// <summary>
-    /// HybridCache for validations; Redis as its L2 when <c>ConnectionStrings:Redis</c> is set
+    /// The token cache: in process, and Redis as its second level when <c>ConnectionStrings:Redis</c> is set
     /// (with short timeouts, no abort on a failed connect and a circuit that skips Redis while it
     /// fails, so Redis being down or stalled only costs a Keystone call).
     /// </summary>
@@ -22,16 +22,18 @@ public static class TokenCacheExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
 
-        // HybridCache's L1 is the container's IMemoryCache and gives every entry its serialized
-        // size, so a size limit bounds the memory that many distinct tokens can take.
+        // The in-process level is bounded by the stored form's bytes, so that many distinct
+        // tokens cannot take more than Keystone:LocalCacheMegabytes.
         var localMegabytes = builder.Configuration.GetValue("Keystone:LocalCacheMegabytes", 4);
-        services.AddMemoryCache(options => options.SizeLimit = (long)localMegabytes * 1024 * 1024);
-        services.AddHybridCache(options =>
-        {
-            options.MaximumKeyLength = 512;
-            options.MaximumPayloadBytes = 64 * 1024;
-        }).AddSerializer<TokenCacheEntry, TokenCacheEntrySerializer>();
-        services.AddSingleton<TokenCache>();
+        services.AddSingleton<TokenCacheEntrySerializer>();
+        services.AddSingleton(sp => new TokenCache(
+            (long)localMegabytes * 1024 * 1024,
+            sp.GetService<ResilientDistributedCache>(),
+            sp.GetRequiredService<TokenCacheEntrySerializer>(),
+            sp.GetRequiredService<ITokenValidator>(),
+            sp.GetRequiredService<IOptions<KeystoneOptions>>(),
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<ILogger<TokenCache>>()));
 
         var retry = RedisRetryInterval(builder.Configuration);
         var connectionString = builder.Configuration.GetConnectionString("Redis");
