@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of the repository, as CI does. It sets up what the tests need by itself:
 # installs what is missing with apt (redis-server, python3-glanceclient), starts a Redis on a
-# free loopback port for the test run, publishes the gateway once (Release, as the README installs
-# it), runs every test project of the solution, stops what it
-# started, and ends with one line: "tests: N passed, N failed".
+# free loopback port for the test run, publishes the gateway once (Release: the native binary, as
+# the README installs it), runs every test project of the solution, then runs the functional
+# suite's HTTP tests again against that native binary as a process of its own, stops what it
+# started, and ends with one line: "tests: N passed, N failed" (both runs summed).
 set -uo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -64,8 +65,9 @@ export GLANCE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=postgres;Data
 log "postgresql on 127.0.0.1:$pg_port ($pg_dir)"
 # --- end PostgreSQL
 
-# 3. The gateway as the README installs it (dotnet publish, Release); the deployment tests start
-#    this published executable.
+# 3. The gateway as the README installs it (dotnet publish, Release: Native AOT, warnings as
+#    errors, so a trim or AOT warning fails the run here); the deployment tests start this
+#    published executable and step 5 runs the functional HTTP tests against it.
 publish=$(mktemp -d)
 if ! dotnet publish "$root/src/Glance.Gateway" -c Release -o "$publish" --nologo >"$publish.log" 2>&1; then
   cat "$publish.log" >&2
@@ -79,7 +81,17 @@ log "published gateway in $publish"
 dotnet test "$root/Glance.Gateway.sln" --logger trx --results-directory "$results" "$@"
 rc=$?
 
-# 5. One line of totals, summed over the test projects' result files.
+# 5. The functional suite's HTTP tests (classes marked Host=Any: every feature folder) against
+#    the native binary, each test's gateway started as its own process from the same settings;
+#    the tests that need the gateway in process (a fake clock, its services) are marked
+#    Host=InProcess and left out. Results as "native-*.trx" beside the others.
+log "functional HTTP tests against the native gateway ($publish/Glance.Gateway)"
+GLANCE_GATEWAY_UNDER_TEST="$publish/Glance.Gateway" dotnet test "$root/tests/Glance.Gateway.Tests" --no-build \
+  --filter "Host=Any&Host!=InProcess" --logger "trx;LogFilePrefix=native" --results-directory "$results" "$@"
+native_rc=$?
+[ "$native_rc" -eq 0 ] || rc=$native_rc
+
+# 6. One line of totals, summed over the test projects' result files.
 read -r passed failed < <(
   cat "$results"/*.trx 2>/dev/null | python3 -c '
 import re, sys

@@ -7,6 +7,7 @@ using WireMock.ResponseBuilders;
 namespace Glance.Gateway.Tests.AccessLog;
 
 /// <summary>A backend's 500 is in the access log once, at level Error, with the route it took; the token is not.</summary>
+[Trait("Host", "Any")]
 public sealed class AccessLogBackendErrorTests : IAsyncLifetime, IDisposable
 {
     private readonly BackendStub _backend = new();

@@ -10,6 +10,7 @@ namespace Glance.Gateway.Tests.AccessLog;
 /// The access log: one event per request, whoever answers it (the front door, health, a denial
 /// at the edge, the backend), with its fields, in its own file, never a token.
 /// </summary>
+[Trait("Host", "Any")]
 public sealed class AccessLogTests : IAsyncLifetime
 {
     private const string UserAgent = "python-glanceclient/4.7.0";

@@ -11,6 +11,7 @@ namespace Glance.Gateway.Tests.Auditing;
 /// across the rolled files, behind the shipped queue too: the gateway is stopped before the files
 /// are read, and stopping drains the queue.
 /// </summary>
+[Trait("Host", "Any")]
 public sealed class AuditRollTests : IAsyncLifetime
 {
     private const int Decisions = 40;

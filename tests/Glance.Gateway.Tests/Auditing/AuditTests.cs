@@ -7,6 +7,7 @@ using Glance.Policy.RequestIds;
 namespace Glance.Gateway.Tests.Auditing;
 
 /// <summary>The audit trail: one event per member-DELETE decision, its fields, its own sink, no secrets.</summary>
+[Trait("Host", "Any")]
 public sealed class AuditTests : IAsyncLifetime
 {
     private static readonly string[] Fields =

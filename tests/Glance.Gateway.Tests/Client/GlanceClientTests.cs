@@ -4,6 +4,7 @@ using Glance.Gateway.Tests.Support;
 namespace Glance.Gateway.Tests.Client;
 
 /// <summary>python-glanceclient (the CLI users run) pointed at the gateway with development tokens.</summary>
+[Trait("Host", "Any")]
 public sealed class GlanceClientTests : IAsyncLifetime
 {
     private GatewayHost _gateway = null!;

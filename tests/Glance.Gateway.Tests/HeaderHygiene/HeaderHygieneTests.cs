@@ -11,6 +11,7 @@ namespace Glance.Gateway.Tests.HeaderHygiene;
 /// spelling, the trusted headers (Headers mode) or the caller's token (Token mode), no DELETE for a
 /// denial, exactly one for an allowed request.
 /// </summary>
+[Trait("Host", "Any")]
 public sealed class HeaderHygieneTests : IAsyncLifetime, IDisposable
 {
     private static readonly string[] Spoofed =

@@ -14,6 +14,7 @@ namespace Glance.Gateway.Tests.Health;
 /// shared dependency down (Redis, Keystone) is Degraded and still 200; the backend down is 503;
 /// liveness never runs a check.
 /// </summary>
+[Trait("Host", "Any")]
 public sealed class ReadinessTests
 {
     [Fact]

@@ -13,8 +13,10 @@ namespace Glance.Gateway.Tests.Health;
 /// The drain: once a stop is asked for, <c>/readyz</c> answers 503 while the listener still
 /// accepts (Gateway:DrainDelaySeconds), and a request already in flight gets its real answer.
 /// </summary>
+[Trait("Host", "Any")]
 public sealed class ShutdownDrainTests
 {
+    [Trait("Host", "InProcess")]
     [Fact]
     public async Task Stop_SlowRequestInFlight_CompletesWithItsAnswerWhileReadyzAnswers503()
     {
@@ -58,6 +60,7 @@ public sealed class ShutdownDrainTests
         Assert.Contains("Stop requested: /readyz answers 503", fx.Gateway.AppLog(), StringComparison.Ordinal);
     }
 
+    [Trait("Host", "InProcess")]
     [Fact]
     public async Task ShutdownSeconds_IsTheHostsShutdownTimeout()
     {
@@ -66,6 +69,7 @@ public sealed class ShutdownDrainTests
         Assert.Equal(TimeSpan.FromSeconds(7), gateway.App.Services.GetRequiredService<IOptions<HostOptions>>().Value.ShutdownTimeout);
     }
 
+    [Trait("Host", "InProcess")]
     [Theory]
     [InlineData("0", "0", "Gateway:ShutdownSeconds must be between 1 and 3600 (got 0).")]
     [InlineData("10", "10", "Gateway:DrainDelaySeconds must be at least 0 and less than Gateway:ShutdownSeconds (10) (got 10).")]

@@ -6,8 +6,10 @@ using Glance.Gateway.Tests.Support;
 namespace Glance.Gateway.Tests.Hosting;
 
 /// <summary>Options validated at start-up (one clear line), embedded defaults, development tokens.</summary>
+[Trait("Host", "Any")]
 public sealed class StartupTests
 {
+    [Trait("Host", "InProcess")]
     [Theory]
     [InlineData("Keystone:Url", "not a uri", "Keystone:Url must be an absolute http or https URI")]
     [InlineData("Keystone:Url", "http://127.0.0.1:1/v3", "Keystone:Username, Keystone:Password and Keystone:ProjectName are required")]
@@ -28,6 +30,7 @@ public sealed class StartupTests
         Assert.DoesNotContain('\n', line);
     }
 
+    [Trait("Host", "InProcess")]
     [Fact]
     public async Task BrokenRoutesFileAtStartup_StopsStartup_NamingTheFile()
     {

@@ -7,6 +7,7 @@ using WireMock.ResponseBuilders;
 namespace Glance.Gateway.Tests.Keystone;
 
 /// <summary>Row 1 and Keystone's failure modes (CONFORMANCE.md section 3) through the gateway.</summary>
+[Trait("Host", "Any")]
 public sealed class AuthenticationTests : IAsyncLifetime
 {
     private GatewayFixture _fx = null!;
@@ -175,6 +176,7 @@ public sealed class AuthenticationTests : IAsyncLifetime
         Assert.Equal("Keystone uri=\"https://keystone.example.test/v3\"", response.Headers.WwwAuthenticate.ToString());
     }
 
+    [Trait("Host", "InProcess")]
     [Fact]
     public async Task ServiceToken_IsRenewedBeforeItExpires()
     {

@@ -9,6 +9,7 @@ namespace Glance.Gateway.Tests.Keystone;
 /// own entries); with one of Keystone:ServiceTokenRoles the user's token is validated with
 /// allow_expired; an invalid service token, or one without the role while it is required, is 401.
 /// </summary>
+[Trait("Host", "Any")]
 public sealed class ServiceTokenTests : IAsyncLifetime
 {
     private GatewayFixture _fx = null!;
@@ -150,6 +151,7 @@ public sealed class ServiceTokenTests : IAsyncLifetime
 }
 
 /// <summary>What the backend receives of a service token: keystonemiddleware's X-Service-* headers, or both tokens.</summary>
+[Trait("Host", "Any")]
 public sealed class ServiceTokenForwardingTests
 {
     [Fact]

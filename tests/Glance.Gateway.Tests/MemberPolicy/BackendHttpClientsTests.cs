@@ -19,6 +19,7 @@ namespace Glance.Gateway.Tests.MemberPolicy;
 /// The pre-check's metadata reads: through the cluster's own HTTP settings, with the service token
 /// (Token mode) from the one ServiceTokenHandler, which never rides on a forwarded client request.
 /// </summary>
+[Trait("Host", "Any")]
 public sealed class BackendHttpClientsTests
 {
     [Fact]

@@ -14,6 +14,7 @@ namespace Glance.Gateway.Tests.MemberPolicy;
 /// The pre-check's memory of an image's visibility and owner: bounded in time, off at 0, and
 /// forgotten by any write to the image that passes through the gateway.
 /// </summary>
+[Trait("Host", "Any")]
 public sealed class ImageFactsCacheTests
 {
     [Fact]

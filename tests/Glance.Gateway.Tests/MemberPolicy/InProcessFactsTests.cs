@@ -8,6 +8,7 @@ namespace Glance.Gateway.Tests.MemberPolicy;
 /// store's own reader: a decision sends no metadata request to the store over HTTP (the store's
 /// request log shows none), where a gateway fronting the store as its own process would.
 /// </summary>
+[Trait("Host", "Any")]
 public sealed class InProcessFactsTests : IAsyncLifetime
 {
     private GatewayFixture _fx = null!;
@@ -19,6 +20,7 @@ public sealed class InProcessFactsTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _fx.DisposeAsync();
 
+    [Trait("Host", "InProcess")]
     [Fact]
     public async Task HostedStore_MemberDeleteDecision_ReadsNoMetadataOverHttp()
     {

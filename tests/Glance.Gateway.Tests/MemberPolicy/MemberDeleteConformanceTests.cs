@@ -11,6 +11,7 @@ namespace Glance.Gateway.Tests.MemberPolicy;
 /// Redis, hosted store), as admin, owner, member and stranger. Each denial also shows that the
 /// member is still there and that the decision never reached the backend (audit: no backend status).
 /// </summary>
+[Trait("Host", "Any")]
 public sealed class MemberDeleteConformanceTests : IAsyncLifetime
 {
     private const string OtherMember = Identities.OtherMemberProject;

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Http;
 namespace Glance.Gateway.Tests.MemberPolicy;
 
 /// <summary>Rows 2-4 answered at the edge, and the member path parser.</summary>
+[Trait("Host", "Any")]
 public sealed class MemberPathShapeTests : IAsyncLifetime
 {
     private GatewayFixture _fx = null!;

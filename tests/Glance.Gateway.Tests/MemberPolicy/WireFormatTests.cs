@@ -6,6 +6,7 @@ using Glance.Policy.RequestIds;
 namespace Glance.Gateway.Tests.MemberPolicy;
 
 /// <summary>CONFORMANCE.md section 2 through the gateway: bodies by Accept, 204, request ids.</summary>
+[Trait("Host", "Any")]
 public sealed class WireFormatTests : IAsyncLifetime
 {
     private GatewayFixture _fx = null!;

@@ -9,6 +9,7 @@ namespace Glance.Gateway.Tests.Policy;
 /// the pre-check and the hosted store alike, an edit is applied while the gateway runs, and a
 /// broken edit is refused with one log line while the last good rules keep deciding.
 /// </summary>
+[Trait("Host", "Any")]
 public sealed class PolicyFileTests : IAsyncLifetime
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("glance-policy-").FullName;

@@ -12,6 +12,7 @@ namespace Glance.Gateway.Tests.Policy;
 /// message, that a refused request changed nothing and never reached the store, and the audit's
 /// policy rule and mode (CONFORMANCE section 5).
 /// </summary>
+[Trait("Host", "Any")]
 public sealed class PolicyModeTests : IAsyncLifetime
 {
     private readonly string _suffix = Guid.NewGuid().ToString("N");

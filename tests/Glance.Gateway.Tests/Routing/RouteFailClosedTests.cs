@@ -13,6 +13,7 @@ namespace Glance.Gateway.Tests.Routing;
 /// serving, and member DELETEs are still decided and audited; a route without the policy metadata
 /// still gets every member DELETE decided.
 /// </summary>
+[Trait("Host", "Any")]
 public sealed class RouteFailClosedTests : IAsyncLifetime
 {
     private GatewayFixture _fx = null!;
@@ -21,6 +22,7 @@ public sealed class RouteFailClosedTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _fx.DisposeAsync();
 
+    [Trait("Host", "InProcess")]
     [Fact]
     public async Task Edit_PathTransformOnImageRoute_IsRefusedNamingTheRoute_AndDeletesStayDecided()
     {
@@ -34,6 +36,7 @@ public sealed class RouteFailClosedTests : IAsyncLifetime
         await AssertMemberDeleteDecidedAsync();
     }
 
+    [Trait("Host", "InProcess")]
     [Fact]
     public async Task Edit_MemberDeletesToClusterWithoutDestination_IsRefused_AndDeletesStayDecided()
     {
@@ -47,6 +50,7 @@ public sealed class RouteFailClosedTests : IAsyncLifetime
         await AssertMemberDeleteDecidedAsync();
     }
 
+    [Trait("Host", "InProcess")]
     [Fact]
     public async Task Edit_PolicyMetadataRemoved_MemberDeletesAreStillDecidedAndAudited()
     {

@@ -10,6 +10,7 @@ namespace Glance.Gateway.Tests.Routing;
 /// without a restart; a broken edit (invalid JSON, or JSON YARP refuses) is refused and the last
 /// good routes keep serving.
 /// </summary>
+[Trait("Host", "Any")]
 public sealed class RouteReloadTests : IAsyncLifetime, IDisposable
 {
     private readonly BackendStub _first = new();
@@ -42,6 +43,7 @@ public sealed class RouteReloadTests : IAsyncLifetime, IDisposable
         }), "the edited routes were not applied");
     }
 
+    [Trait("Host", "InProcess")]
     [Fact]
     public async Task RoutesFileBroken_IsRefused_AndTheLastGoodRoutesKeepServing()
     {
@@ -59,6 +61,7 @@ public sealed class RouteReloadTests : IAsyncLifetime, IDisposable
         Assert.Equal(before + 1, _first.Requests.Count);
     }
 
+    [Trait("Host", "InProcess")]
     [Fact]
     public async Task RoutesFileInvalidForYarp_IsRefused_AndTheLastGoodRoutesKeepServing()
     {

@@ -2,28 +2,46 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Glance.Gateway;
+using Glance.Testing;
 
 namespace Glance.Gateway.Tests.Support;
 
 /// <summary>
 /// One real gateway on a free loopback port, with its own temporary folder: a copy of the
 /// repository's config/ (routes, dev tokens), the hosted store's data, the application log and the
-/// audit file. Nothing is shared with another test.
+/// audit file. Nothing is shared with another test. In process by default; with
+/// <see cref="ExecutableVariable"/> set (the test command sets it to the native binary it
+/// published) the same settings start that executable as a process of its own, configured
+/// through its environment, and a test that needs the gateway's insides (a fake clock, its
+/// services) is refused: such tests carry <c>[Trait("Host", "InProcess")]</c> and are left out
+/// of the test command's run against the binary.
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
 {
+    /// <summary>The environment variable naming the gateway executable to test instead of the gateway in process.</summary>
+    public const string ExecutableVariable = "GLANCE_GATEWAY_UNDER_TEST";
+
+    private readonly WebApplication? _app;
+    private readonly GatewayProcess? _process;
     private int _stopped;
 
-    private GatewayHost(WebApplication app, string root)
+    private GatewayHost(WebApplication? app, GatewayProcess? process, string root)
     {
-        App = app;
+        _app = app;
+        _process = process;
         Root = root;
-        Address = new Uri(app.Urls.First());
+        Address = app is not null ? new Uri(app.Urls.First()) : process!.Address;
         Client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = Address };
     }
 
-    /// <summary>The running gateway.</summary>
-    public WebApplication App { get; }
+    /// <summary>The executable under test when <see cref="ExecutableVariable"/> is set, else null (in process).</summary>
+    public static string? Executable => Environment.GetEnvironmentVariable(ExecutableVariable) is { Length: > 0 } path ? path : null;
+
+    /// <summary>The running gateway (in process only).</summary>
+    public WebApplication App => _app ?? throw InProcessOnly("its services");
+
+    /// <summary>The gateway's process (when <see cref="ExecutableVariable"/> is set), else null.</summary>
+    public GatewayProcess? Process => _process;
 
     /// <summary>The temporary folder of this gateway.</summary>
     public string Root { get; }
@@ -96,6 +114,25 @@ public sealed class GatewayHost : IAsyncDisposable
         }
 
         var all = BaseSettings(root, config);
+        if (Executable is { } executable)
+        {
+            if (time is not null || configure is not null)
+            {
+                throw InProcessOnly(time is not null ? "a fake clock" : "its builder");
+            }
+
+            Override(all, settings);
+            try
+            {
+                return new GatewayHost(null, await GatewayProcess.StartAsync(all, root, executable), root);
+            }
+            catch
+            {
+                Directory.Delete(root, recursive: true);
+                throw;
+            }
+        }
+
         all["urls"] = "http://127.0.0.1:0";
         Override(all, settings);
 
@@ -119,7 +156,7 @@ public sealed class GatewayHost : IAsyncDisposable
             throw;
         }
 
-        return new GatewayHost(app, root);
+        return new GatewayHost(app, null, root);
     }
 
     /// <summary>
@@ -131,8 +168,14 @@ public sealed class GatewayHost : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _stopped, 1) == 0)
         {
-            await App.StopAsync();
-            await App.DisposeAsync();
+            if (_process is not null)
+            {
+                await _process.DisposeAsync();
+                return;
+            }
+
+            await _app!.StopAsync();
+            await _app.DisposeAsync();
         }
     }
 
@@ -150,6 +193,9 @@ public sealed class GatewayHost : IAsyncDisposable
             // A sink may still hold a file for a moment; the folder is temporary anyway.
         }
     }
+
+    private static NotSupportedException InProcessOnly(string what) =>
+        new($"This test needs {what}, which only the gateway in process has; it cannot run against {Executable}. Mark it [Trait(\"Host\", \"InProcess\")].");
 
     /// <summary>A fresh folder for one gateway, with a copy of the operator config (its own Serilog settings come from <see cref="BaseSettings"/>).</summary>
     public static (string Root, string Config) CreateRoot(string prefix)

@@ -6,6 +6,7 @@ namespace Glance.Gateway.Tests.Telemetry;
 
 /// <summary>The Prometheus scrape endpoint: the gateway's own instruments count exactly what was served.</summary>
 [Collection(RunsAlone.Name)]
+[Trait("Host", "Any")]
 public sealed class MetricsTests
 {
     [Fact]
@@ -146,6 +147,7 @@ public sealed class MetricsTests
         await AssertAnsweredAsAnyPathAsync(off, "/metrics");
     }
 
+    [Trait("Host", "InProcess")]
     [Fact]
     public async Task Metrics_OnTheirOwnListener_AreNotAnsweredOnThePublicOne()
     {

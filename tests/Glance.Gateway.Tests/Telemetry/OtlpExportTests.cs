@@ -8,6 +8,7 @@ namespace Glance.Gateway.Tests.Telemetry;
 
 /// <summary>OTLP export: with <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set, spans are recorded and sent there (an OTLP/HTTP collector stand-in).</summary>
 [Collection(RunsAlone.Name)]
+[Trait("Host", "Any")]
 public sealed class OtlpExportTests
 {
     [Fact]

@@ -9,10 +9,12 @@ namespace Glance.Gateway.Tests.Telemetry;
 
 /// <summary>Traces: one trace across the gateway, its token validation and the store it forwards to.</summary>
 [Collection(RunsAlone.Name)]
+[Trait("Host", "Any")]
 public sealed class TraceTests
 {
     private static readonly Dictionary<string, string?> Tracing = new() { ["Telemetry:Tracing"] = "true" };
 
+    [Trait("Host", "InProcess")]
     [Fact]
     public async Task WithoutAnExporter_NoSpansAreRecorded()
     {
@@ -27,6 +29,7 @@ public sealed class TraceTests
         Assert.Empty(Snapshot(spans));
     }
 
+    [Trait("Host", "InProcess")]
     [Fact]
     public async Task AllowedDelete_IsOneTrace_OfGatewayTokenValidationForwardAndStoreSpans_WithTheRequestId()
     {
@@ -61,6 +64,7 @@ public sealed class TraceTests
         Assert.Equal(204, store.GetTagItem("http.response.status_code"));
     }
 
+    [Trait("Host", "InProcess")]
     [Fact]
     public async Task HealthProbesAndScrapes_AreNotTraced()
     {

@@ -11,10 +11,12 @@ namespace Glance.Gateway.Tests.TokenCache;
 /// token), and after the background probe finds it again the L2 is used again. Outcomes and
 /// counts only; speed is the benchmark's (tests/Glance.Gateway.Benchmarks/redis-outage.sh).
 /// </summary>
+[Trait("Host", "Any")]
 public sealed class RedisCircuitTests
 {
     private const int Fresh = 5;
 
+    [Trait("Host", "InProcess")]
     [Fact]
     public async Task RedisKilled_CircuitSkipsRedisEvenOnceItIsBack_UntilTheProbeClosesIt_ThenL2IsSharedAgain()
     {
@@ -60,6 +62,7 @@ public sealed class RedisCircuitTests
         Assert.Equal(1, fx.Keystone.ValidationCalls(shared));
     }
 
+    [Trait("Host", "InProcess")]
     [Fact]
     public async Task RedisStalled_OneTimeoutOpensTheCircuit_ThenNoRequestSendsItAnything()
     {

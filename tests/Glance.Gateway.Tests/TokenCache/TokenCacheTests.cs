@@ -14,6 +14,7 @@ namespace Glance.Gateway.Tests.TokenCache;
 /// The token cache against a real Redis and WireMock Keystone: hits, stampedes, expiry with a
 /// fake clock, tampered and foreign entries, Redis failing mid-test, two replicas sharing Redis.
 /// </summary>
+[Trait("Host", "Any")]
 public sealed class TokenCacheTests
 {
     private const string Prefix = "glance-gateway:token:";
@@ -52,6 +53,7 @@ public sealed class TokenCacheTests
         Assert.Equal(1, fx.Keystone.ValidationCalls("slow-token"));
     }
 
+    [Trait("Host", "InProcess")]
     [Fact]
     public async Task TokenExpiringBeforeCacheLifetime_IsRefusedAfterItExpires()
     {
@@ -77,6 +79,7 @@ public sealed class TokenCacheTests
         Assert.Equal(1, fx.Keystone.ValidationCalls("short-token"));
     }
 
+    [Trait("Host", "InProcess")]
     [Fact]
     public async Task TokenExpiringBeforeCacheLifetime_RedisEntryLivesOnlyAsLongAsTheToken()
     {
@@ -93,6 +96,7 @@ public sealed class TokenCacheTests
         Assert.InRange(ttl.Value, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(60));
     }
 
+    [Trait("Host", "InProcess")]
     [Fact]
     public async Task CacheLifetimePassed_TokenIsValidatedAgain()
     {
@@ -138,6 +142,7 @@ public sealed class TokenCacheTests
         Assert.Equal("L2", Assert.Single(replica.AuditEvents()).Get("TokenCache"));
     }
 
+    [Trait("Host", "InProcess")]
     [Fact]
     public async Task ExpiredToken_StillInRedis_IsRefusedByAReplicaReadingIt()
     {
