@@ -26,6 +26,22 @@ public static class SerilogSection
     public static LoggerConfiguration Configure(LoggerConfiguration logger, IConfigurationSection section, params string[] ownPipelines)
     {
         ArgumentNullException.ThrowIfNull(logger);
+        foreach (var step in Read(section, ownPipelines))
+        {
+            step(logger);
+        }
+
+        return logger;
+    }
+
+    /// <summary>
+    /// Reads <paramref name="section"/> as <see cref="Configure"/> does, creating nothing: throws
+    /// the <see cref="GatewayConfigurationException"/> that <see cref="Configure"/> would.
+    /// </summary>
+    public static void Check(IConfigurationSection section, params string[] ownPipelines) => Read(section, ownPipelines);
+
+    private static List<Action<LoggerConfiguration>> Read(IConfigurationSection section, string[] ownPipelines)
+    {
         ArgumentNullException.ThrowIfNull(section);
         ArgumentNullException.ThrowIfNull(ownPipelines);
         var steps = new List<Action<LoggerConfiguration>>();
@@ -54,12 +70,7 @@ public static class SerilogSection
             }
         }
 
-        foreach (var step in steps)
-        {
-            step(logger);
-        }
-
-        return logger;
+        return steps;
     }
 
     /// <summary>
