@@ -1,4 +1,4 @@
-using Glance.Gateway.Hosting;
+using Glance.Gateway.Logging;
 using Serilog;
 using Serilog.Extensions.Logging;
 
@@ -48,20 +48,18 @@ public sealed class AuditLoggerFactory : IDisposable
 
     /// <summary>
     /// A separate pipeline from <paramref name="sectionName"/> (MinimumLevel, WriteTo… as in
-    /// <c>Serilog</c>) or, when it has no <c>WriteTo</c>, the default: a bounded blocking queue
-    /// to a file <c>logs/<paramref name="fileName"/></c> rolling daily and on size. The access
-    /// log builds its own the same way.
+    /// <c>Serilog</c>, read by <see cref="SerilogSection"/>) writing, when it has no
+    /// <c>WriteTo</c>, to the default: a bounded blocking queue to a file
+    /// <c>logs/<paramref name="fileName"/></c> rolling daily and on size. The access log builds
+    /// its own the same way.
     /// </summary>
     public static Serilog.Core.Logger Pipeline(IConfiguration configuration, IHostEnvironment environment, string sectionName, string fileName)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(environment);
         var settings = new LoggerConfiguration().MinimumLevel.Information();
-        if (configuration.GetSection(sectionName + ":WriteTo").Exists())
-        {
-            settings.ReadFrom.Configuration(configuration, HostingExtensions.ReaderOptions(sectionName));
-        }
-        else
+        SerilogSection.Configure(settings, configuration.GetSection(sectionName));
+        if (!configuration.GetSection(sectionName + ":WriteTo").Exists())
         {
             var path = Path.Combine(environment.ContentRootPath, "logs", fileName);
             settings.WriteTo.Async(

@@ -1,3 +1,5 @@
+using Glance.Gateway.Logging;
+
 namespace Glance.Gateway.Auditing;
 
 /// <summary>Registration of the audit trail.</summary>
@@ -7,6 +9,10 @@ public static class AuditingExtensions
     public static WebApplicationBuilder AddAuditing(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+
+        // A bad setting stops Build() with its one line, not the host's start (which would log it
+        // with a stack trace first): the pipeline itself is built when the middleware is.
+        SerilogSection.Check(builder.Configuration.GetSection(AuditLoggerFactory.SectionName));
         builder.Services.AddSingleton<AuditLoggerFactory>();
         builder.Services.AddSingleton<MemberDeleteAudit>();
         return builder;

@@ -1,12 +1,13 @@
 using System.Globalization;
+using Glance.Gateway.AccessLog;
+using Glance.Gateway.Auditing;
+using Glance.Gateway.Logging;
 using Glance.Policy.Errors;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.FileProviders;
 using Serilog;
 using ILogger = Microsoft.Extensions.Logging.ILogger;
-using Serilog.Formatting.Compact;
-using Serilog.Settings.Configuration;
 
 namespace Glance.Gateway.Hosting;
 
@@ -16,7 +17,8 @@ public static class HostingExtensions
     /// <summary>
     /// Resolves the config folder, layers <c>config/serilog.json</c> under every other source,
     /// listens on <see cref="GatewayOptions.DefaultUrl"/> unless told otherwise, and sets up the
-    /// Serilog application log from the <c>Serilog</c> section.
+    /// Serilog application log from the <c>Serilog</c> section (see <see cref="SerilogSection"/>;
+    /// without <c>WriteTo</c>, the console at Information with the framework's chatter turned down).
     /// </summary>
     public static WebApplicationBuilder AddGatewayHosting(this WebApplicationBuilder builder)
     {
@@ -64,8 +66,8 @@ public static class HostingExtensions
         builder.Services.AddSerilog(
             (services, logger) =>
             {
-                logger.ReadFrom.Configuration(configuration, ReaderOptions());
-                if (!configuration.GetSection("Serilog:WriteTo").Exists())
+                SerilogSection.Configure(logger, configuration.GetSection(SerilogSectionName), OwnPipelines);
+                if (!configuration.GetSection(SerilogSectionName + ":WriteTo").Exists())
                 {
                     logger.MinimumLevel.Information()
                         .MinimumLevel.Override("Microsoft", Serilog.Events.LogEventLevel.Warning)
@@ -80,20 +82,13 @@ public static class HostingExtensions
         return builder;
     }
 
-    /// <summary>
-    /// The sink assemblies the <c>Serilog</c> sections may name, without relying on a dependency
-    /// scan: Console, File, Async (the audit's and access log's queue), the compact formatters and
-    /// this one (<see cref="Auditing.AuditJsonFormatter"/>).
-    /// </summary>
-    public static ConfigurationReaderOptions ReaderOptions(string sectionName = "Serilog") =>
-        new(
-            typeof(ConsoleLoggerConfigurationExtensions).Assembly,
-            typeof(FileLoggerConfigurationExtensions).Assembly,
-            typeof(LoggerConfigurationAsyncExtensions).Assembly,
-            typeof(CompactJsonFormatter).Assembly,
-            typeof(Auditing.AuditJsonFormatter).Assembly)
-        {
-            SectionName = sectionName,
-            FormatProvider = CultureInfo.InvariantCulture,
-        };
+    /// <summary>The application log's section.</summary>
+    public const string SerilogSectionName = "Serilog";
+
+    // Sub-sections of Serilog that are pipelines of their own (the audit trail, the access log).
+    private static readonly string[] OwnPipelines =
+    [
+        ConfigurationPath.GetSectionKey(AuditLoggerFactory.SectionName),
+        ConfigurationPath.GetSectionKey(AccessLoggerFactory.SectionName),
+    ];
 }
