@@ -89,6 +89,7 @@ public sealed class BackendHttpClientsTests
         Assert.Equal(2, backend.Requests.Count(e => e.RequestMessage.Method == "GET"));
     }
 
+    [Trait("Host", "InProcess")]
     [Fact]
     public async Task KeystoneAndMetadataRequests_DurationsRecorded()
     {

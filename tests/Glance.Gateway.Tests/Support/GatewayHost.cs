@@ -23,6 +23,7 @@ public sealed class GatewayHost : IAsyncDisposable
 
     private readonly WebApplication? _app;
     private readonly GatewayProcess? _process;
+    private readonly int _startupAccessEvents;
     private int _stopped;
 
     private GatewayHost(WebApplication? app, GatewayProcess? process, string root)
@@ -30,6 +31,7 @@ public sealed class GatewayHost : IAsyncDisposable
         _app = app;
         _process = process;
         Root = root;
+        _startupAccessEvents = process is null ? 0 : AuditEvent.ReadAll(AccessPath).Count;
         Address = app is not null ? new Uri(app.Urls.First()) : process!.Address;
         Client = new HttpClient(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false }) { BaseAddress = Address };
     }
@@ -73,8 +75,11 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>The audit events written so far.</summary>
     public IReadOnlyList<AuditEvent> AuditEvents() => AuditEvent.ReadAll(AuditPath);
 
-    /// <summary>The access events written so far.</summary>
-    public IReadOnlyList<AuditEvent> AccessEvents() => AuditEvent.ReadAll(AccessPath);
+    /// <summary>
+    /// The access events written since the gateway was handed to the test (a gateway process's
+    /// start-up health probes are not the test's requests).
+    /// </summary>
+    public IReadOnlyList<AuditEvent> AccessEvents() => AuditEvent.ReadAll(AccessPath).Skip(_startupAccessEvents).ToList();
 
     /// <summary>The application log so far.</summary>
     public string AppLog() => SharedRead(AppLogPath);
