@@ -66,10 +66,10 @@ public sealed class RelayedRedisGateway : IAsyncDisposable
         var settings = keystone.Settings();
         settings["ConnectionStrings:Redis"] = $"127.0.0.1:{relay.Port},abortConnect=false,connectTimeout=1000,syncTimeout=1000";
         settings["Keystone:RedisRetrySeconds"] = retrySeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        GatewayHost gateway;
         try
         {
-            var gateway = await GatewayHost.StartAsync(settings, time);
-            return new RelayedRedisGateway(redis, relay, keystone, gateway, time, settings);
+            gateway = await GatewayHost.StartAsync(settings, time);
         }
         catch
         {
@@ -78,6 +78,18 @@ public sealed class RelayedRedisGateway : IAsyncDisposable
             await redis.DisposeAsync();
             throw;
         }
+
+        // Connected before the test's first request: on a loaded machine the first connect and
+        // handshake through the relay can outlast the 1 s command timeout, which (by design)
+        // opens the circuit, and the test would start from an open circuit, not from Redis up.
+        var fixture = new RelayedRedisGateway(redis, relay, keystone, gateway, time, settings);
+        if (!await UntilAsync(() => fixture.Multiplexer.IsConnected))
+        {
+            await fixture.DisposeAsync();
+            throw new InvalidOperationException("the gateway's Redis connection through the relay did not come up within 30 s");
+        }
+
+        return fixture;
     }
 
     /// <summary>GET /v2/images with a token Keystone knows and no cache has seen; returns the token.</summary>
