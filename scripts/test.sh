@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the repository, as CI does. It sets up what the tests need by itself:
-# installs what is missing with apt (redis-server, python3-glanceclient), starts a Redis on a
+# installs what is missing with apt (redis-server, python3-glanceclient, postgresql, and clang and
+# zlib1g-dev for the native publish), starts a Redis on a
 # free loopback port for the test run, publishes the gateway once (Release: the native binary, as
 # the README installs it), runs every test project of the solution, then runs the functional
 # suite's HTTP tests again against that native binary as a process of its own, stops what it
@@ -18,6 +19,9 @@ command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 command -v redis-cli >/dev/null 2>&1 || missing+=(redis-tools)
 command -v glance >/dev/null 2>&1 || missing+=(python3-glanceclient)
 command -v python3 >/dev/null 2>&1 || missing+=(python3)
+# The native (Native AOT) publish links with clang and zlib.
+command -v clang >/dev/null 2>&1 || missing+=(clang)
+[ -e /usr/include/zlib.h ] || missing+=(zlib1g-dev)
 # --- PostgreSQL (issue 12): Debian's server package, for the store's PostgreSQL tests.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
 # --- end PostgreSQL
