@@ -95,10 +95,11 @@ rc=$?
 # 5. The functional suite's HTTP tests (classes marked Host=Any: every feature folder) against
 #    the native binary, each test's gateway started as its own process from the same settings;
 #    the tests that need the gateway in process (a fake clock, its services) are marked
-#    Host=InProcess and left out. Results as "native-*.trx" beside the others.
+#    Host=InProcess and left out. Results as "native-*.trx" beside the others. The script's own
+#    arguments (a --filter, say) go to step 4 only: here they would replace this filter.
 log "functional HTTP tests against the native gateway ($publish/Glance.Gateway)"
 GLANCE_GATEWAY_UNDER_TEST="$publish/Glance.Gateway" dotnet test "$root/tests/Glance.Gateway.Tests" --no-build \
-  --filter "Host=Any&Host!=InProcess" --logger "trx;LogFilePrefix=native" --results-directory "$results" "$@"
+  --filter "Host=Any&Host!=InProcess" --logger "trx;LogFilePrefix=native" --results-directory "$results"
 native_rc=$?
 [ "$native_rc" -eq 0 ] || rc=$native_rc
 
