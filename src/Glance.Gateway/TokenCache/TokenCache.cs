@@ -11,7 +11,7 @@ namespace Glance.Gateway.TokenCache;
 
 /// <summary>
 /// Token validations cached as keystonemiddleware does: key = prefix + lower-case hex SHA-256 of
-/// the token (never the token), an in-process L1 (size-bounded by the stored form's bytes) in
+/// the token (never the token), an in-process L1 (bounded by what its entries take on the heap) in
 /// front of Redis (L2) when configured. Concurrent misses for one key make one Redis read and at
 /// most one validator call, whose result every waiter shares; a waiter that gives up does not
 /// cancel it for the others. Every read checks the entry against the clock: an expired token is
