@@ -137,6 +137,9 @@ public sealed partial class TokenCache : IDisposable
         return new TokenLookup(TokenCheckOutcome.Valid, entry.Identity, source);
     }
 
+    /// <summary>How many validations the in-process level holds now.</summary>
+    internal int LocalCount => _local.Count;
+
     /// <inheritdoc />
     public void Dispose() => _local.Dispose();
 

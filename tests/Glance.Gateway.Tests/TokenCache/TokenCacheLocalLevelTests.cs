@@ -36,16 +36,11 @@ public sealed class TokenCacheLocalLevelTests
             Assert.Equal(TokenCheckOutcome.Valid, (await cache.LookupAsync($"token-{i}", CancellationToken.None)).Outcome);
         }
 
-        // The cache trims itself in the background once full; let it settle, then count what it kept.
-        await Task.Delay(500);
-        var kept = 0;
-        for (var i = 0; i < 4000; i++)
-        {
-            if ((await cache.LookupAsync($"token-{i}", CancellationToken.None)).Source == TokenCacheResult.L1)
-            {
-                kept++;
-            }
-        }
+        // Counted without looking tokens up again: a lookup that misses would put its token back
+        // and push out others. A full level refuses new entries and trims itself by 5 % in the
+        // background, so it holds between about 95 % of its bound and its bound.
+        await Task.Delay(200);
+        var kept = cache.LocalCount;
 
         // Stored forms are about 420 bytes: charged that, 1 MiB would keep about 2,500 of them.
         Assert.InRange(kept, 500, 1100);
