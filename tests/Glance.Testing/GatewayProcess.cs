@@ -121,6 +121,51 @@ public sealed class GatewayProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Runs the gateway (the build's dll under <c>dotnet</c>, or <paramref name="executable"/>)
+    /// in <paramref name="workingDirectory"/> with these environment variables until it exits on
+    /// its own, as a start-up that must fail does; killed after <paramref name="limit"/> (60 s).
+    /// </summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> RunToExitAsync(
+        IDictionary<string, string?> environment, string workingDirectory, string? executable = null, TimeSpan? limit = null)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        executable ??= DefaultDll;
+        var isDll = executable.EndsWith(".dll", StringComparison.OrdinalIgnoreCase);
+        var info = new ProcessStartInfo(isDll ? "dotnet" : executable)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        if (isDll)
+        {
+            info.ArgumentList.Add(executable);
+        }
+
+        foreach (var (key, value) in environment)
+        {
+            info.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+        }
+
+        using var process = Process.Start(info) ?? throw new InvalidOperationException($"{info.FileName} did not start");
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(limit ?? TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"the gateway did not exit within {limit ?? TimeSpan.FromSeconds(60)}:\n{await stdout}\n{await stderr}");
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
     /// <summary>Stops the process as an operator would (SIGTERM), killing it if it does not exit within 30 s.</summary>
     public async Task StopAsync()
     {

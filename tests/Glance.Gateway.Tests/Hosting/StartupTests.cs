@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Glance.Testing;
 using System.Net;
 using Glance.Gateway.Hosting;
 using Glance.Gateway.Tests.Support;
@@ -43,30 +43,23 @@ public sealed class StartupTests
     [Fact]
     public async Task GatewayProcess_WrongSetting_ExitsWithCode2AndOneLineOnStderr()
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = AppContext.BaseDirectory,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Glance.Gateway.dll"));
-        info.Environment["Keystone__TokenCacheSeconds"] = "-5";
-        info.Environment["ImageStore__Enabled"] = "false";
-        info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        info.Environment["Gateway__ConfigPath"] = Path.Combine(AppContext.BaseDirectory, "config");
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        // The executable under test: the build's dll, or the native binary in the test command's run against it.
+        var (exitCode, stdout, stderr) = await GatewayProcess.RunToExitAsync(
+            new Dictionary<string, string?>
+            {
+                ["Keystone:TokenCacheSeconds"] = "-5",
+                ["ImageStore:Enabled"] = "false",
+                ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+                ["Gateway:ConfigPath"] = Path.Combine(AppContext.BaseDirectory, "config"),
+            },
+            AppContext.BaseDirectory,
+            GatewayHost.Executable);
 
-        await process.WaitForExitAsync(timeout.Token);
-
-        Assert.Equal(2, process.ExitCode);
-        var lines = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, exitCode);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         var line = Assert.Single(lines);
         Assert.Equal("glance-gateway: configuration error: Keystone:TokenCacheSeconds must be between 1 and 86400 (got -5).", line);
-        Assert.DoesNotContain("   at ", await stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout, StringComparison.Ordinal);
     }
 
     [Fact]

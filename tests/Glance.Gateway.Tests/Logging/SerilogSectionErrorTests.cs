@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Glance.Testing;
 using Glance.Gateway.Hosting;
 using Glance.Gateway.Tests.Support;
 
@@ -142,35 +142,28 @@ public sealed class SerilogSectionErrorTests : IDisposable
         Assert.StartsWith(expected, StartupFailure.Describe(failure), StringComparison.Ordinal);
     }
 
+    [Trait("Host", "Any")]
     [Theory]
     [InlineData("Serilog__WriteTo__0__Args__formatter", "Serilog.Formatting.Compact.CompactJsonFormatter, Serilog.Formatting.Compactt", "Serilog:WriteTo:0:Args:formatter 'Serilog.Formatting.Compact.CompactJsonFormatter, Serilog.Formatting.Compactt' is not a formatter the gateway knows")]
     [InlineData("Serilog__Audit__WriteTo__0__Args__configure__0__Args__bufferSiz", "1", "Serilog:Audit:WriteTo:0:Args:configure:0:Args:bufferSiz is not a setting of the File sink")]
     [InlineData("Serilog__Access__WriteTo__0__Args__bufferSize", "0", "Serilog:Access:WriteTo:0:Args:bufferSize must be a whole number from 1 to 2147483647 (got '0').")]
     public async Task GatewayProcess_BadLogSettingOverTheShippedFile_ExitsWithCode2AndOneLine_NoStackTrace(string variable, string value, string expected)
     {
-        var info = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _logs.Root,
-        };
-        info.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "Glance.Gateway.dll"));
-        info.Environment["ImageStore__Enabled"] = "false";
-        info.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
-        info.Environment["Gateway__ConfigPath"] = Path.Combine(AppContext.BaseDirectory, "config");
-        info.Environment[variable] = value;
-        using var process = Process.Start(info)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var (exitCode, stdout, stderr) = await GatewayProcess.RunToExitAsync(
+            new Dictionary<string, string?>
+            {
+                ["ImageStore:Enabled"] = "false",
+                ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+                ["Gateway:ConfigPath"] = Path.Combine(AppContext.BaseDirectory, "config"),
+                [variable] = value,
+            },
+            _logs.Root,
+            GatewayHost.Executable);
 
-        await process.WaitForExitAsync(timeout.Token);
-
-        Assert.Equal(2, process.ExitCode);
-        var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(2, exitCode);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("glance-gateway: configuration error: " + expected, line, StringComparison.Ordinal);
-        Assert.DoesNotContain("   at ", await stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stdout, StringComparison.Ordinal);
         Assert.False(Directory.Exists(Path.Combine(_logs.Root, "logs")), "a log file was created");
     }
 }
