@@ -10,7 +10,8 @@ namespace Glance.Gateway.Keystone;
 /// The gateway's own Keystone token (password authentication, as keystonemiddleware gets its
 /// service token): issued on first use, renewed when less than a minute is left or when a request
 /// was refused with it. Issued through the plain <c>keystone</c> HttpClient, never through
-/// <see cref="ServiceTokenHandler"/> (which asks this source). Concurrent callers share one issue.
+/// <see cref="ServiceTokenHandler"/> (which asks this source). Concurrent callers share one issue,
+/// whether it succeeds or fails.
 /// </summary>
 public sealed partial class ServiceTokenSource : IDisposable
 {
@@ -24,6 +25,7 @@ public sealed partial class ServiceTokenSource : IDisposable
     private readonly SemaphoreSlim _renewal = new(1, 1);
     private readonly Uri _tokensUri;
     private ServiceToken? _current;
+    private int _attempts;
 
     /// <summary>Creates the source over the pooled <c>keystone</c> HttpClient.</summary>
     public ServiceTokenSource(
@@ -52,6 +54,7 @@ public sealed partial class ServiceTokenSource : IDisposable
             return current;
         }
 
+        var attemptsBefore = Volatile.Read(ref _attempts);
         await _renewal.WaitAsync(cancellationToken);
         try
         {
@@ -61,7 +64,16 @@ public sealed partial class ServiceTokenSource : IDisposable
                 return latest;
             }
 
-            _current = await IssueAsync(cancellationToken);
+            // An attempt that ended while this caller waited is its answer too: with Keystone
+            // down, N callers wait for one timeout, not N in a row.
+            if (Volatile.Read(ref _attempts) != attemptsBefore)
+            {
+                return Usable(latest, rejected);
+            }
+
+            // A failed renewal keeps a token that has not expired yet.
+            _current = await IssueAsync(cancellationToken) ?? Usable(latest, rejected);
+            Interlocked.Increment(ref _attempts);
             return _current;
         }
         finally
@@ -74,6 +86,10 @@ public sealed partial class ServiceTokenSource : IDisposable
     public void Dispose() => _renewal.Dispose();
 
     private bool IsFresh(ServiceToken token) => token.ExpiresAt - _time.GetUtcNow() > RenewBefore;
+
+    // The token unless it was refused or has expired.
+    private ServiceToken? Usable(ServiceToken? token, ServiceToken? rejected) =>
+        token is not null && !ReferenceEquals(token, rejected) && token.ExpiresAt > _time.GetUtcNow() ? token : null;
 
     private async Task<ServiceToken?> IssueAsync(CancellationToken cancellationToken)
     {

@@ -197,4 +197,24 @@ public sealed class AuthenticationTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(2, keystone.ServiceTokenCalls);
     }
+
+    [Fact]
+    public async Task ServiceTokenIssueFailing_ConcurrentMisses_ShareOneAttempt_AndAnswer503()
+    {
+        // Keystone refuses the gateway's own credentials, slowly: every miss needs the service
+        // token, and those waiting while the one attempt runs take its failure as theirs.
+        using var keystone = new KeystoneStub();
+        keystone.Server.Given(Request.Create().WithPath("/v3/auth/tokens").UsingPost()).AtPriority(0)
+            .RespondWith(Response.Create().WithStatusCode(500).WithDelay(TimeSpan.FromMilliseconds(500)));
+        await using var gateway = await GatewayHost.StartAsync(keystone.Settings());
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 8).Select(async i =>
+        {
+            using var response = await gateway.Client.SendAsync(GlanceApi.Request(HttpMethod.Get, "/v2/images", $"unseen-token-{i}"));
+            return response.StatusCode;
+        }));
+
+        Assert.All(statuses, status => Assert.Equal(HttpStatusCode.ServiceUnavailable, status));
+        Assert.Equal(1, keystone.ServiceTokenCalls);
+    }
 }
