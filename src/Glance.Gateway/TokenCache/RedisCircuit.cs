@@ -153,12 +153,13 @@ public sealed partial class RedisCircuit : IHostedService, IDisposable
                 return;
             }
 
+            // Said before requests see the circuit closed, so that whoever sees it closed also
+            // sees the gauge at 1 and the "reachable again" line.
             _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            _metrics.SetRedisAvailable(true);
+            Log.Recovered(_logger);
             Volatile.Write(ref _open, 0);
         }
-
-        _metrics.SetRedisAvailable(true);
-        Log.Recovered(_logger);
     }
 
     private static partial class Log

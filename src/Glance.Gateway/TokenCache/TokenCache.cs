@@ -70,8 +70,19 @@ public sealed partial class TokenCache : IDisposable
     public static string HashOf(string token)
     {
         ArgumentNullException.ThrowIfNull(token);
+
+        // On every request: the token's bytes on the stack (a Keystone token is a few hundred
+        // characters), pooled beyond that; only the hex string is allocated.
+        var most = Encoding.UTF8.GetMaxByteCount(token.Length);
+        byte[]? rented = null;
+        var bytes = most <= 1024 ? stackalloc byte[1024] : (rented = ArrayPool<byte>.Shared.Rent(most));
         Span<byte> hash = stackalloc byte[32];
-        SHA256.HashData(Encoding.UTF8.GetBytes(token), hash);
+        SHA256.HashData(bytes[..Encoding.UTF8.GetBytes(token, bytes)], hash);
+        if (rented is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+
         return Convert.ToHexStringLower(hash);
     }
 

@@ -22,8 +22,8 @@ public static class TokenCacheExtensions
         ArgumentNullException.ThrowIfNull(builder);
         var services = builder.Services;
 
-        // The in-process level is bounded by the stored form's bytes, so that many distinct
-        // tokens cannot take more than Keystone:LocalCacheMegabytes.
+        // The in-process level is bounded by what its entries take on the heap, so that many
+        // distinct tokens cannot take more than Keystone:LocalCacheMegabytes.
         var localMegabytes = builder.Configuration.GetValue("Keystone:LocalCacheMegabytes", 4);
         services.AddSingleton<TokenCacheEntrySerializer>();
         services.AddSingleton(sp => new TokenCache(

@@ -102,11 +102,19 @@ public sealed class BackendHttpClientsTests
                 l.EnableMeasurementEvents(instrument);
             }
         };
+        // Only this test's gateway: others running meanwhile record the same instruments.
+        object? ours = null;
         listener.SetMeasurementEventCallback<double>((instrument, _, tags, _) =>
-            recorded.Add((instrument.Name, string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}")))));
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, Volatile.Read(ref ours)))
+            {
+                recorded.Add((instrument.Name, string.Join(",", tags.ToArray().Select(t => $"{t.Key}={t.Value}"))));
+            }
+        });
         listener.Start();
         using var backend = new BackendStub();
         await using var fx = await StartAsync(backend, tokenMode: true);
+        Volatile.Write(ref ours, fx.Gateway.App.Services.GetRequiredService<IMeterFactory>());
 
         using var delete = await GlanceApi.DeleteMemberAsync(fx.Client, fx.Ids.Owner, BackendStub.ImageId, "project-b");
         using var ready = await fx.Client.GetAsync("/readyz");

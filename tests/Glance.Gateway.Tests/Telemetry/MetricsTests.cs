@@ -53,6 +53,7 @@ public sealed class MetricsTests
 
         // Each decision's labels are the audit's: the same rule, policy rule and status, one for one.
         var audited = await AuditEvent.EventuallyAsync(gateway.AuditEvents, 5);
+        Assert.Equal(5, audited.Count);
         foreach (var group in audited.GroupBy(e => (Rule: e.Number("Rule"), PolicyRule: e.Get("PolicyRule"), Status: e.Number("Status"))))
         {
             var rule = group.Key.Rule?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none";
