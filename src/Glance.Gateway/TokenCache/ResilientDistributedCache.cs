@@ -9,9 +9,9 @@ namespace Glance.Gateway.TokenCache;
 /// a no-op (writes), so a request falls back to Keystone instead of failing. The first failure
 /// opens the <see cref="RedisCircuit"/>; while it is open no operation reaches Redis at all (a
 /// read is an immediate miss, a write is skipped) until the circuit's background probe finds
-/// Redis answering again.
+/// Redis answering again. Only what the token cache and the readiness check ask of Redis.
 /// </summary>
-public sealed class ResilientDistributedCache(IDistributedCache inner, RedisCircuit circuit) : IBufferDistributedCache
+public sealed class ResilientDistributedCache(IBufferDistributedCache inner, RedisCircuit circuit)
 {
     /// <summary>The key the probes read (it never exists).</summary>
     public const string ProbeKey = "glance-gateway:readyz";
@@ -41,95 +41,10 @@ public sealed class ResilientDistributedCache(IDistributedCache inner, RedisCirc
         }
     }
 
-    /// <inheritdoc />
-    public byte[]? Get(string key)
-    {
-        if (!circuit.IsClosed)
-        {
-            return null;
-        }
-
-        try
-        {
-            var value = inner.Get(key);
-            return value;
-        }
-        catch (Exception ex) when (IsCacheFailure(ex))
-        {
-            circuit.Trip(ex);
-            return null;
-        }
-    }
-
-    /// <inheritdoc />
-    public async Task<byte[]?> GetAsync(string key, CancellationToken token = default)
-    {
-        if (!circuit.IsClosed)
-        {
-            return null;
-        }
-
-        try
-        {
-            var value = await inner.GetAsync(key, token);
-            return value;
-        }
-        catch (Exception ex) when (IsCacheFailure(ex, token))
-        {
-            circuit.Trip(ex);
-            return null;
-        }
-    }
-
-    /// <inheritdoc />
-    public bool TryGet(string key, IBufferWriter<byte> destination)
-    {
-        ArgumentNullException.ThrowIfNull(destination);
-        if (inner is not IBufferDistributedCache buffered)
-        {
-            var value = Get(key);
-            if (value is null)
-            {
-                return false;
-            }
-
-            destination.Write(value);
-            return true;
-        }
-
-        if (!circuit.IsClosed)
-        {
-            return false;
-        }
-
-        try
-        {
-            var found = buffered.TryGet(key, destination);
-            return found;
-        }
-        catch (Exception ex) when (IsCacheFailure(ex))
-        {
-            circuit.Trip(ex);
-            return false;
-        }
-    }
-
-    /// <inheritdoc />
+    /// <summary>Reads <paramref name="key"/> into <paramref name="destination"/>; false when it is not there or Redis fails.</summary>
     public async ValueTask<bool> TryGetAsync(string key, IBufferWriter<byte> destination, CancellationToken token = default)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        if (inner is not IBufferDistributedCache buffered)
-        {
-            var value = await GetAsync(key, token);
-            if (value is null)
-            {
-                return false;
-            }
-
-            destination.Write(value);
-            return true;
-        }
-
         if (!circuit.IsClosed)
         {
             return false;
@@ -137,8 +52,7 @@ public sealed class ResilientDistributedCache(IDistributedCache inner, RedisCirc
 
         try
         {
-            var found = await buffered.TryGetAsync(key, destination, token);
-            return found;
+            return await inner.TryGetAsync(key, destination, token);
         }
         catch (Exception ex) when (IsCacheFailure(ex, token))
         {
@@ -147,53 +61,8 @@ public sealed class ResilientDistributedCache(IDistributedCache inner, RedisCirc
         }
     }
 
-    /// <inheritdoc />
-    public void Set(string key, byte[] value, DistributedCacheEntryOptions options) =>
-        Guard(() => inner.Set(key, value, options));
-
-    /// <inheritdoc />
-    public Task SetAsync(string key, byte[] value, DistributedCacheEntryOptions options, CancellationToken token = default) =>
-        GuardAsync(() => inner.SetAsync(key, value, options, token), token);
-
-    /// <inheritdoc />
-    public void Set(string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options)
-    {
-        if (inner is IBufferDistributedCache buffered)
-        {
-            Guard(() => buffered.Set(key, value, options));
-        }
-        else
-        {
-            Set(key, value.ToArray(), options);
-        }
-    }
-
-    /// <inheritdoc />
+    /// <summary>Writes <paramref name="key"/>; nothing when Redis fails.</summary>
     public async ValueTask SetAsync(string key, ReadOnlySequence<byte> value, DistributedCacheEntryOptions options, CancellationToken token = default)
-    {
-        if (inner is IBufferDistributedCache buffered)
-        {
-            await GuardAsync(() => buffered.SetAsync(key, value, options, token).AsTask(), token);
-        }
-        else
-        {
-            await SetAsync(key, value.ToArray(), options, token);
-        }
-    }
-
-    /// <inheritdoc />
-    public void Refresh(string key) => Guard(() => inner.Refresh(key));
-
-    /// <inheritdoc />
-    public Task RefreshAsync(string key, CancellationToken token = default) => GuardAsync(() => inner.RefreshAsync(key, token), token);
-
-    /// <inheritdoc />
-    public void Remove(string key) => Guard(() => inner.Remove(key));
-
-    /// <inheritdoc />
-    public Task RemoveAsync(string key, CancellationToken token = default) => GuardAsync(() => inner.RemoveAsync(key, token), token);
-
-    private void Guard(Action action)
     {
         if (!circuit.IsClosed)
         {
@@ -202,15 +71,16 @@ public sealed class ResilientDistributedCache(IDistributedCache inner, RedisCirc
 
         try
         {
-            action();
+            await inner.SetAsync(key, value, options, token);
         }
-        catch (Exception ex) when (IsCacheFailure(ex))
+        catch (Exception ex) when (IsCacheFailure(ex, token))
         {
             circuit.Trip(ex);
         }
     }
 
-    private async Task GuardAsync(Func<Task> action, CancellationToken token)
+    /// <summary>Removes <paramref name="key"/>; nothing when Redis fails.</summary>
+    public async Task RemoveAsync(string key, CancellationToken token = default)
     {
         if (!circuit.IsClosed)
         {
@@ -219,7 +89,7 @@ public sealed class ResilientDistributedCache(IDistributedCache inner, RedisCirc
 
         try
         {
-            await action();
+            await inner.RemoveAsync(key, token);
         }
         catch (Exception ex) when (IsCacheFailure(ex, token))
         {

@@ -26,7 +26,7 @@ public sealed partial class TokenCache : IDisposable
     public const int MaximumPayloadBytes = 64 * 1024;
 
     private readonly MemoryCache _local;
-    private readonly IBufferDistributedCache? _redis;
+    private readonly ResilientDistributedCache? _redis;
     private readonly TokenCacheEntrySerializer _serializer;
     private readonly ITokenValidator _validator;
     private readonly TimeProvider _time;
@@ -41,7 +41,7 @@ public sealed partial class TokenCache : IDisposable
     /// </summary>
     public TokenCache(
         long localBytes,
-        IBufferDistributedCache? redis,
+        ResilientDistributedCache? redis,
         TokenCacheEntrySerializer serializer,
         ITokenValidator validator,
         IOptions<KeystoneOptions> options,
@@ -222,21 +222,23 @@ public sealed partial class TokenCache : IDisposable
         var validUntil = !allowExpired && check.Identity.ExpiresAt < cappedByCache ? check.Identity.ExpiresAt : cappedByCache;
         var entry = new TokenCacheEntry(hash, check.Identity, validUntil);
         var left = validUntil - now;
-        if (left > TimeSpan.Zero)
+        if (left > TimeSpan.Zero && _redis is null)
         {
+            KeepLocally(key, entry);
+        }
+        else if (left > TimeSpan.Zero && _redis is { } redis)
+        {
+            // The stored form only for Redis (in process, the entry itself is kept).
             var bytes = new ArrayBufferWriter<byte>(512);
             _serializer.Serialize(entry, bytes);
             if (bytes.WrittenCount <= MaximumPayloadBytes)
             {
                 KeepLocally(key, entry);
-                if (_redis is not null)
-                {
-                    await _redis.SetAsync(
-                        key,
-                        new ReadOnlySequence<byte>(bytes.WrittenMemory),
-                        new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = left < _lifetime ? left : _lifetime },
-                        CancellationToken.None);
-                }
+                await redis.SetAsync(
+                    key,
+                    new ReadOnlySequence<byte>(bytes.WrittenMemory),
+                    new DistributedCacheEntryOptions { AbsoluteExpirationRelativeToNow = left < _lifetime ? left : _lifetime },
+                    CancellationToken.None);
             }
         }
 

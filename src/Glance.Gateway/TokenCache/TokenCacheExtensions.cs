@@ -61,7 +61,6 @@ public static class TokenCacheExtensions
             });
             services.AddHostedService(sp => sp.GetRequiredService<RedisCircuit>());
             services.AddSingleton(sp => new ResilientDistributedCache(sp.GetRequiredService<RedisCache>(), sp.GetRequiredService<RedisCircuit>()));
-            services.AddSingleton<IDistributedCache>(sp => sp.GetRequiredService<ResilientDistributedCache>());
         }
 
         return builder;

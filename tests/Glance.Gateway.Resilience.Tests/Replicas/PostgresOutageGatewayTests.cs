@@ -83,6 +83,7 @@ public sealed class PostgresOutageGatewayTests
         }
 
         Assert.DoesNotContain(" 500 ", gateway.AppLog(), StringComparison.Ordinal);
+        Assert.DoesNotContain(AuditEvent.ReadAll(gateway.AccessPath), e => e.Number("Status") == 500); // request statuses are in the access log
         Directory.Delete(data, recursive: true);
     }
 }

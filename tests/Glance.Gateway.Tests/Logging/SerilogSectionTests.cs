@@ -407,9 +407,25 @@ public sealed class SerilogSectionTests : IDisposable
     [Fact]
     public void MissingSection_ChangesNothing()
     {
-        var configuration = new LoggerConfiguration();
+        var events = new List<LogEvent>();
+        var configuration = new LoggerConfiguration().WriteTo.Sink(new Collecting(events));
 
         Assert.Same(configuration, SerilogSection.Configure(configuration, LogFolder.Section(new Dictionary<string, string?>())));
+        using (var logger = configuration.CreateLogger())
+        {
+            logger.Debug("below-the-default-level");
+            logger.Information("at-the-default-level");
+        }
+
+        // Serilog's own defaults stand: Information and up, to the one sink given, nothing added.
+        var written = Assert.Single(events);
+        Assert.Equal("at-the-default-level", written.MessageTemplate.Text);
+        Assert.Empty(written.Properties);
+    }
+
+    private sealed class Collecting(List<LogEvent> events) : ILogEventSink
+    {
+        public void Emit(LogEvent logEvent) => events.Add(logEvent);
     }
 
     [Theory]
