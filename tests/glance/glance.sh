@@ -3,7 +3,7 @@
 # Keystone of tests/keystone/keystone.sh.
 #
 #   tests/glance/glance.sh start <workdir> <keystone.env> <legacy|secure> [policy-file]
-#        install glance-api if missing, write <workdir>/glance-api.conf (SQLite database and file
+#        check that glance-api is installed, write <workdir>/glance-api.conf (SQLite database and file
 #        store under <workdir>, keystonemiddleware toward the Keystone of keystone.env), db_sync,
 #        serve glance-api on a free loopback port; writes <workdir>/glance.env and prints it
 #   tests/glance/glance.sh stop <workdir>
@@ -22,17 +22,12 @@ log() { [ -n "${GLANCE_SH_QUIET:-}" ] || printf '[glance.sh +%ss] %s\n' "$SECOND
 # Glance's Python is Debian's, whatever python3 comes first on PATH.
 PY=/usr/bin/python3
 START_TIMEOUT=${GLANCE_START_TIMEOUT:-60}         # seconds for glance-api to answer GET /versions
-INSTALL_TIMEOUT=${GLANCE_INSTALL_TIMEOUT:-900}    # seconds for apt-get update + install
-# The same lock as keystone.sh: one apt run at a time, whichever script starts it.
-INSTALL_LOCK=/tmp/glance-gateway-keystone-install.lock
 PASTE_INI=/usr/share/glance-common/glance-api-paste.ini
 
 usage() { die "usage: $0 start <workdir> <keystone.env> <legacy|secure> [policy-file] | stop <workdir>"; }
 
 # ---------------------------------------------------------------------------------------------
-# install
-
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
+# packages
 
 packages_missing() {
   local p
@@ -43,51 +38,16 @@ packages_missing() {
   return 1
 }
 
-install_packages() {
-  packages_missing || return 0
-  exec 9>"$INSTALL_LOCK"
-  flock -w "$INSTALL_TIMEOUT" 9 || die "timed out waiting for another install (lock $INSTALL_LOCK)"
-  packages_missing || { flock -u 9; return 0; }
-  log "installing glance-api with apt (one-time)"
-  # Answers for every question glance-common and glance-api could ask: no database set-up
-  # (dbconfig-common does nothing), no RabbitMQ, no keystone_authtoken, no endpoint registration.
-  as_root debconf-set-selections <<'EOF' || die "debconf-set-selections failed"
-glance-common glance/configure_db boolean false
-glance-common glance/configure_rabbit boolean false
-glance-common glance/configure_ksat boolean false
-glance-common glance-common/dbconfig-install boolean false
-glance-common glance-common/dbconfig-upgrade boolean false
-glance-common glance-common/dbconfig-remove boolean false
-glance-api glance/configure_api-endpoint boolean false
-EOF
-  # The postinst runs invoke-rc.d glance-api start: a policy-rc.d answering 101 keeps it from
-  # starting a service (ours is removed again after the install).
-  local policy_added=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
-    as_root chmod 755 /usr/sbin/policy-rc.d
-    policy_added=1
-  fi
-  local out rc=0 apt_opts=(-o "DPkg::Lock::Timeout=$INSTALL_TIMEOUT")
-  out=$(mktemp)
-  {
-    as_root env DEBIAN_FRONTEND=noninteractive timeout "$INSTALL_TIMEOUT" apt-get "${apt_opts[@]}" update -qq &&
-      as_root env DEBIAN_FRONTEND=noninteractive timeout "$INSTALL_TIMEOUT" apt-get "${apt_opts[@]}" install -y -qq \
-        -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold glance-api
-  } >"$out" 2>&1 || rc=$?
-  [ -z "$policy_added" ] || as_root rm -f /usr/sbin/policy-rc.d
-  if [ "$rc" -ne 0 ]; then
-    tail -n 20 "$out" >&2
-    rm -f "$out"
-    die "apt-get install glance-api failed (exit $rc)"
-  fi
-  rm -f "$out"
-  # If the package's own service did start anyway (a real init), stop it: it is not ours.
-  if [ -x /etc/init.d/glance-api ] && port_listening 9292; then
-    as_root timeout 30 /etc/init.d/glance-api stop >/dev/null 2>&1 || true
-  fi
-  packages_missing && die "glance-api still missing after apt-get install"
-  flock -u 9
+# The packages come from scripts/test.sh (scripts/test-packages.txt); this script installs nothing.
+require_packages() {
+  local p missing=()
+  for p in glance-api glance-common python3-glance; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+  done
+  ((${#missing[@]} == 0)) ||
+    die "missing Debian packages: ${missing[*]} (scripts/test.sh installs them; by hand: apt-get install ${missing[*]})"
+  packages_missing && die "/usr/bin/glance-api, /usr/bin/glance-manage or $PASTE_INI not found although glance-api is installed"
+  return 0
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -257,7 +217,7 @@ do_start() {
     [ -r "$policy" ] || die "cannot read policy file $policy"
     policy=$(realpath "$policy")
   fi
-  install_packages
+  require_packages
 
   mkdir -p "$wd"
   wd=$(cd "$wd" && pwd)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A real OpenStack Keystone (Debian's keystone package, 22.x) for the test suite.
 #
-#   tests/keystone/keystone.sh start <workdir>   install if missing, configure, bootstrap, serve on a
+#   tests/keystone/keystone.sh start <workdir>   check the packages, configure, bootstrap, serve on a
 #                                                free loopback port, create the test users; writes
 #                                                <workdir>/keystone.env and prints it
 #   tests/keystone/keystone.sh stop <workdir>    stop what start started (idempotent)
@@ -22,7 +22,6 @@ log() { [ -n "${KEYSTONE_SH_QUIET:-}" ] || printf '[keystone.sh +%ss] %s\n' "$SE
 # Keystone's Python is Debian's, whatever python3 comes first on PATH.
 PY=/usr/bin/python3
 START_TIMEOUT=${KEYSTONE_START_TIMEOUT:-90}        # seconds for uwsgi to answer GET /v3
-INSTALL_TIMEOUT=${KEYSTONE_INSTALL_TIMEOUT:-900}   # seconds for apt-get update + install
 
 # Keystone under uwsgi, and the openstack CLI that the end-to-end suite runs against it (and
 # against the gateway registered in its catalog).
@@ -31,9 +30,7 @@ PACKAGES="keystone uwsgi uwsgi-plugin-python3 python3-openstackclient"
 usage() { die "usage: $0 start|stop|resume <workdir>"; }
 
 # ---------------------------------------------------------------------------------------------
-# install
-
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo -n "$@"; fi; }
+# packages
 
 packages_missing() {
   local p
@@ -46,52 +43,17 @@ packages_missing() {
   return 1
 }
 
-install_packages() {
-  packages_missing || return 0
-  # One installer at a time when several start in parallel.
-  exec 9>/tmp/glance-gateway-keystone-install.lock
-  flock -w "$INSTALL_TIMEOUT" 9 || die "timed out waiting for another keystone install (lock /tmp/glance-gateway-keystone-install.lock)"
-  packages_missing || { flock -u 9; return 0; }
-  log "installing $PACKAGES with apt (one-time)"
-  # Answers for every question the package (and dbconfig-common) could ask: no database set-up,
-  # no admin bootstrap, no endpoint registration. We do all of that ourselves, under <workdir>.
-  as_root debconf-set-selections <<'EOF' || die "debconf-set-selections failed"
-keystone keystone/dbconfig-install boolean false
-keystone keystone/dbconfig-upgrade boolean false
-keystone keystone/dbconfig-remove boolean false
-keystone keystone/configure_db boolean false
-keystone keystone/create-admin-tenant boolean false
-keystone keystone/register-endpoint boolean false
-EOF
-  # Keep the package from starting its own service (no systemd here; under Docker a policy-rc.d
-  # usually exists already). Ours is removed again after the install.
-  local policy_added=""
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' | as_root tee /usr/sbin/policy-rc.d >/dev/null
-    as_root chmod 755 /usr/sbin/policy-rc.d
-    policy_added=1
-  fi
-  local out rc=0
-  out=$(mktemp)
-  {
-    as_root env DEBIAN_FRONTEND=noninteractive timeout "$INSTALL_TIMEOUT" apt-get update -qq &&
-      as_root env DEBIAN_FRONTEND=noninteractive timeout "$INSTALL_TIMEOUT" apt-get install -y -qq \
-        -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
-        $PACKAGES # one package per word
-  } >"$out" 2>&1 || rc=$?
-  [ -z "$policy_added" ] || as_root rm -f /usr/sbin/policy-rc.d
-  if [ "$rc" -ne 0 ]; then
-    tail -n 20 "$out" >&2
-    rm -f "$out"
-    die "apt-get install $PACKAGES failed (exit $rc)"
-  fi
-  rm -f "$out"
-  # If the package's own service did start anyway (a real init), stop it: it is not ours.
-  if [ -x /etc/init.d/keystone ] && port_listening 5000; then
-    as_root timeout 30 /etc/init.d/keystone stop >/dev/null 2>&1 || true
-  fi
-  packages_missing && die "keystone/uwsgi/openstack still missing after apt-get install"
-  flock -u 9
+# The packages come from scripts/test.sh (scripts/test-packages.txt); this script installs nothing.
+require_packages() {
+  local p missing=()
+  # shellcheck disable=SC2086 # one package per word
+  for p in $PACKAGES; do
+    dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$' || missing+=("$p")
+  done
+  ((${#missing[@]} == 0)) ||
+    die "missing Debian packages: ${missing[*]} (scripts/test.sh installs them; by hand: apt-get install ${missing[*]})"
+  packages_missing && die "keystone-wsgi-public, keystone-manage, uwsgi or openstack not found although $PACKAGES are installed"
+  return 0
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -239,7 +201,7 @@ do_start() {
   local wd=$1
   command -v curl >/dev/null || die "curl is required"
   command -v jq >/dev/null || die "jq is required"
-  install_packages
+  require_packages
 
   mkdir -p "$wd"
   wd=$(cd "$wd" && pwd)

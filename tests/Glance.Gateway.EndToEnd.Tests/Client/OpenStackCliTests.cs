@@ -6,7 +6,7 @@ using Glance.Gateway.EndToEnd.Tests.Support;
 namespace Glance.Gateway.EndToEnd.Tests.Client;
 
 /// <summary>
-/// The <c>openstack</c> CLI (Debian's python3-openstackclient, installed by keystone.sh) as users
+/// The <c>openstack</c> CLI (Debian's python3-openstackclient, installed by scripts/test.sh) as users
 /// run it: password authentication against the real Keystone, and the image API found in
 /// Keystone's catalog, where this class registers the gateway under an unversioned URL as
 /// deployments register Glance (the client discovers /v2 from the versions document). The
@@ -27,7 +27,7 @@ public sealed class OpenStackCliTests(KeystoneFixture keystoneFixture, RealGlanc
 
     public async Task InitializeAsync()
     {
-        Assert.True(File.Exists(OpenStack), $"{OpenStack} is missing: tests/keystone/keystone.sh installs python3-openstackclient");
+        Assert.True(File.Exists(OpenStack), $"{OpenStack} is missing: scripts/test.sh installs python3-openstackclient (scripts/test-packages.txt)");
         _suite = await glanceFixture.StartAsync(_keystone);
         _catalog = await KeystoneCatalogEntry.RegisterAsync(_keystone, "image", "glance", Side.Gateway.Address.GetLeftPart(UriPartial.Authority));
         _home = Directory.CreateTempSubdirectory("glance-e2e-openstack-").FullName;

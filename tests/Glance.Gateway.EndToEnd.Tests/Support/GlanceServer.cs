@@ -19,8 +19,8 @@ public enum GlanceRbac
 /// </summary>
 public sealed class GlanceServer : IAsyncDisposable
 {
-    /// <summary>How long <c>glance.sh start</c> may take (a first run also installs glance-api with apt).</summary>
-    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(600);
+    /// <summary>How long <c>glance.sh start</c> may take (3-24 s; scripts/test.sh installed glance-api before).</summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(180);
 
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(60);
 

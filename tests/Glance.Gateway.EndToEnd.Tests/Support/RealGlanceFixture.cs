@@ -149,7 +149,7 @@ public sealed class RealGlanceSuite : IAsyncDisposable
         started.Push(redis);
         try
         {
-            // Both at once: the apt install (first run only) is serialised by glance.sh itself.
+            // Both at once: each in a workdir of its own.
             var legacyGlance = GlanceServer.StartAsync(keystone, GlanceRbac.Legacy);
             var secureGlance = GlanceServer.StartAsync(keystone, GlanceRbac.Secure);
             try
