@@ -5,6 +5,7 @@ using Glance.ImageStore.Images;
 using Glance.ImageStore.Persistence;
 using Glance.ImageStore.Routing;
 using Glance.Policy.Errors;
+using Glance.Policy.Responses;
 using Microsoft.Extensions.Options;
 
 namespace Glance.ImageStore.ImageData;
@@ -182,13 +183,12 @@ internal sealed partial class ImageDataEndpoints(ImagesEndpoints imageLookup, Im
         var response = context.Response;
         response.StatusCode = 200;
         response.ContentType = "application/octet-stream";
-        response.ContentLength = image.Size;
         if (image.Checksum is not null)
         {
             response.Headers["Content-MD5"] = image.Checksum;
         }
 
-        if (!HttpMethods.IsHead(context.Request.Method))
+        if (ResponseBody.Declare(context, image.Size.Value))
         {
             await response.SendFileAsync(path, context.RequestAborted);
         }

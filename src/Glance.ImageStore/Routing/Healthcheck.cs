@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Glance.Policy.Responses;
 
 namespace Glance.ImageStore.Routing;
 
@@ -34,11 +35,9 @@ internal static class Healthcheck
             "application/json" => (Json, "application/json"),
             _ => ("OK", "text/plain; charset=UTF-8"),
         };
-        var bytes = Encoding.UTF8.GetBytes(body);
         response.StatusCode = StatusCodes.Status200OK;
         response.ContentType = type;
-        response.ContentLength = bytes.Length;
-        return response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
+        return ResponseBody.WriteAsync(context, Encoding.UTF8.GetBytes(body));
     }
 
     // webob's acceptable_offers: each offer takes the quality of the most specific range that

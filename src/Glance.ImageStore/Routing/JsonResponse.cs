@@ -1,11 +1,12 @@
 using System.Text.Json;
+using Glance.Policy.Responses;
 
 namespace Glance.ImageStore.Routing;
 
-/// <summary>Writes a JSON answer as Glance's does (<see cref="PythonJson"/>), with its Content-Length.</summary>
+/// <summary>Writes a JSON answer as Glance's does (<see cref="PythonJson"/>), with its Content-Length (<see cref="ResponseBody"/>).</summary>
 internal static class JsonResponse
 {
-    public static async Task WriteAsync(HttpContext context, int statusCode, Action<Utf8JsonWriter> write)
+    public static Task WriteAsync(HttpContext context, int statusCode, Action<Utf8JsonWriter> write)
     {
         var compact = new System.Buffers.ArrayBufferWriter<byte>(1024);
         using (var writer = new Utf8JsonWriter(compact, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
@@ -19,10 +20,6 @@ internal static class JsonResponse
         var response = context.Response;
         response.StatusCode = statusCode;
         response.ContentType = "application/json";
-        response.ContentLength = buffer.WrittenCount;
-        if (!HttpMethods.IsHead(context.Request.Method))
-        {
-            await response.Body.WriteAsync(buffer.WrittenMemory, context.RequestAborted);
-        }
+        return ResponseBody.WriteAsync(context, buffer.WrittenMemory);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Glance.ImageStore.Routing;
+using Glance.Policy.Responses;
 
 namespace Glance.ImageStore.Schemas;
 
@@ -67,11 +68,7 @@ internal sealed class SchemasEndpoints
 
         context.Response.StatusCode = 200;
         context.Response.ContentType = "application/json";
-        context.Response.ContentLength = body.Length;
-        if (!HttpMethods.IsHead(context.Request.Method))
-        {
-            await context.Response.Body.WriteAsync(body, context.RequestAborted);
-        }
+        await ResponseBody.WriteAsync(context, body);
     }
 
     private static JsonObject Load(string name)

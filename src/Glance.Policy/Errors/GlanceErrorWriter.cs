@@ -1,4 +1,5 @@
 using System.Text;
+using Glance.Policy.Responses;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 
@@ -37,10 +38,7 @@ public static class GlanceErrorWriter
         var format = AcceptNegotiation.Choose(context.Request.Headers.Accept.ToString());
         var rendered = GlanceErrorBody.Render(statusCode, explanation, format);
         response.ContentType = rendered.ContentType;
-        var bytes = Encoding.UTF8.GetBytes(rendered.Body);
-        response.ContentLength = bytes.Length;
-
-        return response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
+        return ResponseBody.WriteAsync(context, Encoding.UTF8.GetBytes(rendered.Body));
     }
 
     /// <summary>

@@ -48,9 +48,10 @@ public sealed class GlanceApiVersions
 
     /// <summary>
     /// Writes the versions document: 200 for an explicit <c>/versions</c>, else 300 Multiple
-    /// Choices; every link is <paramref name="baseUrl"/> + <c>v2/</c>. No body for HEAD.
+    /// Choices; every link is <paramref name="baseUrl"/> + <c>v2/</c>. No body for HEAD, and
+    /// neither body nor Content-Length on the 200 to CONNECT (<see cref="Responses.ResponseBody"/>).
     /// </summary>
-    public async Task WriteAsync(HttpContext context, bool explicitRequest, string baseUrl)
+    public Task WriteAsync(HttpContext context, bool explicitRequest, string baseUrl)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(baseUrl);
@@ -69,10 +70,6 @@ public sealed class GlanceApiVersions
         var response = context.Response;
         response.StatusCode = explicitRequest ? StatusCodes.Status200OK : StatusCodes.Status300MultipleChoices;
         response.ContentType = "application/json";
-        response.ContentLength = body.Length;
-        if (!HttpMethods.IsHead(context.Request.Method))
-        {
-            await response.Body.WriteAsync(body, context.RequestAborted);
-        }
+        return Responses.ResponseBody.WriteAsync(context, body);
     }
 }

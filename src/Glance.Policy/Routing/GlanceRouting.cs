@@ -134,11 +134,9 @@ public sealed class GlanceRouting
         var body = rendered.Body
             .Replace(GlanceErrorBody.StatusLine(405), GlanceErrorBody.StatusLine(501), StringComparison.Ordinal)
             .Replace("\"title\": \"" + GlanceErrorBody.ReasonPhrase(405) + "\"", "\"title\": \"" + GlanceErrorBody.ReasonPhrase(501) + "\"", StringComparison.Ordinal);
-        var bytes = Encoding.UTF8.GetBytes(body);
         var response = context.Response;
         response.StatusCode = StatusCodes.Status501NotImplemented;
         response.ContentType = rendered.ContentType;
-        response.ContentLength = bytes.Length;
-        return response.Body.WriteAsync(bytes, context.RequestAborted).AsTask();
+        return Responses.ResponseBody.WriteAsync(context, Encoding.UTF8.GetBytes(body));
     }
 }
