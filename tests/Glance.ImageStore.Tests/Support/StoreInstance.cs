@@ -1,13 +1,17 @@
 using Glance.Policy.Rules;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Testing;
 
 namespace Glance.ImageStore.Tests.Support;
 
 /// <summary>
 /// A real store (Kestrel on a free loopback port, a fresh temp folder, and on SQLite a file in it or
 /// on PostgreSQL a fresh database of the test run's cluster) that a test class or a single test
-/// owns. Can be stopped and started again on the same data (restart tests).
+/// owns. Can be stopped and started again on the same data (restart tests). What the store logs
+/// at Warning and above (its own events, Kestrel's unhandled exceptions) is kept in
+/// <see cref="Logs"/>, across restarts.
 /// </summary>
 public sealed class StoreInstance : IAsyncDisposable
 {
@@ -32,6 +36,12 @@ public sealed class StoreInstance : IAsyncDisposable
     public DatabaseProvider Engine => Options.Database.Provider;
 
     public Uri BaseUri { get; private set; } = new("http://127.0.0.1/");
+
+    /// <summary>The store's log records at Warning and above, as a host's logging would receive them.</summary>
+    public FakeLogCollector Logs { get; } = FakeLogCollector.Create(new FakeLogCollectorOptions
+    {
+        FilteredLevels = { LogLevel.Warning, LogLevel.Error, LogLevel.Critical },
+    });
 
     /// <summary>
     /// Starts a store on a fresh data path. <paramref name="policy"/> is passed to
@@ -82,7 +92,7 @@ public sealed class StoreInstance : IAsyncDisposable
     /// <summary>Starts (again) on the same data path.</summary>
     public async Task StartAgainAsync()
     {
-        _app = ImageStoreApplication.Build(Options, policy: _policy);
+        _app = ImageStoreApplication.Build(Options, logging => logging.AddProvider(new FakeLoggerProvider(Logs)), _policy);
         await _app.StartAsync();
         BaseUri = new Uri(_app.Urls.Single() + "/");
     }
