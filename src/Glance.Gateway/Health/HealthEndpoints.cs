@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Glance.Gateway.Hosting;
+using Glance.Policy.Responses;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
@@ -63,10 +64,11 @@ public static class HealthEndpoints
         return endpoints;
     }
 
+    // A 2xx answer to CONNECT carries no body (ResponseBody): the status and type say it all.
     private static Task WriteTextAsync(HttpContext context, string contentType, string body)
     {
         context.Response.ContentType = contentType;
-        return context.Response.WriteAsync(body);
+        return ResponseBody.IsForbidden(context) ? Task.CompletedTask : context.Response.WriteAsync(body);
     }
 
     // {"status":"Degraded","checks":{"backend":{"status":"Healthy","description":"…"},…}}: the
@@ -75,6 +77,11 @@ public static class HealthEndpoints
     private static async Task WriteReadinessAsync(HttpContext context, HealthReport report)
     {
         context.Response.ContentType = "application/json";
+        if (ResponseBody.IsForbidden(context))
+        {
+            return;
+        }
+
         await using (var json = new Utf8JsonWriter(context.Response.BodyWriter))
         {
             json.WriteStartObject();
