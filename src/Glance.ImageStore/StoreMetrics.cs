@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Glance.ImageStore.Persistence;
+using Glance.Policy.Telemetry;
 
 namespace Glance.ImageStore;
 
@@ -19,7 +20,7 @@ public sealed class StoreMetrics
     internal StoreMetrics(IMeterFactory meters, StoreDatabase database)
     {
         var meter = meters.Create(MeterName);
-        _writerWait = meter.CreateHistogram<double>("glance_store_writer_queue_wait", unit: "s", description: "Time a write waited for the database's writer turn.");
+        _writerWait = meter.CreateSecondsHistogram("glance_store_writer_queue_wait", "Time a write waited for the database's writer turn.");
         meter.CreateObservableGauge("glance_store_wal_size", database.WalFileBytes, unit: "By", description: "Size of the SQLite write-ahead log file.");
         database.WriterWaited = elapsed => _writerWait.Record(elapsed.TotalSeconds);
     }

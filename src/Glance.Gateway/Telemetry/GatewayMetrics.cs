@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Glance.Policy.Telemetry;
 
 namespace Glance.Gateway.Telemetry;
 
@@ -9,7 +10,8 @@ namespace Glance.Gateway.Telemetry;
 /// <c>glance_gateway_keystone_request_duration_seconds</c>,
 /// <c>glance_gateway_metadata_request_duration_seconds</c>, <c>glance_gateway_redis_available</c>,
 /// <c>glance_gateway_route_reloads_total</c>, <c>glance_gateway_audit_queue_wait_seconds</c>.
-/// Recording costs nothing when no listener is attached.
+/// The histograms have second-scale buckets (<see cref="SecondsHistogram"/>). Recording costs
+/// nothing when no listener is attached.
 /// </summary>
 public sealed class GatewayMetrics
 {
@@ -31,10 +33,10 @@ public sealed class GatewayMetrics
         var meter = meters.Create(MeterName);
         _decisions = meter.CreateCounter<long>("glance_gateway_member_decisions", description: "Member request decisions at the edge, by decision, CONFORMANCE rule, oslo.policy rule and status.");
         _tokenLookups = meter.CreateCounter<long>("glance_gateway_token_cache_lookups", description: "Token validations by where they came from: l1, l2, miss (Keystone asked), invalid (refused).");
-        _keystone = meter.CreateHistogram<double>("glance_gateway_keystone_request_duration", unit: "s", description: "Keystone requests (token validation, service token), by operation and outcome.");
-        _metadata = meter.CreateHistogram<double>("glance_gateway_metadata_request_duration", unit: "s", description: "The pre-check's metadata reads from the backend, by outcome.");
+        _keystone = meter.CreateSecondsHistogram("glance_gateway_keystone_request_duration", "Keystone requests (token validation, service token), by operation and outcome.");
+        _metadata = meter.CreateSecondsHistogram("glance_gateway_metadata_request_duration", "The pre-check's metadata reads from the backend, by outcome.");
         _routeReloads = meter.CreateCounter<long>("glance_gateway_route_reloads", description: "Reloads of config/reverse-proxy.json, by outcome (applied, refused).");
-        _auditWait = meter.CreateHistogram<double>("glance_gateway_audit_queue_wait", unit: "s", description: "Time a request waited for room in the audit queue (0 unless it was full).");
+        _auditWait = meter.CreateSecondsHistogram("glance_gateway_audit_queue_wait", "Time a request waited for room in the audit queue (0 unless it was full).");
         meter.CreateObservableGauge("glance_gateway_redis_available", ObserveRedis, description: "1 while the shared token cache (Redis) is in use, 0 while its circuit is open.");
     }
 

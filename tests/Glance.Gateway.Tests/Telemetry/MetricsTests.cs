@@ -125,6 +125,102 @@ public sealed class MetricsTests
         Assert.True(PrometheusSample.Sum(samples, "http_server_request_duration_seconds_count", ("glance_component", "image-store")) >= 2);
     }
 
+    // The histograms are durations in seconds: their buckets must be second-scale
+    // (SecondsHistogram), not OpenTelemetry's default ones made for milliseconds (0, 5, 10, 25 ...
+    // 10000). The hosted store's writes wait for the writer turn; a member DELETE is audited.
+    [Fact]
+    public async Task Histograms_OfTheStoreWriterAndTheAuditQueue_ExportSecondScaleBuckets()
+    {
+        await using var gateway = await GatewayHost.StartAsync();
+        var image = await GlanceApi.CreateImageAsync(gateway.Client, "dev-owner", "shared");
+        await GlanceApi.AddMemberAsync(gateway.Client, "dev-owner", image, "project-b");
+        using (var deleted = await GlanceApi.DeleteMemberAsync(gateway.Client, "dev-owner", image, "project-b"))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        var samples = await ScrapeAsync(gateway);
+
+        AssertSecondScaleBuckets(samples, "glance_store_writer_queue_wait_seconds");
+        AssertSecondScaleBuckets(samples, "glance_gateway_audit_queue_wait_seconds");
+    }
+
+    // Keystone validates the token and, in front of a backend, the pre-check reads the image and
+    // the member over HTTP (from the hosted store it reads in process, and observes nothing).
+    [Fact]
+    public async Task Histograms_OfKeystoneAndTheMetadataReads_ExportSecondScaleBuckets()
+    {
+        using var keystone = new KeystoneStub();
+        var ids = new Identities();
+        keystone.AddStandardTokens(ids);
+        using var backend = new BackendStub();
+        await using var gateway = await GatewayHost.StartAsync(BackendStub.Settings(keystone.Settings()), routesJson: GatewayHost.RoutesToward(backend.Url));
+        using (var deleted = await GlanceApi.DeleteMemberAsync(gateway.Client, ids.Owner, BackendStub.ImageId, Identities.MemberProject))
+        {
+            Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        }
+
+        var samples = await ScrapeAsync(gateway);
+
+        AssertSecondScaleBuckets(samples, "glance_gateway_keystone_request_duration_seconds");
+        AssertSecondScaleBuckets(samples, "glance_gateway_metadata_request_duration_seconds");
+        AssertSecondScaleBuckets(samples, "glance_gateway_audit_queue_wait_seconds");
+    }
+
+    // The two tests above scrape these four; a histogram added without SecondsHistogram, or
+    // without a scrape test of its own, fails here first.
+    [Trait("Host", "InProcess")]
+    [Fact]
+    public async Task Histograms_EveryOneOfTheGatewayAndTheStore_IsAdvisedTheSecondScaleBuckets()
+    {
+        await using var gateway = await GatewayHost.StartAsync();
+        var histograms = new List<System.Diagnostics.Metrics.Histogram<double>>();
+        using (var listener = new System.Diagnostics.Metrics.MeterListener())
+        {
+            listener.InstrumentPublished = (instrument, _) =>
+            {
+                if (instrument is System.Diagnostics.Metrics.Histogram<double> histogram
+                    && instrument.Meter.Name is Glance.Gateway.Telemetry.GatewayMetrics.MeterName or Glance.ImageStore.StoreMetrics.MeterName)
+                {
+                    lock (histograms)
+                    {
+                        histograms.Add(histogram);
+                    }
+                }
+            };
+            listener.Start();
+        }
+
+        Assert.Equal(
+            ["glance_gateway_audit_queue_wait", "glance_gateway_keystone_request_duration", "glance_gateway_metadata_request_duration", "glance_store_writer_queue_wait"],
+            histograms.Select(h => h.Name).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal));
+        Assert.All(histograms, h =>
+        {
+            Assert.Equal("s", h.Unit);
+            Assert.Equal(Glance.Policy.Telemetry.SecondsHistogram.BucketBoundaries, h.Advice?.HistogramBucketBoundaries);
+        });
+    }
+
+    // Every series of the histogram has been observed and has exactly the second-scale bounds
+    // (le="0.0001" ... le="10", then le="+Inf"); none of the millisecond defaults (le="5000").
+    private static void AssertSecondScaleBuckets(IReadOnlyList<PrometheusSample> samples, string histogram)
+    {
+        Assert.True(PrometheusSample.Sum(samples, histogram + "_count") >= 1, histogram + " observed nothing");
+        var series = samples.Where(s => s.Name == histogram + "_bucket")
+            .GroupBy(s => string.Join(",", s.Labels.Where(l => l.Key != "le").OrderBy(l => l.Key, StringComparer.Ordinal).Select(l => $"{l.Key}={l.Value}")))
+            .ToList();
+        Assert.NotEmpty(series);
+        foreach (var buckets in series)
+        {
+            var bounds = buckets.Select(s => s.Labels["le"]).ToList();
+            Assert.Equal("+Inf", bounds[^1]);
+            Assert.DoesNotContain("5000", bounds);
+            Assert.Equal(
+                Glance.Policy.Telemetry.SecondsHistogram.BucketBoundaries,
+                bounds[..^1].Select(b => double.Parse(b, System.Globalization.CultureInfo.InvariantCulture)));
+        }
+    }
+
     [Fact]
     public async Task Metrics_NeedNoToken_AndAreNotProxied()
     {
