@@ -322,6 +322,20 @@ internal sealed class ImageRepository(IStoreDatabase database)
     // _paginate_query: (k1 > m1) OR (k1 = m1 AND k2 > m2) OR ..., each direction its comparison.
     private static string AfterMarker(DbCommand command, IReadOnlyList<ImageSortKey> sort, ImageRecord marker, long markerSeq)
     {
+        for (var j = 0; j < sort.Count; j++)
+        {
+            var name = "@m" + j.ToString(CultureInfo.InvariantCulture);
+            var value = MarkerValue(marker, markerSeq, sort[j].Key) ?? SortColumn(sort[j].Key).Default;
+            if (value is long number)
+            {
+                command.Int64(name, number);
+            }
+            else
+            {
+                command.Text(name, (string)value);
+            }
+        }
+
         var criteria = new List<string>();
         for (var i = 0; i < sort.Count; i++)
         {
@@ -330,19 +344,6 @@ internal sealed class ImageRepository(IStoreDatabase database)
             {
                 var (expression, nullable, fallback) = SortColumn(sort[j].Key);
                 var name = "@m" + j.ToString(CultureInfo.InvariantCulture);
-                if (i == 0)
-                {
-                    var value = MarkerValue(marker, markerSeq, sort[j].Key) ?? fallback;
-                    if (value is long number)
-                    {
-                        command.Int64(name, number);
-                    }
-                    else
-                    {
-                        command.Text(name, (string)value);
-                    }
-                }
-
                 var attribute = nullable ? $"COALESCE({expression}, {(fallback is long ? "0" : "''")})" : expression;
                 parts.Add(j < i ? $"{attribute} = {name}" : $"{attribute} {(sort[j].Descending ? "<" : ">")} {name}");
             }

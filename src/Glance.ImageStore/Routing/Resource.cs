@@ -54,9 +54,10 @@ internal static class Resource
 
     /// <summary>
     /// 204 as Glance sends it: no body, and the <c>Content-Type: text/html; charset=UTF-8</c> that
-    /// webob gives every response a serializer leaves without one (delete, upload, tags, member
-    /// delete, deactivate). <paramref name="contentType"/> false: none, as the 204 of a download
-    /// of an image without data (webob's <c>HTTPNoContent</c>) has none.
+    /// webob gives every response a serializer leaves without one (image delete, upload, tags,
+    /// deactivate, reactivate). <paramref name="contentType"/> false: none, as Glance's member
+    /// delete (<c>webob.Response(body='', status=204)</c>) and the download of an image without
+    /// data (webob's <c>HTTPNoContent</c>) have none.
     /// </summary>
     public static Task NoContentAsync(HttpContext context, bool contentType = true)
     {
