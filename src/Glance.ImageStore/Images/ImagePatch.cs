@@ -113,6 +113,9 @@ internal static partial class ImagePatch
             case "min_disk": image.MinDisk = value.GetInt64(); break;
             case "disk_format": image.DiskFormat = value.ValueKind == JsonValueKind.Null ? null : value.GetString(); break;
             case "container_format": image.ContainerFormat = value.ValueKind == JsonValueKind.Null ? null : value.GetString(); break;
+            case "tags" when value.GetArrayLength() > ImageTagsEndpoints.TagQuota:
+                // The quota proxy's _enforce_image_tag_quota on the list as given (duplicates count).
+                return new(413, $"The limit has been exceeded on the number of allowed image tags. Attempted: {value.GetArrayLength()}, Maximum: {ImageTagsEndpoints.TagQuota}");
             case "tags": image.Tags = [.. value.EnumerateArray().Select(t => t.GetString()!).Distinct(StringComparer.Ordinal)]; break;
             case "owner": image.Owner = value.ValueKind == JsonValueKind.Null ? null : value.GetString(); break;
             case "locations":

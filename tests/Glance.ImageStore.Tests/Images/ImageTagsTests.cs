@@ -110,6 +110,24 @@ public abstract partial class ImageTagsTests(StoreFixture fixture)
     }
 
     [Fact]
+    public async Task CreateOrPatch_MoreThan128Tags_Is413CountingDuplicates()
+    {
+        var owner = NewOwner();
+        var tags = "[" + string.Join(", ", Enumerable.Range(0, 129).Select(i => $"\"t{i % 100}\"")) + "]";
+        using (var create = await owner.SendAsync(HttpMethod.Post, "v2/images", StoreClient.Json("{\"tags\": " + tags + "}")))
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, create.StatusCode);
+            Assert.Equal("The limit has been exceeded on the number of allowed image tags. Attempted: 129, Maximum: 128", await ErrorText.ExplanationAsync(create));
+        }
+
+        var imageId = await owner.CreateImageIdAsync("""{"tags": ["keep"]}""");
+        using var patch = await owner.SendAsync(HttpMethod.Patch, $"v2/images/{imageId}", StoreClient.Patch("[{\"op\": \"replace\", \"path\": \"/tags\", \"value\": " + tags + "}]"));
+        Assert.Equal(HttpStatusCode.RequestEntityTooLarge, patch.StatusCode);
+        Assert.Equal("The limit has been exceeded on the number of allowed image tags. Attempted: 129, Maximum: 128", await ErrorText.ExplanationAsync(patch));
+        Assert.Equal(["keep"], await TagsAsync(owner, imageId));
+    }
+
+    [Fact]
     public async Task PutTag_WithBody_Is400_AndOtherMethodsAre405()
     {
         var owner = NewOwner();
