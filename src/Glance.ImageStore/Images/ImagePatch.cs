@@ -125,7 +125,7 @@ internal static partial class ImagePatch
                 var index = image.Properties.FindIndex(p => p.Key == change.Path);
                 if (change.Op == "replace" && index < 0)
                 {
-                    return new(409, $"Property {change.Path} does not exist.");
+                    return Refusal.WithDetail(409, $"Property {change.Path} does not exist.");
                 }
 
                 if (change.Path.Length > 255)
@@ -153,13 +153,13 @@ internal static partial class ImagePatch
     {
         if (ImageSchemaRules.Base.Contains(path))
         {
-            return new(403, $"Property {path} may not be removed.");
+            return Refusal.WithDetail(403, $"Property {path} may not be removed.");
         }
 
         var index = image.Properties.FindIndex(p => p.Key == path);
         if (index < 0)
         {
-            return new(409, $"Property {path} does not exist.");
+            return Refusal.WithDetail(409, $"Property {path} does not exist.");
         }
 
         image.Properties.RemoveAt(index);

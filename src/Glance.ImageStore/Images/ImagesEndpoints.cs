@@ -214,7 +214,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
 
             if (ImageSchemaRules.IsReserved(property.Name))
             {
-                return new(403, $"Attribute '{property.Name}' is reserved.");
+                return Refusal.WithDetail(403, $"Attribute '{property.Name}' is reserved.");
             }
         }
 
@@ -281,7 +281,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
             {
                 if (refusal.StatusCode is 403 or 404)
                 {
-                    Log.Refused(logger, context.TraceIdentifier, "update", image.Id, refusal.StatusCode, refusal.Explanation);
+                    Log.Refused(logger, context.TraceIdentifier, "update", image.Id, refusal.StatusCode, refusal.Detail ?? refusal.Explanation);
                 }
 
                 await refusal.WriteAsync(context);
@@ -310,7 +310,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
         {
             if (change.Op == "replace" && IsFalsy(change.Value))
             {
-                return new(403, "Cannot set locations to empty list.");
+                return Refusal.WithDetail(403, "Cannot set locations to empty list.");
             }
 
             return change.Op == "remove" ? policy.DeleteLocations() : policy.UpdateLocations();
@@ -319,7 +319,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
         // Coded, before any policy: only an admin may replace the owner (whatever the value).
         if (change.Op == "replace" && change.Path == "owner" && !caller.IsAdmin)
         {
-            return new(403, OwnerNotAdmin);
+            return Refusal.WithDetail(403, OwnerNotAdmin);
         }
 
         var value = change.Op != "remove" && change.Value.ValueKind == JsonValueKind.String ? change.Value.GetString() : null;
@@ -335,7 +335,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
         if (change.Op == "add" && change.Path == "owner" && !caller.IsAdmin
             && (change.Value.ValueKind == JsonValueKind.Null ? null : change.Value.GetString()) != image.Owner)
         {
-            return new(403, OwnerNotAdmin);
+            return Refusal.WithDetail(403, OwnerNotAdmin);
         }
 
         return null;
@@ -509,7 +509,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
 
     private Task Refused(HttpContext context, string action, string imageId, Refusal refusal)
     {
-        Log.Refused(logger, context.TraceIdentifier, action, imageId, refusal.StatusCode, refusal.Explanation);
+        Log.Refused(logger, context.TraceIdentifier, action, imageId, refusal.StatusCode, refusal.Detail ?? refusal.Explanation);
         return refusal.WriteAsync(context);
     }
 

@@ -127,6 +127,34 @@ public abstract partial class ImageAnswerDetailsTests(StoreFixture fixture)
         Assert.Equal(["images", "first", "next", "schema"], collection.Select(p => p.Key));
     }
 
+    // Glance raises these as HTTPForbidden(msg) / HTTPConflict(msg): webob's default explanation
+    // first, the message as its detail (bodies as a running Glance 25.1 answered them).
+    [Theory]
+    [InlineData("remove-name", "application/json",
+        "{\"message\": \"Access was denied to this resource.<br /><br />\\nProperty name may not be removed.\\n\\n\", \"code\": \"403 Forbidden\", \"title\": \"Forbidden\"}")]
+    [InlineData("empty-locations", "application/json",
+        "{\"message\": \"Access was denied to this resource.<br /><br />\\nCannot set locations to empty list.\\n\\n\", \"code\": \"403 Forbidden\", \"title\": \"Forbidden\"}")]
+    [InlineData("remove-missing", "*/*",
+        "<html>\n <head>\n  <title>409 Conflict</title>\n </head>\n <body>\n  <h1>409 Conflict</h1>\n  There was a conflict when trying to complete your request.<br /><br />\nProperty nothere does not exist.\n\n\n </body>\n</html>")]
+    [InlineData("create-reserved", "*/*",
+        "<html>\n <head>\n  <title>403 Forbidden</title>\n </head>\n <body>\n  <h1>403 Forbidden</h1>\n  Access was denied to this resource.<br /><br />\nAttribute &#x27;deleted&#x27; is reserved.\n\n\n </body>\n</html>")]
+    [InlineData("create-reserved-plain", "text/plain",
+        "403 Forbidden\n\nAccess was denied to this resource.\n\n Attribute 'os_glance_x' is reserved.  ")]
+    public async Task Refusal_WithWebobDetail_IsGlancesBody(string call, string accept, string body)
+    {
+        var owner = NewOwner();
+        var imageId = await owner.CreateImageIdAsync("""{"name": "e"}""");
+        using var response = call switch
+        {
+            "remove-name" => await owner.SendAsync(HttpMethod.Patch, $"v2/images/{imageId}", StoreClient.Patch("""[{"op": "remove", "path": "/name"}]"""), accept),
+            "empty-locations" => await owner.SendAsync(HttpMethod.Patch, $"v2/images/{imageId}", StoreClient.Patch("""[{"op": "replace", "path": "/locations", "value": []}]"""), accept),
+            "remove-missing" => await owner.SendAsync(HttpMethod.Patch, $"v2/images/{imageId}", StoreClient.Patch("""[{"op": "remove", "path": "/nothere"}]"""), accept),
+            "create-reserved" => await owner.SendAsync(HttpMethod.Post, "v2/images", StoreClient.Json("""{"deleted": "x"}"""), accept),
+            _ => await owner.SendAsync(HttpMethod.Post, "v2/images", StoreClient.Json("""{"os_glance_x": "x"}"""), accept),
+        };
+        Assert.Equal(body, await response.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [InlineData("""{"kernel_id": "abc"}""", "Provided object does not match schema 'image': 'abc' does not match '^([0-9a-fA-F]){8}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){4}-([0-9a-fA-F]){12}$'")]
     [InlineData("""{"cinder_encryption_key_deletion_policy": "never"}""", "Provided object does not match schema 'image': 'never' is not one of ['on_image_deletion', 'do_not_delete']")]
