@@ -206,6 +206,28 @@ public sealed class ImageListParityHostedTests(KeystoneFixture keystoneFixture, 
         Assert.Equal(await AnswerAsync(Glance), await AnswerAsync(_gateway.Client));
     }
 
+    [Theory]
+    [InlineData("POST", "", """{"deleted": "x"}""", "*/*")]
+    [InlineData("POST", "", """{"os_glance_x": "x"}""", "text/plain")]
+    [InlineData("PATCH", "{image}", """[{"op": "remove", "path": "/name"}]""", "application/json")]
+    [InlineData("PATCH", "{image}", """[{"op": "remove", "path": "/nothere"}]""", "*/*")]
+    [InlineData("PATCH", "{image}", """[{"op": "replace", "path": "/nothere", "value": "x"}]""", "application/json")]
+    [InlineData("PATCH", "{image}", """[{"op": "replace", "path": "/locations", "value": []}]""", "text/plain")]
+    [InlineData("PATCH", "{image}", """[{"op": "replace", "path": "/owner", "value": "x"}]""", "*/*")]
+    [InlineData("PATCH", "{image}", """[{"op": "replace", "path": "/tags", "value": ["t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9", "t10", "t11", "t12", "t13", "t14", "t15", "t16", "t17", "t18", "t19", "t20", "t21", "t22", "t23", "t24", "t25", "t26", "t27", "t28", "t29", "t30", "t31", "t32", "t33", "t34", "t35", "t36", "t37", "t38", "t39", "t40", "t41", "t42", "t43", "t44", "t45", "t46", "t47", "t48", "t49", "t50", "t51", "t52", "t53", "t54", "t55", "t56", "t57", "t58", "t59", "t60", "t61", "t62", "t63", "t64", "t65", "t66", "t67", "t68", "t69", "t70", "t71", "t72", "t73", "t74", "t75", "t76", "t77", "t78", "t79", "t80", "t81", "t82", "t83", "t84", "t85", "t86", "t87", "t88", "t89", "t90", "t91", "t92", "t93", "t94", "t95", "t96", "t97", "t98", "t99", "t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7", "t8", "t9", "t10", "t11", "t12", "t13", "t14", "t15", "t16", "t17", "t18", "t19", "t20", "t21", "t22", "t23", "t24", "t25", "t26", "t27", "t28"]}]""", "application/json")]
+    public async Task Refusals_WithWebobDetailOrQuota_SameAnswerAsGlance(string method, string image, string body, string accept)
+    {
+        async Task<string> AnswerAsync(HttpClient client, List<string> ids)
+        {
+            var path = image.Length == 0 ? "/v2/images" : "/v2/images/" + ids[0];
+            var contentType = method == "PATCH" ? "application/openstack-images-v2.1-json-patch" : "application/json";
+            using var response = await SendAsync(client, new HttpMethod(method), path, body, contentType, accept);
+            return $"{(int)response.StatusCode} {response.Content.Headers.ContentType} {Generic(await response.Content.ReadAsStringAsync(), ids)}";
+        }
+
+        Assert.Equal(await AnswerAsync(Glance, _glanceIds), await AnswerAsync(_gateway.Client, _gatewayIds));
+    }
+
     [Fact]
     public async Task Tags_PutDeleteAndTheirRefusals_SameAnswersAsGlance()
     {
