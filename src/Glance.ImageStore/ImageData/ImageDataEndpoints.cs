@@ -77,7 +77,8 @@ internal sealed partial class ImageDataEndpoints(ImagesEndpoints imageLookup, Im
         var completed = false;
         try
         {
-            var (size, checksum, hash, tooLarge) = await CopyToFileAsync(context, tempPath);
+            var inspector = DiskFormatInspector.For(image.DiskFormat, image.ContainerFormat);
+            var (size, checksum, hash, tooLarge) = await CopyToFileAsync(context, tempPath, inspector);
             if (tooLarge)
             {
                 await GlanceErrorWriter.WriteAsync(context, 413, TooLarge());
@@ -85,7 +86,7 @@ internal sealed partial class ImageDataEndpoints(ImagesEndpoints imageLookup, Im
             }
 
             File.Move(tempPath, finalPath, overwrite: true);
-            if (!await images.CompleteUploadAsync(image.Id, size, checksum, hash, GlanceTime.Format(time.GetUtcNow()), CancellationToken.None))
+            if (!await images.CompleteUploadAsync(image.Id, size, inspector?.VirtualSize, checksum, hash, GlanceTime.Format(time.GetUtcNow()), CancellationToken.None))
             {
                 File.Delete(finalPath);
                 await GlanceErrorWriter.WriteAsync(context, 410, $"Image {image.Id} could not be found after upload. The image may have been deleted during the upload.");
@@ -108,7 +109,7 @@ internal sealed partial class ImageDataEndpoints(ImagesEndpoints imageLookup, Im
         }
     }
 
-    private async Task<(long Size, string Checksum, string Hash, bool TooLarge)> CopyToFileAsync(HttpContext context, string path)
+    private async Task<(long Size, string Checksum, string Hash, bool TooLarge)> CopyToFileAsync(HttpContext context, string path, DiskFormatInspector? inspector)
     {
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         using var sha512 = IncrementalHash.CreateHash(HashAlgorithmName.SHA512);
@@ -133,6 +134,7 @@ internal sealed partial class ImageDataEndpoints(ImagesEndpoints imageLookup, Im
 
                 md5.AppendData(buffer, 0, read);
                 sha512.AppendData(buffer, 0, read);
+                inspector?.Eat(buffer.AsSpan(0, read));
                 await file.WriteAsync(buffer.AsMemory(0, read), context.RequestAborted);
             }
 
@@ -175,8 +177,8 @@ internal sealed partial class ImageDataEndpoints(ImagesEndpoints imageLookup, Im
         var path = Path.Combine(database.ImagesPath, image.Id);
         if (image.Size is null || !File.Exists(path))
         {
-            // Glance answers 204 for an image without data.
-            await Resource.NoContentAsync(context);
+            // Glance answers 204 for an image without data (webob's HTTPNoContent: no Content-Type).
+            await Resource.NoContentAsync(context, contentType: false);
             return;
         }
 

@@ -113,6 +113,9 @@ internal static partial class ImagePatch
             case "min_disk": image.MinDisk = value.GetInt64(); break;
             case "disk_format": image.DiskFormat = value.ValueKind == JsonValueKind.Null ? null : value.GetString(); break;
             case "container_format": image.ContainerFormat = value.ValueKind == JsonValueKind.Null ? null : value.GetString(); break;
+            case "tags" when value.GetArrayLength() > ImageTagsEndpoints.TagQuota:
+                // The quota proxy's _enforce_image_tag_quota on the list as given (duplicates count).
+                return new(413, $"The limit has been exceeded on the number of allowed image tags. Attempted: {value.GetArrayLength()}, Maximum: {ImageTagsEndpoints.TagQuota}");
             case "tags": image.Tags = [.. value.EnumerateArray().Select(t => t.GetString()!).Distinct(StringComparer.Ordinal)]; break;
             case "owner": image.Owner = value.ValueKind == JsonValueKind.Null ? null : value.GetString(); break;
             case "locations":
@@ -122,7 +125,7 @@ internal static partial class ImagePatch
                 var index = image.Properties.FindIndex(p => p.Key == change.Path);
                 if (change.Op == "replace" && index < 0)
                 {
-                    return new(409, $"Property {change.Path} does not exist.");
+                    return Refusal.WithDetail(409, $"Property {change.Path} does not exist.");
                 }
 
                 if (change.Path.Length > 255)
@@ -150,13 +153,13 @@ internal static partial class ImagePatch
     {
         if (ImageSchemaRules.Base.Contains(path))
         {
-            return new(403, $"Property {path} may not be removed.");
+            return Refusal.WithDetail(403, $"Property {path} may not be removed.");
         }
 
         var index = image.Properties.FindIndex(p => p.Key == path);
         if (index < 0)
         {
-            return new(409, $"Property {path} does not exist.");
+            return Refusal.WithDetail(409, $"Property {path} does not exist.");
         }
 
         image.Properties.RemoveAt(index);

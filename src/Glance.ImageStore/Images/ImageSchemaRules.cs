@@ -61,6 +61,12 @@ internal static partial class ImageSchemaRules
         "id" => value.ValueKind != JsonValueKind.String ? NotOfType(value, "'string'")
             : IdRegex().IsMatch(value.GetString()!) ? null : $"{PyRepr.Of(value)} does not match {PyRepr.Of(IdPattern)}",
         _ when ReadOnly.Contains(key) || key == "locations" => null,
+
+        // The custom properties of schema-image.json (Schemas/schema-image.json).
+        "kernel_id" or "ramdisk_id" when value.ValueKind == JsonValueKind.String =>
+            IdRegex().IsMatch(value.GetString()!) ? null : $"{PyRepr.Of(value)} does not match {PyRepr.Of(IdPattern)}",
+        "cinder_encryption_key_deletion_policy" when value.ValueKind == JsonValueKind.String =>
+            value.GetString() is "on_image_deletion" or "do_not_delete" ? null : NotOneOf(value, ["on_image_deletion", "do_not_delete"]),
         _ => value.ValueKind == JsonValueKind.String ? null : NotOfType(value, "'string'"),
     };
 

@@ -18,8 +18,6 @@ namespace Glance.ImageStore.Images;
 /// </summary>
 internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreDatabase database, TimeProvider time, IOptions<ImageStoreOptions> options, ILogger<ImagesEndpoints> logger)
 {
-    private const int DefaultLimit = 25;
-    private const int MaxLimit = 1000;
     private readonly long _maxJsonBytes = options.Value.MaxJsonBodyBytes;
 
     public Task CollectionAsync(HttpContext context) => Resource.Method(context) switch
@@ -160,8 +158,26 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
             return;
         }
 
-        context.Response.Headers.Location = "/v2/images/" + image.Id;
+        context.Response.Headers.Location = AbsoluteLocation(context.Request, "/v2/images/" + image.Id);
         await JsonResponse.WriteAsync(context, 201, writer => ImageJson.Write(writer, image));
+    }
+
+    // webob makes a relative Location absolute on the way out (Response._abs_headerlist): the
+    // request's scheme and Host header (":80" dropped for http, ":443" for https), then the path.
+    // Behind the gateway the Host is the client's (RequestHeaderOriginalHost), as Glance would see it.
+    private static string AbsoluteLocation(HttpRequest request, string path)
+    {
+        var origin = request.Scheme + "://" + request.Host.Value;
+        if (request.Scheme == "http" && origin.EndsWith(":80", StringComparison.Ordinal))
+        {
+            origin = origin[..^3];
+        }
+        else if (request.Scheme == "https" && origin.EndsWith(":443", StringComparison.Ordinal))
+        {
+            origin = origin[..^4];
+        }
+
+        return origin + path;
     }
 
     // images.py RequestDeserializer.create: disallowed attributes, the schema, custom property
@@ -198,7 +214,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
 
             if (ImageSchemaRules.IsReserved(property.Name))
             {
-                return new(403, $"Attribute '{property.Name}' is reserved.");
+                return Refusal.WithDetail(403, $"Attribute '{property.Name}' is reserved.");
             }
         }
 
@@ -265,7 +281,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
             {
                 if (refusal.StatusCode is 403 or 404)
                 {
-                    Log.Refused(logger, context.TraceIdentifier, "update", image.Id, refusal.StatusCode, refusal.Explanation);
+                    Log.Refused(logger, context.TraceIdentifier, "update", image.Id, refusal.StatusCode, refusal.Detail ?? refusal.Explanation);
                 }
 
                 await refusal.WriteAsync(context);
@@ -294,7 +310,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
         {
             if (change.Op == "replace" && IsFalsy(change.Value))
             {
-                return new(403, "Cannot set locations to empty list.");
+                return Refusal.WithDetail(403, "Cannot set locations to empty list.");
             }
 
             return change.Op == "remove" ? policy.DeleteLocations() : policy.UpdateLocations();
@@ -303,7 +319,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
         // Coded, before any policy: only an admin may replace the owner (whatever the value).
         if (change.Op == "replace" && change.Path == "owner" && !caller.IsAdmin)
         {
-            return new(403, OwnerNotAdmin);
+            return Refusal.WithDetail(403, OwnerNotAdmin);
         }
 
         var value = change.Op != "remove" && change.Value.ValueKind == JsonValueKind.String ? change.Value.GetString() : null;
@@ -319,7 +335,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
         if (change.Op == "add" && change.Path == "owner" && !caller.IsAdmin
             && (change.Value.ValueKind == JsonValueKind.Null ? null : change.Value.GetString()) != image.Owner)
         {
-            return new(403, OwnerNotAdmin);
+            return Refusal.WithDetail(403, OwnerNotAdmin);
         }
 
         return null;
@@ -410,76 +426,51 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
 
     private async Task ListAsync(HttpContext context)
     {
-        var query = context.Request.Query;
-        var limit = DefaultLimit;
-        if (query.TryGetValue("limit", out var limitText))
+        // The deserializer's and the controller's checks, then get_images ("may you list at
+        // all"), then the database's (its filters, the marker), then get_image for each image;
+        // the next link follows the database's page, as in Glance.
+        var parameters = QueryParameters(context.Request);
+        var (query, refusal) = ImageListQuery.Parse(parameters);
+        if (refusal is not null)
         {
-            if (!int.TryParse(limitText.ToString(), NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out limit))
-            {
-                await GlanceErrorWriter.WriteAsync(context, 400, "limit param must be an integer");
-                return;
-            }
-
-            if (limit < 0)
-            {
-                await GlanceErrorWriter.WriteAsync(context, 400, "limit param must be positive");
-                return;
-            }
-
-            limit = Math.Min(limit, MaxLimit);
-        }
-
-        var visibility = Single(query, "visibility");
-        if (visibility is not null && visibility is not ("community" or "public" or "private" or "shared" or "all"))
-        {
-            await GlanceErrorWriter.WriteAsync(context, 400, $"Invalid visibility value: {visibility}");
+            await refusal.WriteAsync(context);
             return;
         }
 
-        var memberStatus = Single(query, "member_status") ?? "accepted";
-        if (memberStatus is not ("pending" or "accepted" or "rejected" or "all"))
-        {
-            await GlanceErrorWriter.WriteAsync(context, 400, $"Invalid status: {memberStatus}");
-            return;
-        }
-
-        var hidden = Single(query, "os_hidden");
-        if (hidden is not null && !bool.TryParse(hidden, out _))
-        {
-            await GlanceErrorWriter.WriteAsync(context, 400, $"Invalid value '{hidden}' for 'os_hidden' filter. Valid values are 'true' or 'false'.");
-            return;
-        }
-
-        var marker = Single(query, "marker");
         var caller = context.GetCaller().Caller;
-
-        // ImagesController.index: get_images ("may you list at all"), the database's selection,
-        // then get_image for each image; the next link follows the database's page, as in Glance.
-        var refusal = ImagePolicy.GetImages(caller);
+        refusal = ImagePolicy.GetImages(caller);
         if (refusal is not null)
         {
             await Refused(context, "list", "(all)", refusal);
             return;
         }
 
-        var listQuery = new ImageListQuery(visibility, memberStatus, Single(query, "owner"), Single(query, "name"), Single(query, "status"),
-            hidden is not null && bool.Parse(hidden), marker, limit);
-        var page = await images.ListAsync(listQuery, caller, context.RequestAborted);
+        if (query!.DatabaseRefusal is not null)
+        {
+            await query.DatabaseRefusal.WriteAsync(context);
+            return;
+        }
+
+        var page = await images.ListAsync(query, caller, context.RequestAborted);
         switch (page.Marker)
         {
             case MarkerLookup.TooLong:
                 await GlanceErrorWriter.WriteAsync(context, 400, "Image with the given id %(image_id)s was not found");
                 return;
             case MarkerLookup.Missing:
-                await GlanceErrorWriter.WriteAsync(context, 400, NoImage(marker!));
+                await GlanceErrorWriter.WriteAsync(context, 400, NoImage(query.Marker!));
                 return;
             case MarkerLookup.NotVisible:
-                await GlanceErrorWriter.WriteAsync(context, 403, $"Forbidding request, image {marker} not visible");
+                await GlanceErrorWriter.WriteAsync(context, 403, $"Forbidding request, image {query.Marker} not visible");
                 return;
         }
 
         var visible = page.Images.Where(image => ImagePolicy.For(caller, image.ToFacts()).MayGetImage()).ToList();
-        var rest = string.Join('&', query.Where(p => p.Key != "marker").SelectMany(p => p.Value.Select(v => Uri.EscapeDataString(p.Key) + "=" + Uri.EscapeDataString(v ?? string.Empty))));
+
+        // ResponseSerializer.index: urlencode(dict(request.params)) less the marker; the next
+        // marker appended last.
+        var links = PythonUrl.DictOf(parameters).Where(p => p.Key != "marker").ToList();
+        var rest = PythonUrl.Encode(links);
         await JsonResponse.WriteAsync(context, 200, writer =>
         {
             writer.WriteStartObject();
@@ -492,24 +483,33 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
             writer.WriteEndArray();
             writer.WriteString("first", rest.Length == 0 ? "/v2/images" : "/v2/images?" + rest);
             writer.WriteString("schema", "/v2/schemas/images");
-            if (visible.Count > 0 && page.Images.Count == limit)
+            if (visible.Count > 0 && page.Images.Count == query.Limit)
             {
-                var next = "marker=" + Uri.EscapeDataString(visible[^1].Id);
-                writer.WriteString("next", "/v2/images?" + (rest.Length == 0 ? next : rest + "&" + next));
+                links.Add(new("marker", visible[^1].Id));
+                writer.WriteString("next", "/v2/images?" + PythonUrl.Encode(links));
             }
 
             writer.WriteEndObject();
         });
     }
 
-    private static string? Single(IQueryCollection query, string name) =>
-        query.TryGetValue(name, out var values) && values.Count > 0 ? values[^1] : null;
+    // webob's request.params of a GET: the query's pairs in order, decoded ('+' is a space).
+    private static List<KeyValuePair<string, string>> QueryParameters(HttpRequest request)
+    {
+        var pairs = new List<KeyValuePair<string, string>>();
+        foreach (var pair in new Microsoft.AspNetCore.WebUtilities.QueryStringEnumerable(request.QueryString.Value))
+        {
+            pairs.Add(new(pair.DecodeName().ToString(), pair.DecodeValue().ToString()));
+        }
+
+        return pairs;
+    }
 
     private const string OwnerNotAdmin = "Owner can't be updated by non admin.";
 
     private Task Refused(HttpContext context, string action, string imageId, Refusal refusal)
     {
-        Log.Refused(logger, context.TraceIdentifier, action, imageId, refusal.StatusCode, refusal.Explanation);
+        Log.Refused(logger, context.TraceIdentifier, action, imageId, refusal.StatusCode, refusal.Detail ?? refusal.Explanation);
         return refusal.WriteAsync(context);
     }
 

@@ -4,7 +4,7 @@ namespace Glance.ImageStore.Images;
 internal static class ImagesExtensions
 {
     public static IServiceCollection AddImages(this IServiceCollection services) =>
-        services.AddSingleton<ImagesEndpoints>();
+        services.AddSingleton<ImagesEndpoints>().AddSingleton<ImageTagsEndpoints>();
 
     public static IEndpointRouteBuilder MapImages(this IEndpointRouteBuilder endpoints)
     {
@@ -13,6 +13,8 @@ internal static class ImagesExtensions
         endpoints.Map("/v2/images/{imageId}", handlers.ImageAsync).WithDisplayName("image");
         endpoints.Map("/v2/images/{imageId}/actions/deactivate", handlers.DeactivateAsync).WithDisplayName("deactivate");
         endpoints.Map("/v2/images/{imageId}/actions/reactivate", handlers.ReactivateAsync).WithDisplayName("reactivate");
+        var tags = endpoints.ServiceProvider.GetRequiredService<ImageTagsEndpoints>();
+        endpoints.Map("/v2/images/{imageId}/tags/{tagValue}", tags.TagAsync).WithDisplayName("image tag");
         return endpoints;
     }
 }

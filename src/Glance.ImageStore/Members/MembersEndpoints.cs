@@ -80,7 +80,8 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
         Log.Decided(logger, context.TraceIdentifier, "DELETE", imageId, memberId, (int)decision.Rule, decision.StatusCode);
         if (decision.IsAllowed)
         {
-            await Resource.NoContentAsync(context);
+            // ImageMembersController.delete returns webob.Response(body='', status=204): no Content-Type.
+            await Resource.NoContentAsync(context, contentType: false);
             return;
         }
 

@@ -22,6 +22,12 @@ internal interface IStoreDatabase
     /// </summary>
     string LockImageRow { get; }
 
+    /// <summary>SQL that is true when the JSON array of text <paramref name="column"/> holds the string parameter <paramref name="value"/> (a listing's tag filter).</summary>
+    string JsonArrayContains(string column, string value);
+
+    /// <summary>SQL that is true when the JSON object of text <paramref name="column"/> maps the string parameter <paramref name="key"/> to <paramref name="value"/> (a listing's property filter).</summary>
+    string JsonObjectContains(string column, string key, string value);
+
     /// <summary>Applies the schema versions the database lacks (<see cref="SchemaMigrations"/>), each once, even with replicas starting together.</summary>
     void Migrate();
 

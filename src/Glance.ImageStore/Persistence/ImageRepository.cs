@@ -71,6 +71,31 @@ internal sealed class ImageRepository(IStoreDatabase database)
     }
 
     /// <summary>
+    /// Replaces the tags of an image that is not deleted, if they are still <paramref name="before"/>
+    /// (what the caller read), and sets <c>updated_at</c>: null when the image is gone, false when
+    /// a concurrent change came first (read again and retry), true when written.
+    /// </summary>
+    public async Task<bool?> ReplaceTagsAsync(string id, IReadOnlyList<string> before, IReadOnlyList<string> after, string now, CancellationToken cancellationToken)
+    {
+        await using var lease = await database.OpenForWriteAsync(cancellationToken);
+        var connection = lease.Connection;
+        await using var command = connection.Command(
+            "UPDATE images SET tags = @after, updated_at = @now WHERE id = @id AND deleted = FALSE AND tags = @before");
+        command.Text("@id", id)
+            .Text("@before", JsonSerializer.Serialize([.. before], StoreJsonContext.Default.ListString))
+            .Text("@after", JsonSerializer.Serialize([.. after], StoreJsonContext.Default.ListString))
+            .Text("@now", now);
+        if (await command.ExecuteNonQueryAsync(cancellationToken) == 1)
+        {
+            return true;
+        }
+
+        await using var exists = connection.Command("SELECT 1 FROM images WHERE id = @id AND deleted = FALSE");
+        exists.Text("@id", id);
+        return await exists.ExecuteScalarAsync(cancellationToken) is null ? null : false;
+    }
+
+    /// <summary>
     /// Marks an unprotected image deleted and removes its members, in one transaction; false when
     /// it is gone or (raced to) protected. On PostgreSQL the UPDATE takes the image row's lock,
     /// waiting for a member add that holds it (<see cref="MemberRepository.AddAsync"/>); the
@@ -122,16 +147,17 @@ internal sealed class ImageRepository(IStoreDatabase database)
         return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
     }
 
-    /// <summary>Records uploaded data and makes a saving image active; false when it was deleted meanwhile.</summary>
-    public async Task<bool> CompleteUploadAsync(string id, long size, string checksum, string hashValue, string now, CancellationToken cancellationToken)
+    /// <summary>Records uploaded data (and the virtual size the format inspector found, unless the image has one) and makes a saving image active; false when it was deleted meanwhile.</summary>
+    public async Task<bool> CompleteUploadAsync(string id, long size, long? virtualSize, string checksum, string hashValue, string now, CancellationToken cancellationToken)
     {
         await using var lease = await database.OpenForWriteAsync(cancellationToken);
         var connection = lease.Connection;
         await using var command = connection.CreateCommand();
-        command.CommandText = "UPDATE images SET status = 'active', size = @size, checksum = @checksum, os_hash_algo = 'sha512', "
+        command.CommandText = "UPDATE images SET status = 'active', size = @size, virtual_size = COALESCE(virtual_size, @virtual_size), checksum = @checksum, os_hash_algo = 'sha512', "
             + "os_hash_value = @hash, updated_at = @now WHERE id = @id AND deleted = FALSE AND status = 'saving'";
         command.Text("@id", id);
         command.Int64("@size", size);
+        command.Int64("@virtual_size", virtualSize);
         command.Text("@checksum", checksum);
         command.Text("@hash", hashValue);
         command.Text("@now", now);
@@ -139,8 +165,9 @@ internal sealed class ImageRepository(IStoreDatabase database)
     }
 
     /// <summary>
-    /// One page of the images the database lets <paramref name="caller"/> list, newest first, as
-    /// Glance's <c>image_get_all</c> selects them (before the API's per-image <c>get_image</c> check):
+    /// One page of the images the database lets <paramref name="caller"/> list, as Glance's
+    /// <c>image_get_all</c> selects, sorts and pages them (before the API's per-image
+    /// <c>get_image</c> check):
     /// <list type="bullet">
     /// <item>an admin (<c>context_is_admin</c>): every image;</item>
     /// <item>anyone else: public and community images, the images its project owns, and shared
@@ -148,7 +175,13 @@ internal sealed class ImageRepository(IStoreDatabase database)
     /// asked; any status for <c>all</c>); a caller without a project gets, instead of the last,
     /// every shared image that has any member at all (Glance's query drops the member filter then);</item>
     /// <item>then: a <c>visibility</c> filter keeps that visibility only (<c>all</c>: no filter);
-    /// without one, community images only when the caller's project owns them (none without a project).</item>
+    /// without one, community images only when the caller's project owns them (none without a project);</item>
+    /// <item>then every condition of <see cref="ImageListQuery.Filters"/>;</item>
+    /// <item>sorted by the query's keys, a missing value (NULL) before any other as in Glance's
+    /// MySQL and SQLite (on PostgreSQL too); <c>created_at</c> is the order of creation
+    /// (<c>seq</c>), which the second-precision timestamp cannot tell within a second;</item>
+    /// <item>after the marker: Glance's <c>_paginate_query</c> criteria over the sort keys, a
+    /// missing value compared as the column's default (<c>''</c>, 0).</item>
     /// </list>
     /// The marker is looked up as Glance's <c>_image_get</c> does (an admin finds deleted images too).
     /// </summary>
@@ -156,7 +189,7 @@ internal sealed class ImageRepository(IStoreDatabase database)
     {
         await using var connection = await database.OpenAsync(cancellationToken);
         await using var command = connection.CreateCommand();
-        var where = new List<string> { "i.deleted = FALSE" };
+        var where = new List<string>();
         command.Text("@caller", caller.ProjectId);
 
         if (!caller.IsAdmin)
@@ -191,25 +224,30 @@ internal sealed class ImageRepository(IStoreDatabase database)
             where.Add(caller.ProjectId is null ? "i.visibility <> 'community'" : "(i.owner = @caller OR i.visibility <> 'community')");
         }
 
-        where.Add(query.OsHidden ? "i.os_hidden = TRUE" : "i.os_hidden = FALSE");
-        AddFilter(command, where, "owner", query.Owner);
-        AddFilter(command, where, "name", query.Name);
-        AddFilter(command, where, "status", query.Status);
+        for (var n = 0; n < query.Filters.Count; n++)
+        {
+            where.Add(Condition(command, query.Filters[n], "@f" + n.ToString(CultureInfo.InvariantCulture)));
+        }
 
         if (query.Marker is not null)
         {
-            var marker = await FindMarkerAsync(connection, query.Marker, caller, cancellationToken);
-            if (marker != MarkerLookup.Found)
+            var (lookup, marker, markerSeq) = await FindMarkerAsync(connection, query.Marker, caller, cancellationToken);
+            if (lookup != MarkerLookup.Found)
             {
-                return new ImagePage([], marker);
+                return new ImagePage([], lookup);
             }
 
-            where.Add("i.seq < (SELECT seq FROM images WHERE id = @marker)");
-            command.Text("@marker", query.Marker);
+            where.Add(AfterMarker(command, query.Sort, marker!, markerSeq));
         }
 
+        var order = string.Join(", ", query.Sort.Select(key =>
+        {
+            var (expression, nullable, _) = SortColumn(key.Key);
+            var direction = key.Descending ? " DESC" : " ASC";
+            return (nullable ? $"({expression} IS NOT NULL){direction}, " : string.Empty) + expression + direction;
+        }));
         command.CommandText = "SELECT " + string.Join(", ", Columns.Split(", ").Select(c => "i." + c))
-            + ", FALSE FROM images i WHERE " + string.Join(" AND ", where) + " ORDER BY i.seq DESC LIMIT @limit";
+            + ", FALSE FROM images i WHERE " + string.Join(" AND ", where) + " ORDER BY " + order + " LIMIT @limit";
         command.Int32("@limit", query.Limit);
         var images = new List<ImageRecord>();
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
@@ -221,17 +259,126 @@ internal sealed class ImageRepository(IStoreDatabase database)
         return new ImagePage(images, MarkerLookup.Found);
     }
 
+    // One condition of the listing in SQL, its values bound as parameters named from prefix.
+    private string Condition(DbCommand command, ImageFilter filter, string prefix)
+    {
+        switch (filter.Kind)
+        {
+            case ImageFilterKind.Tag:
+                command.Text(prefix, filter.Values[0]);
+                return database.JsonArrayContains("i.tags", prefix);
+            case ImageFilterKind.Property:
+                command.Text(prefix + "k", filter.Column);
+                command.Text(prefix + "v", filter.Values[0]);
+                return database.JsonObjectContains("i.properties", prefix + "k", prefix + "v");
+            case ImageFilterKind.Never:
+                return "1 = 0";
+            case ImageFilterKind.In:
+                var names = new List<string>();
+                for (var n = 0; n < filter.Values.Count; n++)
+                {
+                    names.Add(prefix + "_" + n.ToString(CultureInfo.InvariantCulture));
+                    command.Text(names[^1], filter.Values[n]);
+                }
+
+                return $"i.{ColumnName(filter.Column)} IN ({string.Join(", ", names)})";
+        }
+
+        var column = "i." + ColumnName(filter.Column);
+        switch (ImageFilter.Columns[filter.Column])
+        {
+            case ImageColumnType.Integer:
+                command.Int64(prefix, long.Parse(filter.Values[0], CultureInfo.InvariantCulture));
+                break;
+            case ImageColumnType.Boolean when filter.AsNumber:
+                command.Int64(prefix, long.Parse(filter.Values[0], CultureInfo.InvariantCulture));
+                column = $"(CASE WHEN {column} THEN 1 ELSE 0 END)";
+                break;
+            case ImageColumnType.Boolean:
+                command.Boolean(prefix, filter.Values[0] == "true");
+                break;
+            default:
+                command.Text(prefix, filter.Values[0]);
+                break;
+        }
+
+        return $"{column} {filter.Operator} {prefix}";
+    }
+
+    // The column names of ImageFilter.Columns are the table's own; anything else never gets here.
+    private static string ColumnName(string column) =>
+        ImageFilter.Columns.ContainsKey(column) ? column : throw new ArgumentException($"Not an image column: {column}", nameof(column));
+
+    // A sort key's SQL, whether it can be NULL, and its default for _paginate_query's comparisons.
+    private static (string Expression, bool Nullable, object Default) SortColumn(string key) => key switch
+    {
+        "created_at" => ("i.seq", false, 0L),
+        "size" => ("i.size", true, 0L),
+        "name" or "container_format" or "disk_format" => ("i." + key, true, string.Empty),
+        "status" or "id" or "updated_at" => ("i." + key, false, string.Empty),
+        _ => throw new ArgumentException($"Not a sort key: {key}", nameof(key)),
+    };
+
+    // _paginate_query: (k1 > m1) OR (k1 = m1 AND k2 > m2) OR ..., each direction its comparison.
+    private static string AfterMarker(DbCommand command, IReadOnlyList<ImageSortKey> sort, ImageRecord marker, long markerSeq)
+    {
+        for (var j = 0; j < sort.Count; j++)
+        {
+            var name = "@m" + j.ToString(CultureInfo.InvariantCulture);
+            var value = MarkerValue(marker, markerSeq, sort[j].Key) ?? SortColumn(sort[j].Key).Default;
+            if (value is long number)
+            {
+                command.Int64(name, number);
+            }
+            else
+            {
+                command.Text(name, (string)value);
+            }
+        }
+
+        var criteria = new List<string>();
+        for (var i = 0; i < sort.Count; i++)
+        {
+            var parts = new List<string>();
+            for (var j = 0; j <= i; j++)
+            {
+                var (expression, nullable, fallback) = SortColumn(sort[j].Key);
+                var name = "@m" + j.ToString(CultureInfo.InvariantCulture);
+                var attribute = nullable ? $"COALESCE({expression}, {(fallback is long ? "0" : "''")})" : expression;
+                parts.Add(j < i ? $"{attribute} = {name}" : $"{attribute} {(sort[j].Descending ? "<" : ">")} {name}");
+            }
+
+            criteria.Add("(" + string.Join(" AND ", parts) + ")");
+        }
+
+        return "(" + string.Join(" OR ", criteria) + ")";
+    }
+
+    private static object? MarkerValue(ImageRecord marker, long markerSeq, string key) => key switch
+    {
+        "created_at" => markerSeq,
+        "size" => marker.Size,
+        "name" => marker.Name,
+        "container_format" => marker.ContainerFormat,
+        "disk_format" => marker.DiskFormat,
+        "status" => marker.Status,
+        "id" => marker.Id,
+        "updated_at" => marker.UpdatedAt,
+        _ => throw new ArgumentException($"Not a sort key: {key}", nameof(key)),
+    };
+
     // _image_get for the marker: longer than an id can be → ImageNotFound() (its unformatted
     // message); missing (or deleted, unless admin) → ImageNotFound; not visible → Forbidden.
-    private static async Task<MarkerLookup> FindMarkerAsync(DbConnection connection, string marker, Caller caller, CancellationToken cancellationToken)
+    private static async Task<(MarkerLookup Lookup, ImageRecord? Marker, long Seq)> FindMarkerAsync(DbConnection connection, string marker, Caller caller, CancellationToken cancellationToken)
     {
         if (marker.Length > 36)
         {
-            return MarkerLookup.TooLong;
+            return (MarkerLookup.TooLong, null, 0);
         }
 
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, visibility, owner, EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = images.id AND m.member_id = @caller) "
+        command.CommandText = "SELECT " + Columns
+            + ", EXISTS (SELECT 1 FROM image_members m WHERE m.image_id = images.id AND m.member_id = @caller), seq "
             + "FROM images WHERE id = @id AND (deleted = FALSE OR @admin)";
         command.Text("@id", marker);
         command.Text("@caller", caller.ProjectId);
@@ -239,20 +386,12 @@ internal sealed class ImageRepository(IStoreDatabase database)
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         if (!await reader.ReadAsync(cancellationToken))
         {
-            return MarkerLookup.Missing;
+            return (MarkerLookup.Missing, null, 0);
         }
 
-        var facts = new ImageFacts(reader.GetString(0), reader.GetString(1), reader.IsDBNull(2) ? null : reader.GetString(2));
-        return ImageVisibility.IsVisible(facts, caller.IsAdmin, caller.ProjectId, reader.GetBoolean(3)) ? MarkerLookup.Found : MarkerLookup.NotVisible;
-    }
-
-    private static void AddFilter(DbCommand command, List<string> where, string column, string? value)
-    {
-        if (value is not null)
-        {
-            where.Add($"i.{column} = @{column}");
-            command.Text("@" + column, value);
-        }
+        var image = Read(reader, callerIsMember: reader.GetBoolean(20));
+        var visible = ImageVisibility.IsVisible(image.ToFacts(), caller.IsAdmin, caller.ProjectId, image.CallerIsMember);
+        return (visible ? MarkerLookup.Found : MarkerLookup.NotVisible, image, reader.GetInt64(21));
     }
 
     private static void Bind(DbCommand command, ImageRecord image)

@@ -36,6 +36,13 @@ internal sealed partial class PostgresStoreDatabase : IStoreDatabase, IAsyncDisp
     /// <inheritdoc />
     public string LockImageRow => " FOR SHARE";
 
+    // Containment on the column cast to jsonb, which the GIN indexes of schema version 2 serve.
+    /// <inheritdoc />
+    public string JsonArrayContains(string column, string value) => $"({column})::jsonb @> jsonb_build_array({value}::text)";
+
+    /// <inheritdoc />
+    public string JsonObjectContains(string column, string key, string value) => $"({column})::jsonb @> jsonb_build_object({key}::text, {value}::text)";
+
     /// <inheritdoc />
     public async Task<DbConnection> OpenAsync(CancellationToken cancellationToken) => await _dataSource.OpenConnectionAsync(cancellationToken);
 

@@ -101,5 +101,17 @@ internal static class SchemaMigrations
                 );
                 CREATE INDEX image_members_member ON image_members (member_id);
                 """),
+
+        // Listing filters on tags and extra properties (GET /v2/images?tag=...&os_distro=...):
+        // PostgreSQL tests containment on the columns cast to jsonb, which GIN indexes serve;
+        // SQLite reads the JSON of the rows its other conditions keep (json_each) and needs none.
+        new(2,
+            Sqlite: """
+                SELECT 1;
+                """,
+            PostgreSql: """
+                CREATE INDEX images_tags ON images USING gin ((tags::jsonb)) WHERE NOT deleted;
+                CREATE INDEX images_properties ON images USING gin ((properties::jsonb)) WHERE NOT deleted;
+                """),
     ];
 }

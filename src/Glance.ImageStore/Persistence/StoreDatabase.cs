@@ -62,6 +62,13 @@ internal sealed class StoreDatabase : IStoreDatabase, IDisposable
     /// <inheritdoc />
     public string LockImageRow => string.Empty;
 
+    /// <inheritdoc />
+    public string JsonArrayContains(string column, string value) => $"EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.value = {value})";
+
+    /// <inheritdoc />
+    public string JsonObjectContains(string column, string key, string value) =>
+        $"EXISTS (SELECT 1 FROM json_each({column}) WHERE json_each.key = {key} AND json_each.value = {value})";
+
     /// <summary>Told how long each write waited for its turn (<see cref="StoreMetrics"/>).</summary>
     public Action<TimeSpan>? WriterWaited { get; set; }
 

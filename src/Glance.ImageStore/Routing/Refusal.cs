@@ -9,8 +9,14 @@ namespace Glance.ImageStore.Routing;
 /// (a check coded in the controller, such as <c>check_is_image_mutable</c>), which some controllers
 /// catch and re-word; a policy refusal is already a webob HTTP error there and passes through as is.
 /// </summary>
-internal sealed record Refusal(int StatusCode, string Explanation, bool FromCodedCheck = false)
+internal sealed record Refusal(int StatusCode, string Explanation, bool FromCodedCheck = false, string? Detail = null)
 {
+    /// <summary>
+    /// A refusal Glance raises as <c>HTTPForbidden(msg)</c> / <c>HTTPConflict(msg)</c>: the message
+    /// is webob's detail, after the status's default explanation.
+    /// </summary>
+    public static Refusal WithDetail(int statusCode, string message) => new(statusCode, GlanceErrorBody.DefaultExplanation(statusCode), Detail: message);
+
     /// <summary>webob's bare 404, which <c>ImageAPIPolicy</c> raises to hide an image the policy does not let the caller see.</summary>
     public static Refusal ResourceNotFound { get; } = new(404, GlanceErrorWriter.ResourceNotFound);
 
@@ -18,5 +24,5 @@ internal sealed record Refusal(int StatusCode, string Explanation, bool FromCode
     public static Refusal NotAuthorized(string rule) => new(403, MemberDeletePolicy.NotAuthorized(rule));
 
     /// <summary>Writes Glance's error body.</summary>
-    public Task WriteAsync(HttpContext context) => GlanceErrorWriter.WriteAsync(context, StatusCode, Explanation);
+    public Task WriteAsync(HttpContext context) => GlanceErrorWriter.WriteAsync(context, StatusCode, Explanation, detail: Detail);
 }

@@ -52,11 +52,22 @@ internal static class Resource
     /// </summary>
     public static string Id(HttpContext context, string name) => Routing(context).Value(name) ?? string.Empty;
 
-    /// <summary>204 exactly as Glance sends it: Content-Length 0, no Content-Type, no body.</summary>
-    public static Task NoContentAsync(HttpContext context)
+    /// <summary>
+    /// 204 as Glance sends it: no body, and the <c>Content-Type: text/html; charset=UTF-8</c> that
+    /// webob gives every response a serializer leaves without one (image delete, upload, tags,
+    /// deactivate, reactivate). <paramref name="contentType"/> false: none, as Glance's member
+    /// delete (<c>webob.Response(body='', status=204)</c>) and the download of an image without
+    /// data (webob's <c>HTTPNoContent</c>) have none.
+    /// </summary>
+    public static Task NoContentAsync(HttpContext context, bool contentType = true)
     {
         context.Response.StatusCode = StatusCodes.Status204NoContent;
         context.Response.ContentLength = 0;
+        if (contentType)
+        {
+            context.Response.ContentType = "text/html; charset=UTF-8";
+        }
+
         return Task.CompletedTask;
     }
 }

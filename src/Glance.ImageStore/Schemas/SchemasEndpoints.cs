@@ -7,8 +7,9 @@ namespace Glance.ImageStore.Schemas;
 
 /// <summary>
 /// <c>GET /v2/schemas/{image,images,member,members}</c>: Glance's JSON schemas (images.py,
-/// image_members.py and glance.schema.CollectionSchema), enough for python-glanceclient to build
-/// and validate its models. Rendered once, served from memory.
+/// image_members.py and glance.schema.CollectionSchema), with the custom image properties of
+/// Debian's <c>/etc/glance/schema-image.json</c> (a copy, <c>Schemas/schema-image.json</c>), enough
+/// for python-glanceclient to build and validate its models. Rendered once, served from memory.
 /// </summary>
 internal sealed class SchemasEndpoints
 {
@@ -20,6 +21,17 @@ internal sealed class SchemasEndpoints
     public SchemasEndpoints()
     {
         var image = Load("image.json");
+
+        // get_schema(load_custom_properties()): the operator's schema-image.json (Debian's, as
+        // packaged) merged after the base properties, each marked "is_base": false.
+        var properties = image["properties"]!.AsObject();
+        foreach (var (name, custom) in Load("schema-image.json"))
+        {
+            var property = custom!.DeepClone().AsObject();
+            property["is_base"] = false;
+            properties[name] = property;
+        }
+
         var member = Load("member.json");
         _image = Bytes(image);
         _member = Bytes(member);
@@ -29,9 +41,9 @@ internal sealed class SchemasEndpoints
             ["properties"] = new JsonObject
             {
                 ["images"] = new JsonObject { ["type"] = "array", ["items"] = image.DeepClone() },
-                ["schema"] = new JsonObject { ["type"] = "string" },
                 ["first"] = new JsonObject { ["type"] = "string" },
                 ["next"] = new JsonObject { ["type"] = "string" },
+                ["schema"] = new JsonObject { ["type"] = "string" },
             },
             ["links"] = new JsonArray(
                 new JsonObject { ["rel"] = "first", ["href"] = "{first}" },
@@ -78,5 +90,17 @@ internal sealed class SchemasEndpoints
         return JsonNode.Parse(stream)!.AsObject();
     }
 
-    private static byte[] Bytes(JsonNode node) => JsonSerializer.SerializeToUtf8Bytes(node, SchemaJsonContext.Default.JsonNode);
+    // Glance's json.dumps: ", " and ": " separators (PythonJson), no escaping of ' + < > &.
+    private static byte[] Bytes(JsonNode node)
+    {
+        var compact = new System.Buffers.ArrayBufferWriter<byte>(8192);
+        using (var writer = new Utf8JsonWriter(compact, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            node.WriteTo(writer);
+        }
+
+        var python = new System.Buffers.ArrayBufferWriter<byte>(compact.WrittenCount + (compact.WrittenCount / 8));
+        PythonJson.Write(compact.WrittenSpan, python);
+        return python.WrittenSpan.ToArray();
+    }
 }

@@ -24,8 +24,21 @@ public static partial class GlanceErrorBody
     /// <summary>A rendered error: its content type and body.</summary>
     public readonly record struct Rendered(string ContentType, string Body);
 
-    /// <summary>Renders the body of an error for the given status, explanation and format.</summary>
-    public static Rendered Render(int statusCode, string explanation, GlanceErrorFormat format)
+    /// <summary>
+    /// webob's default explanation of a status, which comes first when Glance raises
+    /// <c>HTTPForbidden(msg)</c> / <c>HTTPConflict(msg)</c> with the message as the <em>detail</em>.
+    /// </summary>
+    public static string DefaultExplanation(int statusCode) => statusCode switch
+    {
+        400 => "The server could not comply with the request since it is either malformed or otherwise incorrect.",
+        403 => "Access was denied to this resource.",
+        404 => "The resource could not be found.",
+        409 => "There was a conflict when trying to complete your request.",
+        _ => throw new ArgumentOutOfRangeException(nameof(statusCode), statusCode, "No webob default explanation is needed for this status."),
+    };
+
+    /// <summary>Renders the body of an error for the given status, explanation, format and (webob's second line) detail.</summary>
+    public static Rendered Render(int statusCode, string explanation, GlanceErrorFormat format, string? detail = null)
     {
         ArgumentNullException.ThrowIfNull(explanation);
         var status = StatusLine(statusCode);
@@ -34,11 +47,11 @@ public static partial class GlanceErrorBody
         {
             GlanceErrorFormat.Html => new(HtmlContentType,
                 "<html>\n <head>\n  <title>" + status + "</title>\n </head>\n <body>\n  <h1>" + status + "</h1>\n  "
-                + Template(statusCode, HtmlEscape(explanation)) + "\n </body>\n</html>"),
+                + Template(statusCode, HtmlEscape(explanation), detail is null ? null : HtmlEscape(detail)) + "\n </body>\n</html>"),
             GlanceErrorFormat.Json => new("application/json",
-                "{\"message\": " + JsonString(Template(statusCode, explanation)) + ", \"code\": " + JsonString(status)
+                "{\"message\": " + JsonString(Template(statusCode, explanation, detail)) + ", \"code\": " + JsonString(status)
                 + ", \"title\": " + JsonString(title) + "}"),
-            _ => new("text/plain; charset=UTF-8", status + "\n\n" + StripTags(Template(statusCode, explanation))),
+            _ => new("text/plain; charset=UTF-8", status + "\n\n" + StripTags(Template(statusCode, explanation, detail))),
         };
     }
 
@@ -78,11 +91,11 @@ public static partial class GlanceErrorBody
     // class has its own: "The method ... resource. <br /><br />\n${detail}".
     // webob's own body templates: 405 and 415 override the default (415's puts a newline before
     // its <br />), which is why their bodies end differently.
-    private static string Template(int statusCode, string explanation) => statusCode switch
+    private static string Template(int statusCode, string explanation, string? detail) => statusCode switch
     {
         405 => explanation + "<br /><br />\n",
         415 => explanation + "\n<br /><br />\n",
-        _ => explanation + "<br /><br />\n\n\n",
+        _ => explanation + "<br /><br />\n" + detail + "\n\n",
     };
 
     // webob.util.html_escape: html.escape(quote=True) then non-ASCII as character references.

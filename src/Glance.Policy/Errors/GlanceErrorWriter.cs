@@ -16,7 +16,8 @@ public static class GlanceErrorWriter
     /// <param name="statusCode">The HTTP status.</param>
     /// <param name="explanation">The explanation text (unescaped).</param>
     /// <param name="allow">The <c>Allow</c> header of a 405, when there is one.</param>
-    public static Task WriteAsync(HttpContext context, int statusCode, string explanation, string? allow = null)
+    /// <param name="detail">webob's detail, the line after the explanation (unescaped), when Glance passes its message as one.</param>
+    public static Task WriteAsync(HttpContext context, int statusCode, string explanation, string? allow = null, string? detail = null)
     {
         ArgumentNullException.ThrowIfNull(context);
         var response = context.Response;
@@ -36,7 +37,7 @@ public static class GlanceErrorWriter
         }
 
         var format = AcceptNegotiation.Choose(context.Request.Headers.Accept.ToString());
-        var rendered = GlanceErrorBody.Render(statusCode, explanation, format);
+        var rendered = GlanceErrorBody.Render(statusCode, explanation, format, detail);
         response.ContentType = rendered.ContentType;
         return ResponseBody.WriteAsync(context, Encoding.UTF8.GetBytes(rendered.Body));
     }

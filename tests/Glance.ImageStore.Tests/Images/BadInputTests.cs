@@ -20,7 +20,7 @@ public abstract partial class BadInputTests(StoreFixture fixture)
     [InlineData("{\"name\": ", 400, "Malformed JSON in request body.")]
     [InlineData("{\"self\": \"x\"}", 403, "Attribute 'self' is read-only.")]
     [InlineData("{\"status\": \"active\"}", 403, "Attribute 'status' is read-only.")]
-    [InlineData("{\"deleted\": \"1\"}", 403, "Attribute 'deleted' is reserved.")]
+    [InlineData("{\"deleted\": \"1\"}", 403, "Access was denied to this resource.\nAttribute 'deleted' is reserved.")]
     [InlineData("{\"extra\": 5}", 400, "Provided object does not match schema 'image': 5 is not of type 'string'")]
     [InlineData("{\"visibility\": \"everyone\"}", 400, "Provided object does not match schema 'image': 'everyone' is not one of ['community', 'public', 'private', 'shared']")]
     [InlineData("{\"protected\": \"yes\"}", 400, "Provided object does not match schema 'image': 'yes' is not of type 'boolean'")]
@@ -57,7 +57,7 @@ public abstract partial class BadInputTests(StoreFixture fixture)
     [InlineData("[{\"op\": \"replace\", \"path\": \"/status\", \"value\": \"active\"}]", 403, "Attribute 'status' is read-only.")]
     [InlineData("[{\"op\": \"replace\", \"path\": \"/id\", \"value\": \"x\"}]", 403, "Attribute 'id' is read-only.")]
     [InlineData("[{\"op\": \"move\", \"path\": \"/name\"}]", 400, "Invalid operation: `move`. It must be one of the following: add, remove, replace.")]
-    [InlineData("[{\"op\": \"replace\", \"path\": \"/name\", \"value\": \"ok\"}, {\"op\": \"replace\", \"path\": \"/missing\", \"value\": \"x\"}]", 409, "Property missing does not exist.")]
+    [InlineData("[{\"op\": \"replace\", \"path\": \"/name\", \"value\": \"ok\"}, {\"op\": \"replace\", \"path\": \"/missing\", \"value\": \"x\"}]", 409, "There was a conflict when trying to complete your request.\nProperty missing does not exist.")]
     [InlineData("{\"op\": \"replace\"}", 400, "Request body must be a JSON array of operation objects.")]
     [InlineData("[{\"op\": \"replace\", \"path\": \"/name\", ", 400, "Malformed JSON in request body.")]
     public async Task PatchImage_BadBody_IsRefusedAndImageUnchanged(string body, int status, string explanation)

@@ -106,7 +106,7 @@ public abstract partial class LegacyPolicyTests(StoreFixture fixture)
         var owner = Client(Caller.Project(project));
         var imageId = await owner.CreateImageIdAsync();
         await AssertRefusedAsync(owner.SendAsync(HttpMethod.Patch, $"v2/images/{imageId}", StoreClient.Patch($"[{{\"op\": \"replace\", \"path\": \"/owner\", \"value\": \"{project}\"}}]")),
-            403, "Owner can't be updated by non admin.");
+            403, "Access was denied to this resource.\nOwner can't be updated by non admin.");
         await AssertRefusedAsync(owner.SendAsync(HttpMethod.Patch, $"v2/images/{imageId}", StoreClient.Patch("[{\"op\": \"replace\", \"path\": \"/visibility\", \"value\": \"public\"}]")),
             403, NotAuthorized("publicize_image"));
         Assert.Equal(project, (string?)(await ImageAsAdminAsync(Store, imageId))!["owner"]);
