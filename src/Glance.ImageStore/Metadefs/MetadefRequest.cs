@@ -175,8 +175,20 @@ internal static class MetadefRequest
             }
         }
 
-        return PropertyTypeJson.Problem(property);
+        return null;
     }
+
+    /// <summary>
+    /// WSME's <c>fromjson</c> after the schema passed: a definition it cannot convert (an attribute
+    /// the schema allows and <c>PropertyType</c> lacks, such as <c>required</c>; a value of the wrong
+    /// type) raises outside any handler in Glance, a 500. True when one of <paramref name="properties"/> fails.
+    /// </summary>
+    public static bool ConversionFails(JsonElement properties) =>
+        properties.ValueKind == JsonValueKind.Object && properties.EnumerateObject().Any(p => PropertyTypeJson.Problem(p.Value) is not null);
+
+    /// <summary>Writes Glance's 500.</summary>
+    public static Task InternalErrorAsync(HttpContext context) =>
+        Glance.Policy.Errors.GlanceErrorWriter.WriteAsync(context, 500, Glance.Policy.Errors.GlanceErrorWriter.InternalError);
 
     /// <summary>
     /// webob's <c>request.params</c> as a Python dict: the query's pairs in order, a repeated name
@@ -266,8 +278,8 @@ internal static class MetadefRequest
         return count;
     }
 
-    // A short Python-like repr of a JSON value for the schema messages.
-    private static string Repr(JsonElement value) => value.ValueKind switch
+    /// <summary>A short Python-like repr of a JSON value for the schema messages.</summary>
+    public static string Repr(JsonElement value) => value.ValueKind switch
     {
         JsonValueKind.String => "'" + value.GetString() + "'",
         JsonValueKind.True => "True",

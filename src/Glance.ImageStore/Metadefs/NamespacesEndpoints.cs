@@ -478,6 +478,14 @@ internal sealed partial class NamespacesEndpoints(MetadefRepository repository, 
             return null;
         }
 
+        if ((root.TryGetProperty("properties", out var properties) && MetadefRequest.ConversionFails(properties))
+            || (root.TryGetProperty("objects", out var objects) && objects.EnumerateArray().Any(o => o.TryGetProperty("properties", out var p) && MetadefRequest.ConversionFails(p))))
+        {
+            body.Dispose();
+            await MetadefRequest.InternalErrorAsync(context);
+            return null;
+        }
+
         return body;
     }
 
@@ -485,7 +493,7 @@ internal sealed partial class NamespacesEndpoints(MetadefRepository repository, 
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return $"{root.GetRawText()} is not of type 'object'";
+            return $"{MetadefRequest.Repr(root)} is not of type 'object'";
         }
 
         var problem = MetadefRequest.CheckAdditional(root, Attributes)
@@ -518,14 +526,14 @@ internal sealed partial class NamespacesEndpoints(MetadefRepository repository, 
 
             if (items.ValueKind != JsonValueKind.Array)
             {
-                return $"{items.GetRawText()} is not of type 'array'";
+                return $"{MetadefRequest.Repr(items)} is not of type 'array'";
             }
 
             foreach (var item in items.EnumerateArray())
             {
                 if (item.ValueKind != JsonValueKind.Object)
                 {
-                    return $"{item.GetRawText()} is not of type 'object'";
+                    return $"{MetadefRequest.Repr(item)} is not of type 'object'";
                 }
 
                 // WSME's mandatory name (json.fromjson): Glance answers it with a 400 too.
@@ -543,7 +551,7 @@ internal sealed partial class NamespacesEndpoints(MetadefRepository repository, 
 
                     if (item.TryGetProperty("required", out var requiredNames) && requiredNames.ValueKind != JsonValueKind.Array)
                     {
-                        return $"{requiredNames.GetRawText()} is not of type 'array'";
+                        return $"{MetadefRequest.Repr(requiredNames)} is not of type 'array'";
                     }
                 }
             }

@@ -200,6 +200,13 @@ internal sealed class ObjectsEndpoints(MetadefRepository repository, NamespacesE
             return null;
         }
 
+        if (root.TryGetProperty("properties", out var properties) && MetadefRequest.ConversionFails(properties))
+        {
+            body.Dispose();
+            await MetadefRequest.InternalErrorAsync(context);
+            return null;
+        }
+
         return body;
     }
 
@@ -207,7 +214,7 @@ internal sealed class ObjectsEndpoints(MetadefRepository repository, NamespacesE
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return $"{root.GetRawText()} is not of type 'object'";
+            return $"{MetadefRequest.Repr(root)} is not of type 'object'";
         }
 
         if ((MetadefRequest.CheckAdditional(root, Attributes) ?? MetadefRequest.CheckString(root, "name", 80, required: true) ?? MetadefRequest.CheckString(root, "description", null)) is { } problem)
@@ -218,7 +225,7 @@ internal sealed class ObjectsEndpoints(MetadefRepository repository, NamespacesE
         if (root.TryGetProperty("required", out var required)
             && (required.ValueKind != JsonValueKind.Array || required.EnumerateArray().Any(r => r.ValueKind != JsonValueKind.String)))
         {
-            return $"{required.GetRawText()} is not of type 'array'";
+            return $"{MetadefRequest.Repr(required)} is not of type 'array'";
         }
 
         return root.TryGetProperty("properties", out var properties) ? MetadefRequest.CheckProperties(properties) : null;

@@ -285,6 +285,13 @@ internal sealed class PropertiesEndpoints(MetadefRepository repository, Namespac
             return null;
         }
 
+        if (PropertyTypeJson.Problem(root) is not null)
+        {
+            body.Dispose();
+            await MetadefRequest.InternalErrorAsync(context);
+            return null;
+        }
+
         return body;
     }
 
@@ -292,7 +299,7 @@ internal sealed class PropertiesEndpoints(MetadefRepository repository, Namespac
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return $"{root.GetRawText()} is not of type 'object'";
+            return $"{MetadefRequest.Repr(root)} is not of type 'object'";
         }
 
         if (!root.TryGetProperty("name", out _))

@@ -92,7 +92,7 @@ internal sealed class ResourceTypesEndpoints(MetadefRepository repository, Names
         if (refusal is null)
         {
             var problem = root.ValueKind != JsonValueKind.Object
-                ? $"{root.GetRawText()} is not of type 'object'"
+                ? $"{MetadefRequest.Repr(root)} is not of type 'object'"
                 : MetadefRequest.CheckAdditional(root, ["name", "prefix", "properties_target", "created_at", "updated_at"])
                     ?? MetadefRequest.CheckString(root, "name", 80, required: true)
                     ?? MetadefRequest.CheckString(root, "prefix", 80)

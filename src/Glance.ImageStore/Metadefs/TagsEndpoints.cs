@@ -242,7 +242,7 @@ internal sealed class TagsEndpoints(MetadefRepository repository, NamespacesEndp
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return $"{root.GetRawText()} is not of type 'object'";
+            return $"{MetadefRequest.Repr(root)} is not of type 'object'";
         }
 
         return MetadefRequest.CheckAdditional(root, ["name", "created_at", "updated_at"]) ?? MetadefRequest.CheckString(root, "name", 80, required: true);
@@ -252,7 +252,7 @@ internal sealed class TagsEndpoints(MetadefRepository repository, NamespacesEndp
     {
         if (root.ValueKind != JsonValueKind.Object)
         {
-            return $"{root.GetRawText()} is not of type 'object'";
+            return $"{MetadefRequest.Repr(root)} is not of type 'object'";
         }
 
         if (!root.TryGetProperty("tags", out var tags))
@@ -262,12 +262,18 @@ internal sealed class TagsEndpoints(MetadefRepository repository, NamespacesEndp
 
         if (tags.ValueKind != JsonValueKind.Array)
         {
-            return $"{tags.GetRawText()} is not of type 'array'";
+            return $"{MetadefRequest.Repr(tags)} is not of type 'array'";
         }
 
+        // The items' schema says required before additionalProperties: jsonschema reports in that order.
         foreach (var tag in tags.EnumerateArray())
         {
-            if (CheckTagSchema(tag) is { } problem)
+            if (tag.ValueKind != JsonValueKind.Object)
+            {
+                return $"{MetadefRequest.Repr(tag)} is not of type 'object'";
+            }
+
+            if ((MetadefRequest.CheckString(tag, "name", null, required: true) ?? MetadefRequest.CheckAdditional(tag, ["name"])) is { } problem)
             {
                 return problem;
             }
