@@ -4,6 +4,7 @@ using Glance.ImageStore.Identity;
 using Glance.ImageStore.ImageData;
 using Glance.ImageStore.Images;
 using Glance.ImageStore.Members;
+using Glance.ImageStore.Metadefs;
 using Glance.ImageStore.Persistence;
 using Glance.ImageStore.Routing;
 using Glance.ImageStore.Schemas;
@@ -68,11 +69,13 @@ public static class ImageStoreApplication
         builder.Services.AddImageData();
         builder.Services.AddMembers();
         builder.Services.AddSchemas();
+        builder.Services.AddMetadefs();
 
         var app = builder.Build();
         try
         {
             app.Services.MigrateImageStoreDatabase();
+            app.Services.LoadShippedMetadefs();
         }
         catch
         {
@@ -102,6 +105,7 @@ public static class ImageStoreApplication
         app.MapImageData();
         app.MapMembers();
         app.MapSchemas();
+        app.MapMetadefs();
         app.MapGlanceNotFound();
         return app;
     }

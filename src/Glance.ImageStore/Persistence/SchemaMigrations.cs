@@ -113,5 +113,129 @@ internal static class SchemaMigrations
                 CREATE INDEX images_tags ON images USING gin ((tags::jsonb)) WHERE NOT deleted;
                 CREATE INDEX images_properties ON images USING gin ((properties::jsonb)) WHERE NOT deleted;
                 """),
+
+        // Metadata definitions (glance/db/sqlalchemy/models_metadef.py): timestamps as text with
+        // microseconds ("2026-01-02 03:04:05.678901"), so that listings sort as Glance's do
+        // while answers show seconds. metadef_loads records that the shipped definitions were
+        // loaded (once, as glance-manage db_load_metadefs), so a namespace deleted later stays deleted.
+        new(3,
+            Sqlite: """
+                CREATE TABLE metadef_namespaces (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    namespace TEXT NOT NULL UNIQUE,
+                    display_name TEXT NULL,
+                    description TEXT NULL,
+                    visibility TEXT NULL,
+                    protected INTEGER NULL,
+                    owner TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NULL
+                );
+                CREATE TABLE metadef_resource_types (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    name TEXT NOT NULL UNIQUE,
+                    protected INTEGER NOT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NULL
+                );
+                CREATE TABLE metadef_namespace_resource_types (
+                    resource_type_id INTEGER NOT NULL REFERENCES metadef_resource_types (id),
+                    namespace_id INTEGER NOT NULL REFERENCES metadef_namespaces (id),
+                    properties_target TEXT NULL,
+                    prefix TEXT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NULL,
+                    PRIMARY KEY (resource_type_id, namespace_id)
+                );
+                CREATE INDEX metadef_ns_res_types_namespace ON metadef_namespace_resource_types (namespace_id);
+                CREATE TABLE metadef_objects (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    namespace_id INTEGER NOT NULL REFERENCES metadef_namespaces (id),
+                    name TEXT NOT NULL,
+                    description TEXT NULL,
+                    required TEXT NULL,
+                    json_schema TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NULL,
+                    UNIQUE (namespace_id, name)
+                );
+                CREATE TABLE metadef_properties (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    namespace_id INTEGER NOT NULL REFERENCES metadef_namespaces (id),
+                    name TEXT NOT NULL,
+                    json_schema TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NULL,
+                    UNIQUE (namespace_id, name)
+                );
+                CREATE TABLE metadef_tags (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    namespace_id INTEGER NOT NULL REFERENCES metadef_namespaces (id),
+                    name TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NULL,
+                    UNIQUE (namespace_id, name)
+                );
+                CREATE TABLE metadef_loads (name TEXT PRIMARY KEY, loaded_at TEXT NOT NULL);
+                """,
+            PostgreSql: """
+                CREATE TABLE metadef_namespaces (
+                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    namespace text COLLATE "C" NOT NULL UNIQUE,
+                    display_name text COLLATE "C" NULL,
+                    description text COLLATE "C" NULL,
+                    visibility text COLLATE "C" NULL,
+                    protected boolean NULL,
+                    owner text COLLATE "C" NOT NULL,
+                    created_at text COLLATE "C" NOT NULL,
+                    updated_at text COLLATE "C" NULL
+                );
+                CREATE TABLE metadef_resource_types (
+                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    name text COLLATE "C" NOT NULL UNIQUE,
+                    protected boolean NOT NULL,
+                    created_at text COLLATE "C" NOT NULL,
+                    updated_at text COLLATE "C" NULL
+                );
+                CREATE TABLE metadef_namespace_resource_types (
+                    resource_type_id bigint NOT NULL REFERENCES metadef_resource_types (id),
+                    namespace_id bigint NOT NULL REFERENCES metadef_namespaces (id),
+                    properties_target text COLLATE "C" NULL,
+                    prefix text COLLATE "C" NULL,
+                    created_at text COLLATE "C" NOT NULL,
+                    updated_at text COLLATE "C" NULL,
+                    PRIMARY KEY (resource_type_id, namespace_id)
+                );
+                CREATE INDEX metadef_ns_res_types_namespace ON metadef_namespace_resource_types (namespace_id);
+                CREATE TABLE metadef_objects (
+                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    namespace_id bigint NOT NULL REFERENCES metadef_namespaces (id),
+                    name text COLLATE "C" NOT NULL,
+                    description text COLLATE "C" NULL,
+                    required text COLLATE "C" NULL,
+                    json_schema text NOT NULL,
+                    created_at text COLLATE "C" NOT NULL,
+                    updated_at text COLLATE "C" NULL,
+                    UNIQUE (namespace_id, name)
+                );
+                CREATE TABLE metadef_properties (
+                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    namespace_id bigint NOT NULL REFERENCES metadef_namespaces (id),
+                    name text COLLATE "C" NOT NULL,
+                    json_schema text NOT NULL,
+                    created_at text COLLATE "C" NOT NULL,
+                    updated_at text COLLATE "C" NULL,
+                    UNIQUE (namespace_id, name)
+                );
+                CREATE TABLE metadef_tags (
+                    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    namespace_id bigint NOT NULL REFERENCES metadef_namespaces (id),
+                    name text COLLATE "C" NOT NULL,
+                    created_at text COLLATE "C" NOT NULL,
+                    updated_at text COLLATE "C" NULL,
+                    UNIQUE (namespace_id, name)
+                );
+                CREATE TABLE metadef_loads (name text PRIMARY KEY, loaded_at text NOT NULL);
+                """),
     ];
 }

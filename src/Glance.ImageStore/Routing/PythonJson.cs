@@ -6,14 +6,15 @@ namespace Glance.ImageStore.Routing;
 /// <summary>
 /// Glance's JSON as <c>jsonutils.dumps</c> (Python's <c>json.dumps</c>) writes it, from compact
 /// JSON: <c>", "</c> and <c>": "</c> between items, and <c>ensure_ascii</c>: every character
-/// outside ASCII as a lower-case <c>\uxxxx</c> escape (a pair above U+FFFF).
+/// outside ASCII as a lower-case <c>\uxxxx</c> escape (a pair above U+FFFF); without
+/// <c>ensure_ascii</c> (the metadef serializers' <c>ensure_ascii=False</c>), as UTF-8.
 /// </summary>
 internal static class PythonJson
 {
     private const string Hex = "0123456789abcdef";
 
     /// <summary>Writes <paramref name="compact"/> to <paramref name="output"/> the way Python would have written it.</summary>
-    public static void Write(ReadOnlySpan<byte> compact, IBufferWriter<byte> output)
+    public static void Write(ReadOnlySpan<byte> compact, IBufferWriter<byte> output, bool ensureAscii = true)
     {
         var inString = false;
         var i = 0;
@@ -58,7 +59,7 @@ internal static class PythonJson
                 continue;
             }
 
-            if (b < 0x80)
+            if (b < 0x80 || !ensureAscii)
             {
                 Put(output, b);
                 i++;

@@ -1,8 +1,8 @@
 namespace Glance.Policy.Rules;
 
 /// <summary>
-/// Glance 25's registered defaults for images and members (<c>glance/policies/base.py</c> and
-/// <c>image.py</c>), check strings built exactly as there. Every image rule's deprecated rule is
+/// Glance 25's registered defaults for images, members and metadata definitions
+/// (<c>glance/policies/base.py</c>, <c>image.py</c> and <c>metadef.py</c>), check strings built exactly as there. Every image rule's deprecated rule is
 /// <c>rule:default</c>, and <c>default</c> is <c>""</c> (its own deprecated form <c>role:admin</c>),
 /// so in the legacy mode the policy allows everything and Glance's coded checks decide.
 /// </summary>
@@ -32,6 +32,11 @@ public static class GlanceDefaults
     private const string AdminOrProjectMemberCreateImage = $"role:admin or ({ProjectMember} and project_id:%(owner)s)";
     private const string AdminOrSharedMember = $"role:admin or (role:member and {ImageMemberCheck})";
     private const string AdminOrProjectReaderOrSharedMember = $"role:admin or role:reader and (project_id:%(project_id)s or {ImageMemberCheck})";
+
+    private const string ProjectReaderOrPublicNamespace = $"role:reader and (project_id:%(project_id)s or {PublicVisibilityCheck})";
+    private const string AdminOrProjectReaderGetNamespace = $"role:admin or ({ProjectReaderOrPublicNamespace})";
+    private const string MetadefDefault = "rule:metadef_default";
+    private const string MetadefAdmin = "rule:metadef_admin";
 
     private const string Default = "rule:default";
     private static readonly string[] Project = ["project"];
@@ -68,5 +73,36 @@ public static class GlanceDefaults
         new(PolicyRuleNames.Deactivate, AdminOrProjectMember, Project, Default),
         new(PolicyRuleNames.Reactivate, AdminOrProjectMember, Project, Default),
         new(PolicyRuleNames.CopyImage, "role:admin", Project),
+
+        // glance/policies/metadef.py: the readers' rules fall back to rule:metadef_default ("")
+        // in the legacy mode; the writers' are rule:metadef_admin in both modes.
+        new(PolicyRuleNames.MetadefDefault, string.Empty),
+        new(PolicyRuleNames.MetadefAdmin, "role:admin"),
+        new(PolicyRuleNames.GetMetadefNamespace, AdminOrProjectReaderGetNamespace, Project, MetadefDefault),
+        new(PolicyRuleNames.GetMetadefNamespaces, AdminOrProjectReader, Project, MetadefDefault),
+        new(PolicyRuleNames.ModifyMetadefNamespace, MetadefAdmin, Project),
+        new(PolicyRuleNames.AddMetadefNamespace, MetadefAdmin, Project),
+        new(PolicyRuleNames.DeleteMetadefNamespace, MetadefAdmin, Project),
+        new(PolicyRuleNames.GetMetadefObject, AdminOrProjectReaderGetNamespace, Project, MetadefDefault),
+        new(PolicyRuleNames.GetMetadefObjects, AdminOrProjectReaderGetNamespace, Project, MetadefDefault),
+        new(PolicyRuleNames.ModifyMetadefObject, MetadefAdmin, Project),
+        new(PolicyRuleNames.AddMetadefObject, MetadefAdmin, Project),
+        new(PolicyRuleNames.DeleteMetadefObject, MetadefAdmin, Project),
+        new(PolicyRuleNames.ListMetadefResourceTypes, AdminOrProjectReaderGetNamespace, Project, MetadefDefault),
+        new(PolicyRuleNames.GetMetadefResourceType, AdminOrProjectReaderGetNamespace, Project, MetadefDefault),
+        new(PolicyRuleNames.AddMetadefResourceTypeAssociation, MetadefAdmin, Project),
+        new(PolicyRuleNames.RemoveMetadefResourceTypeAssociation, MetadefAdmin, Project),
+        new(PolicyRuleNames.GetMetadefProperty, AdminOrProjectReaderGetNamespace, Project, MetadefDefault),
+        new(PolicyRuleNames.GetMetadefProperties, AdminOrProjectReaderGetNamespace, Project, MetadefDefault),
+        new(PolicyRuleNames.ModifyMetadefProperty, MetadefAdmin, Project),
+        new(PolicyRuleNames.AddMetadefProperty, MetadefAdmin, Project),
+        new(PolicyRuleNames.RemoveMetadefProperty, MetadefAdmin, Project),
+        new(PolicyRuleNames.GetMetadefTag, AdminOrProjectReaderGetNamespace, Project, MetadefDefault),
+        new(PolicyRuleNames.GetMetadefTags, AdminOrProjectReaderGetNamespace, Project, MetadefDefault),
+        new(PolicyRuleNames.ModifyMetadefTag, MetadefAdmin, Project),
+        new(PolicyRuleNames.AddMetadefTag, MetadefAdmin, Project),
+        new(PolicyRuleNames.AddMetadefTags, MetadefAdmin, Project),
+        new(PolicyRuleNames.DeleteMetadefTag, MetadefAdmin, Project),
+        new(PolicyRuleNames.DeleteMetadefTags, MetadefAdmin, Project),
     ];
 }

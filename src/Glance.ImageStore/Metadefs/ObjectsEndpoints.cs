@@ -1,0 +1,274 @@
+using System.Text.Json;
+using Glance.ImageStore.Identity;
+using Glance.ImageStore.Persistence;
+using Glance.ImageStore.Routing;
+using Glance.Policy.Errors;
+using Glance.Policy.Rules;
+using Microsoft.Extensions.Options;
+
+namespace Glance.ImageStore.Metadefs;
+
+/// <summary>
+/// <c>/v2/metadefs/namespaces/{namespace}/objects[/{object_name}]</c> as glance/api/v2/metadef_objects.py answers them.
+/// </summary>
+internal sealed class ObjectsEndpoints(MetadefRepository repository, NamespacesEndpoints namespaces, TimeProvider time, IOptions<ImageStoreOptions> options)
+{
+    private static readonly string[] ReadOnly = ["self", "schema", "created_at", "updated_at"];
+    private static readonly string[] Attributes = ["name", "description", "required", "properties", "schema", "self", "created_at", "updated_at"];
+    private readonly long _maxJsonBytes = options.Value.MaxJsonBodyBytes;
+
+    // MetadefObjectsController.index: every object, by name (the deserializer's limit, marker and sort only checked).
+    public async Task IndexAsync(HttpContext context)
+    {
+        if (await MetadefListing.CheckAsync(context, zeroLimitIsPositive: false) is not { } _)
+        {
+            return;
+        }
+
+        var caller = context.GetCaller().Caller;
+        var ns = await namespaces.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"), missingIsNotFound: true);
+        if (ns is null)
+        {
+            return;
+        }
+
+        var policy = MetadefPolicy.For(caller, ns);
+        if (policy.Enforce(PolicyRuleNames.GetMetadefObjects) is { } refused)
+        {
+            await refused.WriteAsync(context);
+            return;
+        }
+
+        var objects = policy.Check(PolicyRuleNames.GetMetadefObject) ? await repository.ObjectsAsync(ns.Id, null, context.RequestAborted) : [];
+        await MetadefJson.RespondAsync(context, 200, writer =>
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("objects");
+            foreach (var o in objects)
+            {
+                MetadefJson.WriteObject(writer, ns.Namespace, o);
+            }
+
+            writer.WriteEndArray();
+            writer.WriteString("schema", "v2/schemas/metadefs/objects");
+            writer.WriteEndObject();
+        });
+    }
+
+    // MetadefObjectsController.create.
+    public async Task CreateAsync(HttpContext context)
+    {
+        using var body = await ReadBodyAsync(context);
+        if (body is null)
+        {
+            return;
+        }
+
+        var caller = context.GetCaller().Caller;
+        var ns = await namespaces.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"), missingIsNotFound: true);
+        if (ns is null)
+        {
+            return;
+        }
+
+        if (MetadefPolicy.For(caller, ns).Enforce(PolicyRuleNames.AddMetadefObject) is { } refused)
+        {
+            await refused.WriteAsync(context);
+            return;
+        }
+
+        var root = body.RootElement;
+        var now = MetadefTime.Store(time.GetUtcNow());
+        var record = ToRecord(root, now);
+        if (await repository.AddObjectAsync(ns.Id, ns.Namespace, record, context.RequestAborted) is { } duplicate)
+        {
+            await GlanceErrorWriter.WriteAsync(context, 409, duplicate);
+            return;
+        }
+
+        await MetadefJson.RespondAsync(context, 201, writer => WriteEcho(writer, ns.Namespace, root, now, now));
+    }
+
+    // MetadefObjectsController.show.
+    public async Task ShowAsync(HttpContext context)
+    {
+        var (ns, o) = await FindAsync(context, PolicyRuleNames.GetMetadefObject);
+        if (o is not null)
+        {
+            await MetadefJson.RespondAsync(context, 200, writer => MetadefJson.WriteObject(writer, ns!.Namespace, o));
+        }
+    }
+
+    // MetadefObjectsController.update: every attribute is the request's.
+    public async Task UpdateAsync(HttpContext context)
+    {
+        using var body = await ReadBodyAsync(context);
+        if (body is null)
+        {
+            return;
+        }
+
+        var (ns, o) = await FindAsync(context, PolicyRuleNames.ModifyMetadefObject);
+        if (o is null)
+        {
+            return;
+        }
+
+        var root = body.RootElement;
+        var now = MetadefTime.Store(time.GetUtcNow());
+        var record = ToRecord(root, now);
+        var duplicate = await repository.UpdateRowAsync(
+            "metadef_objects", ns!.Id, o.Name, record.Name,
+            [("description", record.Description), ("required", record.Required), ("json_schema", record.JsonSchema)],
+            now,
+            $"Invalid update. It would result in a duplicate metadata definition object with the same name={o.Name} in namespace={ns.Namespace}.",
+            context.RequestAborted);
+        if (duplicate is not null)
+        {
+            await GlanceErrorWriter.WriteAsync(context, 409, duplicate);
+            return;
+        }
+
+        await MetadefJson.RespondAsync(context, 200, writer => WriteEcho(writer, ns.Namespace, root, o.CreatedAt, now));
+    }
+
+    // MetadefObjectsController.delete.
+    public async Task DeleteAsync(HttpContext context)
+    {
+        var (ns, o) = await FindAsync(context, PolicyRuleNames.DeleteMetadefObject);
+        if (o is null)
+        {
+            return;
+        }
+
+        if (ns!.Protected == true)
+        {
+            await GlanceErrorWriter.WriteAsync(context, 403, $"Metadata definition object {o.Name} is protected and cannot be deleted.");
+            return;
+        }
+
+        await repository.DeleteRowAsync("metadef_objects", ns.Id, o.Name, context.RequestAborted);
+        await MetadefJson.NoContentAsync(context);
+    }
+
+    // The namespace, the rule, then the object (404 "Could not find metadata object X").
+    private async Task<(MetadefNamespace? Namespace, MetadefObject? Object)> FindAsync(HttpContext context, string rule)
+    {
+        var caller = context.GetCaller().Caller;
+        var ns = await namespaces.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"), missingIsNotFound: true);
+        if (ns is null)
+        {
+            return default;
+        }
+
+        if (MetadefPolicy.For(caller, ns).Enforce(rule) is { } refused)
+        {
+            await refused.WriteAsync(context);
+            return default;
+        }
+
+        var name = Resource.Id(context, "object_name");
+        var found = await repository.ObjectsAsync(ns.Id, name, context.RequestAborted);
+        if (found.Count == 0)
+        {
+            await GlanceErrorWriter.WriteAsync(context, 404, $"Could not find metadata object {name}");
+            return default;
+        }
+
+        return (ns, found[0]);
+    }
+
+    private async Task<JsonDocument?> ReadBodyAsync(HttpContext context)
+    {
+        var body = await MetadefRequest.ReadBodyAsync(context, _maxJsonBytes);
+        if (body is null)
+        {
+            return null;
+        }
+
+        var root = body.RootElement;
+        var refusal = root.ValueKind == JsonValueKind.Object ? MetadefRequest.CheckReadOnly(root, ReadOnly) : null;
+        if (refusal is null && CheckSchema(root) is { } problem)
+        {
+            refusal = MetadefRequest.SchemaRefusal("object", problem);
+        }
+
+        if (refusal is not null)
+        {
+            body.Dispose();
+            await refusal.WriteAsync(context);
+            return null;
+        }
+
+        if (root.TryGetProperty("properties", out var properties) && MetadefRequest.ConversionFails(properties))
+        {
+            body.Dispose();
+            await MetadefRequest.InternalErrorAsync(context);
+            return null;
+        }
+
+        return body;
+    }
+
+    private static string? CheckSchema(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return $"{MetadefRequest.Repr(root)} is not of type 'object'";
+        }
+
+        if ((MetadefRequest.CheckAdditional(root, Attributes) ?? MetadefRequest.CheckString(root, "name", 80, required: true) ?? MetadefRequest.CheckString(root, "description", null)) is { } problem)
+        {
+            return problem;
+        }
+
+        if (root.TryGetProperty("required", out var required)
+            && (required.ValueKind != JsonValueKind.Array || required.EnumerateArray().Any(r => r.ValueKind != JsonValueKind.String)))
+        {
+            return $"{MetadefRequest.Repr(required)} is not of type 'array'";
+        }
+
+        return root.TryGetProperty("properties", out var properties) ? MetadefRequest.CheckProperties(properties) : null;
+    }
+
+    private static MetadefObject ToRecord(JsonElement root, string now) => new(
+        root.GetProperty("name").GetString()!,
+        root.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null,
+        root.TryGetProperty("required", out var r) && r.ValueKind == JsonValueKind.Array && r.GetArrayLength() > 0 ? string.Join(',', r.EnumerateArray().Select(x => x.GetString())) : null,
+        NamespacesEndpoints.ObjectSchemaText(root),
+        now,
+        now);
+
+    // The answer of create and update: the request's model with the row's times and links.
+    private static void WriteEcho(Utf8JsonWriter writer, string ns, JsonElement root, string createdAt, string updatedAt)
+    {
+        writer.WriteStartObject();
+        foreach (var key in (ReadOnlySpan<string>)["name", "required", "description"])
+        {
+            if (root.TryGetProperty(key, out var v) && v.ValueKind != JsonValueKind.Null)
+            {
+                writer.WritePropertyName(key);
+                v.WriteTo(writer);
+            }
+        }
+
+        if (root.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object)
+        {
+            writer.WriteStartObject("properties");
+            foreach (var property in properties.EnumerateObject())
+            {
+                writer.WritePropertyName(property.Name);
+                PropertyTypeJson.Write(writer, property.Value);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        MetadefJson.Time(writer, "created_at", createdAt);
+        MetadefJson.Time(writer, "updated_at", updatedAt);
+        var name = root.GetProperty("name").GetString()!;
+        writer.WriteString("self", MetadefJson.ObjectHref(ns, name));
+        writer.WriteString("schema", MetadefJson.ObjectSchema);
+        writer.WriteEndObject();
+    }
+}

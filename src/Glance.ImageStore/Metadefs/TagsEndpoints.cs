@@ -1,0 +1,308 @@
+using System.Text.Json;
+using Glance.ImageStore.Identity;
+using Glance.ImageStore.Persistence;
+using Glance.ImageStore.Routing;
+using Glance.Policy.Errors;
+using Glance.Policy.Rules;
+using Microsoft.Extensions.Options;
+
+namespace Glance.ImageStore.Metadefs;
+
+/// <summary>
+/// <c>/v2/metadefs/namespaces/{namespace}/tags[/{tag_name}]</c> as glance/api/v2/metadef_tags.py
+/// answers them, the bulk <c>POST .../tags</c> included (it replaces every tag unless
+/// <c>X-Openstack-Append</c> is true; an empty list changes nothing).
+/// </summary>
+internal sealed class TagsEndpoints(MetadefRepository repository, NamespacesEndpoints namespaces, TimeProvider time, IOptions<ImageStoreOptions> options)
+{
+    private static readonly string[] True = ["1", "t", "true", "on", "y", "yes"];
+    private readonly long _maxJsonBytes = options.Value.MaxJsonBodyBytes;
+
+    // TagsController.index.
+    public async Task IndexAsync(HttpContext context)
+    {
+        if (await MetadefListing.CheckAsync(context, zeroLimitIsPositive: true) is not { } listing)
+        {
+            return;
+        }
+
+        var caller = context.GetCaller().Caller;
+        var ns = await namespaces.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"));
+        if (ns is null)
+        {
+            return;
+        }
+
+        if (MetadefPolicy.For(caller, ns).Enforce(PolicyRuleNames.GetMetadefTags) is { } refused)
+        {
+            await refused.WriteAsync(context);
+            return;
+        }
+
+        if (listing.Marker is { } marker && (await repository.TagsAsync(ns.Id, marker, context.RequestAborted)).Count == 0)
+        {
+            await GlanceErrorWriter.WriteAsync(context, 404, $"Could not find metadata tag {marker}");
+            return;
+        }
+
+        if (Array.IndexOf(MetadefRepository.TagSortKeys, listing.SortKey) < 0)
+        {
+            await GlanceErrorWriter.WriteAsync(context, 500, GlanceErrorWriter.InternalError);
+            return;
+        }
+
+        var tags = await repository.TagPageAsync(ns.Id, listing.Marker, listing.Limit, listing.SortKey, listing.Descending, context.RequestAborted);
+        await MetadefJson.RespondAsync(context, 200, writer => WriteNames(writer, tags.Select(t => t.Name)));
+    }
+
+    // TagsController.create: POST .../tags/{tag_name}.
+    public async Task CreateAsync(HttpContext context)
+    {
+        var caller = context.GetCaller().Caller;
+        var ns = await namespaces.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"));
+        if (ns is null)
+        {
+            return;
+        }
+
+        var name = Resource.Id(context, "tag_name");
+        if (name.EnumerateRunes().Count() > 80)
+        {
+            await MetadefRequest.SchemaRefusal("tag", $"'{name}' is too long").WriteAsync(context);
+            return;
+        }
+
+        if (MetadefPolicy.For(caller, ns).Enforce(PolicyRuleNames.AddMetadefTag) is { } refused)
+        {
+            await refused.WriteAsync(context);
+            return;
+        }
+
+        var now = MetadefTime.Store(time.GetUtcNow());
+        if (await repository.AddTagsAsync(ns.Id, ns.Namespace, [name], replace: false, now, context.RequestAborted) is { } duplicate)
+        {
+            await GlanceErrorWriter.WriteAsync(context, 409, duplicate);
+            return;
+        }
+
+        await MetadefJson.RespondAsync(context, 201, writer => WriteTag(writer, new MetadefTag(name, now, now)));
+    }
+
+    // TagsController.create_tags: POST .../tags with {"tags": [{"name": ...}, ...]}.
+    public async Task CreateTagsAsync(HttpContext context)
+    {
+        using var body = await MetadefRequest.ReadBodyAsync(context, _maxJsonBytes);
+        if (body is null)
+        {
+            return;
+        }
+
+        var root = body.RootElement;
+        var refusal = root.ValueKind == JsonValueKind.Object ? MetadefRequest.CheckReadOnly(root, "created_at", "updated_at") : null;
+        if (refusal is null && CheckListSchema(root) is { } problem)
+        {
+            refusal = MetadefRequest.SchemaRefusal("tags", problem);
+        }
+
+        if (refusal is not null)
+        {
+            await refusal.WriteAsync(context);
+            return;
+        }
+
+        var caller = context.GetCaller().Caller;
+        var ns = await namespaces.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"));
+        if (ns is null)
+        {
+            return;
+        }
+
+        if (MetadefPolicy.For(caller, ns).Enforce(PolicyRuleNames.AddMetadefTags) is { } refused)
+        {
+            await refused.WriteAsync(context);
+            return;
+        }
+
+        var names = root.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Array
+            ? tags.EnumerateArray().Select(t => t.GetProperty("name").GetString()!).ToList()
+            : [];
+        var append = context.Request.Headers["X-Openstack-Append"].ToString().Trim().ToLowerInvariant() is var header && Array.IndexOf(True, header) >= 0;
+        if (names.Count > 0)
+        {
+            var now = MetadefTime.Store(time.GetUtcNow());
+            if (await repository.AddTagsAsync(ns.Id, ns.Namespace, names, replace: !append, now, context.RequestAborted) is { } duplicate)
+            {
+                await GlanceErrorWriter.WriteAsync(context, 409, duplicate);
+                return;
+            }
+        }
+
+        await MetadefJson.RespondAsync(context, 201, writer => WriteNames(writer, names));
+    }
+
+    // TagsController.show.
+    public async Task ShowAsync(HttpContext context)
+    {
+        var (_, tag) = await FindAsync(context, PolicyRuleNames.GetMetadefTag);
+        if (tag is not null)
+        {
+            await MetadefJson.RespondAsync(context, 200, writer => WriteTag(writer, tag));
+        }
+    }
+
+    // TagsController.update: renames the tag.
+    public async Task UpdateAsync(HttpContext context)
+    {
+        using var body = await MetadefRequest.ReadBodyAsync(context, _maxJsonBytes);
+        if (body is null)
+        {
+            return;
+        }
+
+        var root = body.RootElement;
+        var refusal = root.ValueKind == JsonValueKind.Object ? MetadefRequest.CheckReadOnly(root, "created_at", "updated_at") : null;
+        if (refusal is null && CheckTagSchema(root) is { } problem)
+        {
+            refusal = MetadefRequest.SchemaRefusal("tag", problem);
+        }
+
+        if (refusal is not null)
+        {
+            await refusal.WriteAsync(context);
+            return;
+        }
+
+        var (ns, tag) = await FindAsync(context, PolicyRuleNames.ModifyMetadefTag);
+        if (tag is null)
+        {
+            return;
+        }
+
+        var name = root.GetProperty("name").GetString()!;
+        var now = MetadefTime.Store(time.GetUtcNow());
+        var duplicate = await repository.UpdateRowAsync(
+            "metadef_tags", ns!.Id, tag.Name, name, [], now,
+            $"A metadata tag with name={name} already exists in namespace={ns.Namespace}. (Please note that metadata tag names are case insensitive).",
+            context.RequestAborted);
+        if (duplicate is not null)
+        {
+            await GlanceErrorWriter.WriteAsync(context, 409, duplicate);
+            return;
+        }
+
+        await MetadefJson.RespondAsync(context, 200, writer => WriteTag(writer, tag with { Name = name, UpdatedAt = now }));
+    }
+
+    // TagsController.delete.
+    public async Task DeleteAsync(HttpContext context)
+    {
+        var (ns, tag) = await FindAsync(context, PolicyRuleNames.DeleteMetadefTag);
+        if (tag is null)
+        {
+            return;
+        }
+
+        if (ns!.Protected == true)
+        {
+            await GlanceErrorWriter.WriteAsync(context, 403, $"Metadata definition tag {tag.Name} is protected and cannot be deleted.");
+            return;
+        }
+
+        await repository.DeleteRowAsync("metadef_tags", ns.Id, tag.Name, context.RequestAborted);
+        await MetadefJson.NoContentAsync(context);
+    }
+
+    private async Task<(MetadefNamespace? Namespace, MetadefTag? Tag)> FindAsync(HttpContext context, string rule)
+    {
+        var caller = context.GetCaller().Caller;
+        var ns = await namespaces.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"));
+        if (ns is null)
+        {
+            return default;
+        }
+
+        if (MetadefPolicy.For(caller, ns).Enforce(rule) is { } refused)
+        {
+            await refused.WriteAsync(context);
+            return default;
+        }
+
+        var name = Resource.Id(context, "tag_name");
+        var found = await repository.TagsAsync(ns.Id, name, context.RequestAborted);
+        if (found.Count == 0)
+        {
+            await GlanceErrorWriter.WriteAsync(context, 404, $"Could not find metadata tag {name}");
+            return default;
+        }
+
+        return (ns, found[0]);
+    }
+
+    private static string? CheckTagSchema(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return $"{MetadefRequest.Repr(root)} is not of type 'object'";
+        }
+
+        return MetadefRequest.CheckAdditional(root, ["name", "created_at", "updated_at"]) ?? MetadefRequest.CheckString(root, "name", 80, required: true);
+    }
+
+    private static string? CheckListSchema(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            return $"{MetadefRequest.Repr(root)} is not of type 'object'";
+        }
+
+        if (!root.TryGetProperty("tags", out var tags))
+        {
+            return null;
+        }
+
+        if (tags.ValueKind != JsonValueKind.Array)
+        {
+            return $"{MetadefRequest.Repr(tags)} is not of type 'array'";
+        }
+
+        // The items' schema says required before additionalProperties: jsonschema reports in that order.
+        foreach (var tag in tags.EnumerateArray())
+        {
+            if (tag.ValueKind != JsonValueKind.Object)
+            {
+                return $"{MetadefRequest.Repr(tag)} is not of type 'object'";
+            }
+
+            if ((MetadefRequest.CheckString(tag, "name", null, required: true) ?? MetadefRequest.CheckAdditional(tag, ["name"])) is { } problem)
+            {
+                return problem;
+            }
+        }
+
+        return null;
+    }
+
+    private static void WriteTag(Utf8JsonWriter writer, MetadefTag tag)
+    {
+        writer.WriteStartObject();
+        writer.WriteString("name", tag.Name);
+        MetadefJson.Time(writer, "created_at", tag.CreatedAt);
+        MetadefJson.Time(writer, "updated_at", tag.UpdatedAt);
+        writer.WriteEndObject();
+    }
+
+    private static void WriteNames(Utf8JsonWriter writer, IEnumerable<string> names)
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("tags");
+        foreach (var name in names)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", name);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+}
