@@ -1,12 +1,15 @@
+using Glance.ImageStore.Discovery;
 using Glance.ImageStore.Facts;
 using Glance.ImageStore.Hosting;
 using Glance.ImageStore.Identity;
 using Glance.ImageStore.ImageData;
+using Glance.ImageStore.Import;
 using Glance.ImageStore.Images;
 using Glance.ImageStore.Members;
 using Glance.ImageStore.Persistence;
 using Glance.ImageStore.Routing;
 using Glance.ImageStore.Schemas;
+using Glance.ImageStore.Tasks;
 using Glance.Policy.Errors;
 using Glance.Policy.RequestIds;
 using Glance.Policy.Rules;
@@ -68,6 +71,9 @@ public static class ImageStoreApplication
         builder.Services.AddImageData();
         builder.Services.AddMembers();
         builder.Services.AddSchemas();
+        builder.Services.AddDiscovery();
+        builder.Services.AddImageImport();
+        builder.Services.AddTasks();
 
         var app = builder.Build();
         try
@@ -102,6 +108,9 @@ public static class ImageStoreApplication
         app.MapImageData();
         app.MapMembers();
         app.MapSchemas();
+        app.MapDiscovery();
+        app.MapImageImport();
+        app.MapTasks();
         app.MapGlanceNotFound();
         return app;
     }

@@ -2,7 +2,7 @@ namespace Glance.Policy.Rules;
 
 /// <summary>
 /// Glance 25's registered defaults for images and members (<c>glance/policies/base.py</c> and
-/// <c>image.py</c>), check strings built exactly as there. Every image rule's deprecated rule is
+/// <c>image.py</c>), tasks (<c>tasks.py</c>) and discovery (<c>discovery.py</c>), check strings built exactly as there. Every image rule's deprecated rule is
 /// <c>rule:default</c>, and <c>default</c> is <c>""</c> (its own deprecated form <c>role:admin</c>),
 /// so in the legacy mode the policy allows everything and Glance's coded checks decide.
 /// </summary>
@@ -68,5 +68,15 @@ public static class GlanceDefaults
         new(PolicyRuleNames.Deactivate, AdminOrProjectMember, Project, Default),
         new(PolicyRuleNames.Reactivate, AdminOrProjectMember, Project, Default),
         new(PolicyRuleNames.CopyImage, "role:admin", Project),
+
+        // glance/policies/tasks.py: the task rules Glance no longer asks, and the one it does.
+        new(PolicyRuleNames.GetTask, Default, Project, Default),
+        new(PolicyRuleNames.GetTasks, Default, Project, Default),
+        new(PolicyRuleNames.AddTask, Default, Project, Default),
+        new(PolicyRuleNames.ModifyTask, Default, Project),
+        new(PolicyRuleNames.TasksApiAccess, "role:admin", Project),
+
+        // glance/policies/discovery.py.
+        new(PolicyRuleNames.StoresInfoDetail, "role:admin", Project),
     ];
 }

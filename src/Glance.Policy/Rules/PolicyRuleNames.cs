@@ -1,6 +1,6 @@
 namespace Glance.Policy.Rules;
 
-/// <summary>The names of Glance's image and member rules, as policy files and audit events spell them.</summary>
+/// <summary>The names of Glance's image, member, task and discovery rules, as policy files and audit events spell them.</summary>
 public static class PolicyRuleNames
 {
     public const string AddImage = "add_image";
@@ -24,4 +24,10 @@ public static class PolicyRuleNames
     public const string Deactivate = "deactivate";
     public const string Reactivate = "reactivate";
     public const string CopyImage = "copy_image";
+    public const string GetTask = "get_task";
+    public const string GetTasks = "get_tasks";
+    public const string AddTask = "add_task";
+    public const string ModifyTask = "modify_task";
+    public const string TasksApiAccess = "tasks_api_access";
+    public const string StoresInfoDetail = "stores_info_detail";
 }
