@@ -15,7 +15,7 @@ namespace Glance.ImageStore.Discovery;
 internal sealed class DiscoveryEndpoints(IOptions<ImageStoreOptions> options)
 {
     private const string MultiBackend = "Multi backend is not supported at this site.";
-    private readonly string[] _methods = options.Value.Import.Methods;
+    private readonly string[] _methods = options.Value.Import.MethodList();
 
     public Task ImportAsync(HttpContext context) => Get(context, () => JsonResponse.WriteAsync(context, 200, writer =>
     {

@@ -21,7 +21,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
     private const int DefaultLimit = 25;
     private const int MaxLimit = 1000;
     private readonly long _maxJsonBytes = options.Value.MaxJsonBodyBytes;
-    private readonly string[] _importMethods = options.Value.Import.Methods;
+    private readonly string[] _importMethods = options.Value.Import.MethodList();
 
     public Task CollectionAsync(HttpContext context) => Resource.Method(context) switch
     {

@@ -24,7 +24,7 @@ internal sealed partial class ImportEndpoints(
 {
     private static readonly TimeSpan LockExpiry = TimeSpan.FromMinutes(60);
     private readonly long _maxJsonBytes = options.Value.MaxJsonBodyBytes;
-    private readonly string[] _methods = options.Value.Import.Methods;
+    private readonly string[] _methods = options.Value.Import.MethodList();
     private readonly ImportUriFilter _filter = new(options.Value.Import.Filtering);
     private readonly TimeSpan _timeToLive = TimeSpan.FromHours(options.Value.Import.TaskTimeToLiveHours);
 

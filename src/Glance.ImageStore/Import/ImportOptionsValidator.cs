@@ -11,7 +11,7 @@ internal static class ImportOptionsValidator
             return;
         }
 
-        foreach (var method in import.Methods ?? [])
+        foreach (var method in import.MethodList())
         {
             if (!ImageImportOptions.SupportedMethods.Contains(method))
             {
@@ -31,11 +31,11 @@ internal static class ImportOptionsValidator
             return;
         }
 
-        foreach (var port in (filtering.AllowedPorts ?? []).Concat(filtering.DisallowedPorts ?? []))
+        foreach (var port in ImportFilteringOptions.Split(filtering.AllowedPorts).Concat(ImportFilteringOptions.Split(filtering.DisallowedPorts)))
         {
-            if (port is < 1 or > 65535)
+            if (!int.TryParse(port, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var number) || number is < 1 or > 65535)
             {
-                failures.Add($"ImageStore:Import:Filtering port {port} is not between 1 and 65535.");
+                failures.Add($"ImageStore:Import:Filtering port '{port}' is not a number between 1 and 65535.");
             }
         }
     }

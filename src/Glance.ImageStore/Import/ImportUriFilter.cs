@@ -13,6 +13,16 @@ namespace Glance.ImageStore.Import;
 /// </summary>
 internal sealed class ImportUriFilter(ImportFilteringOptions options)
 {
+    private readonly string[] _allowedSchemes = ImportFilteringOptions.Split(options.AllowedSchemes);
+    private readonly string[] _disallowedSchemes = ImportFilteringOptions.Split(options.DisallowedSchemes);
+    private readonly string[] _allowedHosts = ImportFilteringOptions.Split(options.AllowedHosts);
+    private readonly string[] _disallowedHosts = ImportFilteringOptions.Split(options.DisallowedHosts);
+    private readonly int[] _allowedPorts = Ports(options.AllowedPorts);
+    private readonly int[] _disallowedPorts = Ports(options.DisallowedPorts);
+
+    private static int[] Ports(string list) =>
+        [.. ImportFilteringOptions.Split(list).Select(p => int.Parse(p, System.Globalization.CultureInfo.InvariantCulture))];
+
     /// <summary>The address to connect to, or null when the URI does not pass (the reason in <paramref name="reason"/>).</summary>
     public async Task<(IPAddress? Address, string Reason)> ValidateAsync(string? uri, CancellationToken cancellationToken)
     {
@@ -21,12 +31,12 @@ internal sealed class ImportUriFilter(ImportFilteringOptions options)
             return (null, "empty or unparsable external URI");
         }
 
-        var allowedSchemes = options.AllowedSchemes ?? [];
-        var disallowedSchemes = allowedSchemes.Length > 0 ? [] : options.DisallowedSchemes ?? [];
-        var allowedHosts = options.AllowedHosts ?? [];
-        var disallowedHosts = allowedHosts.Length > 0 ? [] : options.DisallowedHosts ?? [];
-        var allowedPorts = options.AllowedPorts ?? [];
-        var disallowedPorts = allowedPorts.Length > 0 ? [] : options.DisallowedPorts ?? [];
+        var allowedSchemes = _allowedSchemes;
+        var disallowedSchemes = allowedSchemes.Length > 0 ? [] : _disallowedSchemes;
+        var allowedHosts = _allowedHosts;
+        var disallowedHosts = allowedHosts.Length > 0 ? [] : _disallowedHosts;
+        var allowedPorts = _allowedPorts;
+        var disallowedPorts = allowedPorts.Length > 0 ? [] : _disallowedPorts;
 
         var scheme = parsed.Scheme;
         if ((allowedSchemes.Length > 0 && !allowedSchemes.Contains(scheme)) || disallowedSchemes.Contains(scheme))

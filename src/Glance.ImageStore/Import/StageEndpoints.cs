@@ -18,7 +18,7 @@ internal sealed partial class StageEndpoints(
     IOptions<ImageStoreOptions> options, ILogger<StageEndpoints> logger)
 {
     private readonly long _maxImageBytes = options.Value.MaxImageBytes;
-    private readonly bool _enabled = options.Value.Import.Methods.Contains("glance-direct");
+    private readonly bool _enabled = options.Value.Import.MethodList().Contains("glance-direct");
 
     public Task StageAsync(HttpContext context) =>
         Resource.Method(context) == "PUT" ? PutAsync(context, Resource.Id(context, "image_id")) : Resource.MethodNotAllowedAsync(context, "PUT");
