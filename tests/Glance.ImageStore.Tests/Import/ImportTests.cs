@@ -278,6 +278,59 @@ public abstract partial class ImportTests(StoreFixture fixture)
     }
 
     [Fact]
+    public async Task Import_LockOfARecentTask_409ThenAnHourLaterTakenOver()
+    {
+        var owner = NewOwner();
+        var imageId = await StagedImageAsync(owner, [1, 2, 3]);
+
+        // Another replica's task holds the lock and is processing (recently updated).
+        var other = new Glance.ImageStore.Tasks.TaskRecord
+        {
+            Id = Guid.NewGuid().ToString("D"),
+            Status = "processing",
+            ImageId = imageId,
+            Input = "{}",
+            CreatedAt = Glance.ImageStore.Tasks.TaskTime.Store(DateTimeOffset.UtcNow),
+            UpdatedAt = Glance.ImageStore.Tasks.TaskTime.Store(DateTimeOffset.UtcNow),
+        };
+        await using (var handle = fixture.Store.OpenDatabase())
+        {
+            await new Glance.ImageStore.Persistence.TaskRepository(handle.Database, TimeProvider.System).InsertAsync(other, CancellationToken.None);
+            var (_, locked) = await new Glance.ImageStore.Persistence.ImageImportRepository(handle.Database).MutateAsync(imageId, image =>
+            {
+                image.Properties.Add(new("os_glance_import_task", other.Id));
+                return true;
+            }, "2026-01-01T00:00:00Z", CancellationToken.None);
+            Assert.True(locked);
+        }
+
+        using (var busy = await owner.SendAsync(HttpMethod.Post, $"v2/images/{imageId}/import", Json("{\"method\": {\"name\": \"glance-direct\"}}"), accept: "text/plain"))
+        {
+            Assert.Equal(409, (int)busy.StatusCode);
+            Assert.Equal("Image has active task", await ErrorText.ExplanationAsync(busy));
+        }
+
+        // The same task, idle for more than the hour: its lock is taken over and it fails.
+        await using (var handle = fixture.Store.OpenDatabase())
+        {
+            other.UpdatedAt = Glance.ImageStore.Tasks.TaskTime.Store(DateTimeOffset.UtcNow.AddMinutes(-61));
+            Assert.True(await new Glance.ImageStore.Persistence.TaskRepository(handle.Database, TimeProvider.System).UpdateAsync(other, "processing", CancellationToken.None));
+        }
+
+        using (var import = await owner.SendAsync(HttpMethod.Post, $"v2/images/{imageId}/import", Json("{\"method\": {\"name\": \"glance-direct\"}}")))
+        {
+            Assert.Equal(202, (int)import.StatusCode);
+        }
+
+        var tasks = await WaitForTasksAsync(owner, imageId);
+        var preempted = tasks.Single(t => (string?)t!["id"] == other.Id)!;
+        Assert.Equal("failure", (string?)preempted["status"]);
+        Assert.Equal("Expired lock preempted", (string?)preempted["message"]);
+        Assert.Equal("success", (string?)tasks.Single(t => (string?)t!["id"] != other.Id)!["status"]);
+        Assert.Equal("active", (string?)(await owner.GetImageAsync(imageId))!["status"]);
+    }
+
+    [Fact]
     public async Task Delete_StagedImage_RemovesTheStagedData()
     {
         var owner = NewOwner();
