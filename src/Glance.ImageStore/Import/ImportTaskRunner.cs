@@ -126,7 +126,12 @@ internal sealed partial class ImportTaskRunner(
             Log.Failed(logger, exception, taskId, imageId, methodName);
             // Only web-download's revert (BaseDownload.revert) puts the image back to queued: a
             // glance-direct import that fails copying into the store stays importing, as in Glance.
-            await RevertAsync(imageId, taskId, backToQueued: methodName == "web-download");
+            // The store's own addition: a glance-direct import cut short by the store stopping
+            // goes back to uploading (its staged data is still there), so it can be imported again.
+            var restore = methodName == "web-download" ? ImageStatus.Queued
+                : cancellationToken.IsCancellationRequested ? ImageStatus.Uploading
+                : null;
+            await RevertAsync(imageId, taskId, restore);
             if (methodName == "web-download")
             {
                 staging.Delete(imageId);
@@ -240,7 +245,7 @@ internal sealed partial class ImportTaskRunner(
 
     // The reverts that ran in Glance's flow: back to queued where Glance's revert does it, the
     // (empty) store lists kept, and our lock dropped, never another task's.
-    private async Task RevertAsync(string imageId, string taskId, bool backToQueued) =>
+    private async Task RevertAsync(string imageId, string taskId, string? restoreStatus) =>
         await images.MutateAsync(imageId, image =>
         {
             if (ImageProperties.Get(image, ImageProperties.ImportTask) != taskId)
@@ -248,11 +253,14 @@ internal sealed partial class ImportTaskRunner(
                 return false;
             }
 
-            if (backToQueued && image.Status == ImageStatus.Importing)
+            if (restoreStatus is not null && image.Status == ImageStatus.Importing)
             {
-                image.Status = ImageStatus.Queued;
-                image.Size = null;
-                image.VirtualSize = null;
+                image.Status = restoreStatus;
+                if (restoreStatus == ImageStatus.Queued)
+                {
+                    image.Size = null;
+                    image.VirtualSize = null;
+                }
             }
 
             ImageProperties.MergeStoreList(image, ImageProperties.ImportingToStores);
