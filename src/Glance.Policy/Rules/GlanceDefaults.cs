@@ -2,7 +2,8 @@ namespace Glance.Policy.Rules;
 
 /// <summary>
 /// Glance 25's registered defaults for images and members (<c>glance/policies/base.py</c> and
-/// <c>image.py</c>), tasks (<c>tasks.py</c>) and discovery (<c>discovery.py</c>), check strings built exactly as there. Every image rule's deprecated rule is
+/// <c>image.py</c>), tasks (<c>tasks.py</c>) and discovery (<c>discovery.py</c>), check strings
+/// built exactly as there. Every image rule's deprecated rule is
 /// <c>rule:default</c>, and <c>default</c> is <c>""</c> (its own deprecated form <c>role:admin</c>),
 /// so in the legacy mode the policy allows everything and Glance's coded checks decide.
 /// </summary>
