@@ -1,13 +1,16 @@
+using Glance.ImageStore.Discovery;
 using Glance.ImageStore.Facts;
 using Glance.ImageStore.Hosting;
 using Glance.ImageStore.Identity;
 using Glance.ImageStore.ImageData;
+using Glance.ImageStore.Import;
 using Glance.ImageStore.Images;
 using Glance.ImageStore.Members;
 using Glance.ImageStore.Metadefs;
 using Glance.ImageStore.Persistence;
 using Glance.ImageStore.Routing;
 using Glance.ImageStore.Schemas;
+using Glance.ImageStore.Tasks;
 using Glance.Policy.Errors;
 using Glance.Policy.RequestIds;
 using Glance.Policy.Rules;
@@ -71,6 +74,10 @@ public static class ImageStoreApplication
         builder.Services.AddSchemas();
         builder.Services.AddMetadefs();
 
+        builder.Services.AddDiscovery();
+        builder.Services.AddImageImport();
+        builder.Services.AddTasks();
+
         var app = builder.Build();
         try
         {
@@ -106,6 +113,10 @@ public static class ImageStoreApplication
         app.MapMembers();
         app.MapSchemas();
         app.MapMetadefs();
+
+        app.MapDiscovery();
+        app.MapImageImport();
+        app.MapTasks();
         app.MapGlanceNotFound();
         return app;
     }

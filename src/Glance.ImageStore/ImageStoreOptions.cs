@@ -61,4 +61,10 @@ public sealed class ImageStoreOptions
     /// <see cref="ImageStoreApplication.Build"/> decides instead.
     /// </summary>
     public ImageStorePolicyOptions Policy { get; set; } = new();
+
+    /// <summary>
+    /// Image import (stage, import, the tasks it creates): the methods offered, how long tasks are
+    /// kept, what <c>web-download</c> may fetch (see <see cref="ImageImportOptions"/>).
+    /// </summary>
+    public ImageImportOptions Import { get; set; } = new();
 }

@@ -46,6 +46,7 @@ internal sealed class ImageStoreOptionsValidator(bool validatePolicy = true) : I
         }
 
         ValidateDatabase(options.Database, failures);
+        Import.ImportOptionsValidator.Validate(options.Import, failures);
 
         if (options.DevIdentity is { Enabled: true } dev && string.IsNullOrWhiteSpace(dev.ProjectId) && string.IsNullOrWhiteSpace(dev.Roles))
         {

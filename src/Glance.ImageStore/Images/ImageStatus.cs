@@ -5,6 +5,8 @@ internal static class ImageStatus
 {
     public const string Queued = "queued";
     public const string Saving = "saving";
+    public const string Uploading = "uploading";
+    public const string Importing = "importing";
     public const string Active = "active";
     public const string Deactivated = "deactivated";
 }

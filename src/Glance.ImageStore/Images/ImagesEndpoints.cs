@@ -19,6 +19,7 @@ namespace Glance.ImageStore.Images;
 internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreDatabase database, TimeProvider time, IOptions<ImageStoreOptions> options, ILogger<ImagesEndpoints> logger)
 {
     private readonly long _maxJsonBytes = options.Value.MaxJsonBodyBytes;
+    private readonly string[] _importMethods = options.Value.Import.MethodList();
 
     public Task CollectionAsync(HttpContext context) => Resource.Method(context) switch
     {
@@ -159,6 +160,12 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
         }
 
         context.Response.Headers.Location = AbsoluteLocation(context.Request, "/v2/images/" + image.Id);
+        if (_importMethods.Length > 0)
+        {
+            // ResponseSerializer.create: the import methods offered, when there are any.
+            context.Response.Headers["OpenStack-image-import-methods"] = string.Join(',', _importMethods);
+        }
+
         await JsonResponse.WriteAsync(context, 201, writer => ImageJson.Write(writer, image));
     }
 
@@ -389,6 +396,9 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
         }
 
         File.Delete(Path.Combine(database.ImagesPath, image.Id));
+
+        // Glance's delete also removes data staged for glance-direct (DataPath/staging, Import/ImportStaging.cs).
+        File.Delete(Path.Combine(Path.GetDirectoryName(database.ImagesPath)!, "staging", image.Id));
         Log.Deleted(logger, context.TraceIdentifier, image.Id);
         await Resource.NoContentAsync(context);
     }

@@ -16,7 +16,7 @@ namespace Glance.ImageStore.Persistence;
 /// </summary>
 internal sealed class ImageRepository(IStoreDatabase database)
 {
-    private const string Columns =
+    internal const string Columns =
         "id, name, status, visibility, owner, protected, os_hidden, disk_format, container_format, min_disk, min_ram, "
         + "size, virtual_size, checksum, os_hash_algo, os_hash_value, tags, properties, created_at, updated_at";
 
@@ -417,7 +417,7 @@ internal sealed class ImageRepository(IStoreDatabase database)
             .Text("@updated_at", image.UpdatedAt);
     }
 
-    private static ImageRecord Read(DbDataReader reader, bool callerIsMember)
+    internal static ImageRecord Read(DbDataReader reader, bool callerIsMember)
     {
         var properties = JsonSerializer.Deserialize(reader.GetString(17), StoreJsonContext.Default.DictionaryStringString) ?? [];
         return new ImageRecord

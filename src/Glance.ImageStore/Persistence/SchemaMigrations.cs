@@ -237,5 +237,47 @@ internal static class SchemaMigrations
                 );
                 CREATE TABLE metadef_loads (name text PRIMARY KEY, loaded_at text NOT NULL);
                 """),
+
+        // Version 4: the tasks image import creates (Glance's tasks and task_info, in one row).
+        // Times are Python's isoformat with six digits (sortable text); the views format them.
+        new(4,
+            Sqlite: """
+                CREATE TABLE tasks (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    id TEXT NOT NULL UNIQUE,
+                    type TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    owner TEXT NULL,
+                    image_id TEXT NULL,
+                    request_id TEXT NULL,
+                    user_id TEXT NULL,
+                    input TEXT NULL,
+                    result TEXT NULL,
+                    message TEXT NOT NULL DEFAULT '',
+                    expires_at TEXT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                );
+                CREATE INDEX tasks_image ON tasks (image_id);
+                """,
+            PostgreSql: """
+                CREATE TABLE tasks (
+                    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    id text COLLATE "C" NOT NULL UNIQUE,
+                    type text COLLATE "C" NOT NULL,
+                    status text COLLATE "C" NOT NULL,
+                    owner text COLLATE "C" NULL,
+                    image_id text COLLATE "C" NULL,
+                    request_id text COLLATE "C" NULL,
+                    user_id text COLLATE "C" NULL,
+                    input text NULL,
+                    result text NULL,
+                    message text NOT NULL DEFAULT '',
+                    expires_at text COLLATE "C" NULL,
+                    created_at text COLLATE "C" NOT NULL,
+                    updated_at text COLLATE "C" NOT NULL
+                );
+                CREATE INDEX tasks_image ON tasks (image_id);
+                """),
     ];
 }

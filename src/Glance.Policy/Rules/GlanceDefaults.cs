@@ -1,8 +1,9 @@
 namespace Glance.Policy.Rules;
 
 /// <summary>
-/// Glance 25's registered defaults for images, members and metadata definitions
-/// (<c>glance/policies/base.py</c>, <c>image.py</c> and <c>metadef.py</c>), check strings built exactly as there. Every image rule's deprecated rule is
+/// Glance 25's registered defaults for images and members (<c>glance/policies/base.py</c> and
+/// <c>image.py</c>), metadata definitions (<c>metadef.py</c>), tasks (<c>tasks.py</c>) and
+/// discovery (<c>discovery.py</c>), check strings built exactly as there. Every image rule's deprecated rule is
 /// <c>rule:default</c>, and <c>default</c> is <c>""</c> (its own deprecated form <c>role:admin</c>),
 /// so in the legacy mode the policy allows everything and Glance's coded checks decide.
 /// </summary>
@@ -104,5 +105,15 @@ public static class GlanceDefaults
         new(PolicyRuleNames.AddMetadefTags, MetadefAdmin, Project),
         new(PolicyRuleNames.DeleteMetadefTag, MetadefAdmin, Project),
         new(PolicyRuleNames.DeleteMetadefTags, MetadefAdmin, Project),
+
+        // glance/policies/tasks.py: the task rules Glance no longer asks, and the one it does.
+        new(PolicyRuleNames.GetTask, Default, Project, Default),
+        new(PolicyRuleNames.GetTasks, Default, Project, Default),
+        new(PolicyRuleNames.AddTask, Default, Project, Default),
+        new(PolicyRuleNames.ModifyTask, Default, Project),
+        new(PolicyRuleNames.TasksApiAccess, "role:admin", Project),
+
+        // glance/policies/discovery.py.
+        new(PolicyRuleNames.StoresInfoDetail, "role:admin", Project),
     ];
 }

@@ -1,6 +1,6 @@
 namespace Glance.Policy.Rules;
 
-/// <summary>The names of Glance's image, member and metadef rules, as policy files and audit events spell them.</summary>
+/// <summary>The names of Glance's image, member, metadef, task and discovery rules, as policy files and audit events spell them.</summary>
 public static class PolicyRuleNames
 {
     public const string AddImage = "add_image";
@@ -52,4 +52,11 @@ public static class PolicyRuleNames
     public const string AddMetadefTags = "add_metadef_tags";
     public const string DeleteMetadefTag = "delete_metadef_tag";
     public const string DeleteMetadefTags = "delete_metadef_tags";
+
+    public const string GetTask = "get_task";
+    public const string GetTasks = "get_tasks";
+    public const string AddTask = "add_task";
+    public const string ModifyTask = "modify_task";
+    public const string TasksApiAccess = "tasks_api_access";
+    public const string StoresInfoDetail = "stores_info_detail";
 }

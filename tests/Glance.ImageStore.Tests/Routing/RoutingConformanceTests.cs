@@ -122,8 +122,8 @@ public abstract partial class RoutingConformanceTests(StoreFixture fixture)
         new("tasks post", "POST", "/v2/images/{image}/tasks", 404, Explanation: NoRoute),
         new("unimplemented method no route", "PROPFIND", "/v2/nothing", 501, Body: "501 Not Implemented\n\n The request method PROPFIND is not implemented for this server. \n\n "),
         new("unimplemented method image tasks", "TRACE", "/v2/images/{image}/tasks", 501),
-        new("glance route the store lacks", "GET", "/v2/tasks", 404, Explanation: NoRoute),
-        new("glance route the store lacks, other method", "PATCH", "/v2/tasks", 405, Allow: "GET, POST"),
+        new("tasks, not admin", "GET", "/v2/tasks", 403, Explanation: "You are not authorized to complete tasks_api_access action."),
+        new("tasks, other method", "PATCH", "/v2/tasks", 405, Allow: "GET, POST"),
 
         // Bodies as Glance's Resource reads them.
         new("delete with body", "DELETE", "/v2/images/{image}/members/{member}", 400, Explanation: "A body is not expected with this request.", JsonBody: "{}"),
