@@ -1,8 +1,8 @@
 namespace Glance.Policy.Rules;
 
 /// <summary>
-/// Glance 25's registered defaults for images and members (<c>glance/policies/base.py</c> and
-/// <c>image.py</c>), check strings built exactly as there. Every image rule's deprecated rule is
+/// Glance 25's registered defaults for images, members and the image cache
+/// (<c>glance/policies/base.py</c>, <c>image.py</c> and <c>cache.py</c>), check strings built exactly as there. Every image rule's deprecated rule is
 /// <c>rule:default</c>, and <c>default</c> is <c>""</c> (its own deprecated form <c>role:admin</c>),
 /// so in the legacy mode the policy allows everything and Glance's coded checks decide.
 /// </summary>
@@ -33,7 +33,9 @@ public static class GlanceDefaults
     private const string AdminOrSharedMember = $"role:admin or (role:member and {ImageMemberCheck})";
     private const string AdminOrProjectReaderOrSharedMember = $"role:admin or role:reader and (project_id:%(project_id)s or {ImageMemberCheck})";
 
+    private const string Admin = "role:admin";
     private const string Default = "rule:default";
+    private const string ManageImageCacheRule = "rule:manage_image_cache";
     private static readonly string[] Project = ["project"];
 
     /// <summary>The rule oslo.policy falls back to for a <c>rule:</c> that names no rule.</summary>
@@ -68,5 +70,11 @@ public static class GlanceDefaults
         new(PolicyRuleNames.Deactivate, AdminOrProjectMember, Project, Default),
         new(PolicyRuleNames.Reactivate, AdminOrProjectMember, Project, Default),
         new(PolicyRuleNames.CopyImage, "role:admin", Project),
+
+        // glance/policies/cache.py: admin only in both modes (the deprecated rule is
+        // manage_image_cache, itself role:admin).
+        new(PolicyRuleNames.CacheImage, Admin, Project, ManageImageCacheRule),
+        new(PolicyRuleNames.CacheList, Admin, Project, ManageImageCacheRule),
+        new(PolicyRuleNames.CacheDelete, Admin, Project, ManageImageCacheRule),
     ];
 }

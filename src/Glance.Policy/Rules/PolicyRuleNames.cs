@@ -1,6 +1,6 @@
 namespace Glance.Policy.Rules;
 
-/// <summary>The names of Glance's image and member rules, as policy files and audit events spell them.</summary>
+/// <summary>The names of Glance's image, member and image cache rules, as policy files and audit events spell them.</summary>
 public static class PolicyRuleNames
 {
     public const string AddImage = "add_image";
@@ -24,4 +24,7 @@ public static class PolicyRuleNames
     public const string Deactivate = "deactivate";
     public const string Reactivate = "reactivate";
     public const string CopyImage = "copy_image";
+    public const string CacheImage = "cache_image";
+    public const string CacheList = "cache_list";
+    public const string CacheDelete = "cache_delete";
 }
