@@ -1,3 +1,4 @@
+using Glance.ImageStore.Cache;
 using Glance.ImageStore.Facts;
 using Glance.ImageStore.Hosting;
 using Glance.ImageStore.Identity;
@@ -68,6 +69,7 @@ public static class ImageStoreApplication
         builder.Services.AddImageData();
         builder.Services.AddMembers();
         builder.Services.AddSchemas();
+        builder.Services.AddImageCache();
 
         var app = builder.Build();
         try
@@ -97,11 +99,13 @@ public static class ImageStoreApplication
         app.UseDatabaseUnavailable();
         app.UseTrustedIdentity();
         app.UseGlanceRouter();
+        app.UseImageCache();
         app.UseRouting();
         app.MapImages();
         app.MapImageData();
         app.MapMembers();
         app.MapSchemas();
+        app.MapImageCache();
         app.MapGlanceNotFound();
         return app;
     }

@@ -61,4 +61,7 @@ public sealed class ImageStoreOptions
     /// <see cref="ImageStoreApplication.Build"/> decides instead.
     /// </summary>
     public ImageStorePolicyOptions Policy { get; set; } = new();
+
+    /// <summary>The image cache (see <see cref="ImageCacheOptions"/>); off by default, as in Glance.</summary>
+    public ImageCacheOptions ImageCache { get; set; } = new();
 }

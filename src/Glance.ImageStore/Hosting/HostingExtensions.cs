@@ -43,6 +43,7 @@ internal static class HostingExtensions
                 target.Database = options.Database;
                 target.DevIdentity = options.DevIdentity;
                 target.Policy = options.Policy;
+                target.ImageCache = options.ImageCache;
             })
             .ValidateOnStart();
         return services;

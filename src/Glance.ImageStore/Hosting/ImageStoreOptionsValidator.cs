@@ -46,6 +46,14 @@ internal sealed class ImageStoreOptionsValidator(bool validatePolicy = true) : I
         }
 
         ValidateDatabase(options.Database, failures);
+        if (options.ImageCache is null)
+        {
+            failures.Add("ImageStore:ImageCache must not be null.");
+        }
+        else
+        {
+            failures.AddRange(options.ImageCache.Validate());
+        }
 
         if (options.DevIdentity is { Enabled: true } dev && string.IsNullOrWhiteSpace(dev.ProjectId) && string.IsNullOrWhiteSpace(dev.Roles))
         {
