@@ -102,6 +102,20 @@ public abstract class CachePolicyTests(CacheStoreFixture fixture)
             Assert.Equal($"You are not authorized to complete {rule} action.", await ErrorText.ExplanationAsync(response));
         }
 
+        [Theory]
+        [InlineData("PUT", "cache_image")]
+        [InlineData("DELETE", "cache_delete")]
+        public async Task PerImage_SystemScopedAdmin_FindsTheImageAndIs403(string method, string rule)
+        {
+            // context_is_admin has no scope: the system admin sees the image, then fails the rule's project scope.
+            var (imageId, _) = await ActiveImageAsync(_fixture.Store.Client(Caller.Project("cache-" + Guid.NewGuid().ToString("N"))));
+
+            using var response = await _fixture.Store.Client(Caller.SystemAdmin).SendAsync(new HttpMethod(method), $"v2/cache/{imageId}");
+
+            Assert.Equal(403, (int)response.StatusCode);
+            Assert.Equal($"You are not authorized to complete {rule} action.", await ErrorText.ExplanationAsync(response));
+        }
+
         [Fact]
         public async Task List_Reader_Is403CacheList()
         {
