@@ -10,7 +10,9 @@ namespace Glance.ImageStore.Cache;
 /// Fills the cache ahead of downloads and keeps it in shape, in the store's process:
 /// <list type="bullet">
 /// <item>Glance 25's <c>CacheWorker</c> (cached_images.py): an image queued through
-/// <c>PUT /v2/cache/{image_id}</c> is submitted here and fetched at once, one at a time
+/// <c>PUT /v2/cache/{image_id}</c> is submitted here and fetched <c>PrefetchDelaySeconds</c>
+/// later (default 1 s: Glance's thread runs after the answer, and clients list the queue right
+/// after queueing), one at a time
 /// (<c>Prefetcher.fetch_image_into_cache</c>: active images only, the data checked against the
 /// image's checksum).</item>
 /// <item>What Glance leaves to cron jobs, every <c>MaintenanceIntervalSeconds</c> and once at
@@ -23,7 +25,8 @@ namespace Glance.ImageStore.Cache;
 internal sealed partial class CachePrefetcher(ImageCache cache, ImageRepository images, IStoreDatabase database, IOptions<ImageStoreOptions> options, TimeProvider time, ILogger<CachePrefetcher> logger) : BackgroundService
 {
     private const int ChunkBytes = 64 * 1024;
-    private readonly Channel<string> _submitted = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<(string ImageId, DateTimeOffset Due)> _submitted = Channel.CreateUnbounded<(string, DateTimeOffset)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly TimeSpan _delay = TimeSpan.FromSeconds(options.Value.ImageCache.PrefetchDelaySeconds);
     private readonly SemaphoreSlim _fetching = new(1, 1);
 
     /// <inheritdoc />
@@ -38,7 +41,7 @@ internal sealed partial class CachePrefetcher(ImageCache cache, ImageRepository 
     {
         if (cache.Enabled)
         {
-            _submitted.Writer.TryWrite(imageId);
+            _submitted.Writer.TryWrite((imageId, time.GetUtcNow() + _delay));
         }
     }
 
@@ -135,8 +138,14 @@ internal sealed partial class CachePrefetcher(ImageCache cache, ImageRepository 
     {
         try
         {
-            await foreach (var imageId in _submitted.Reader.ReadAllAsync(stoppingToken))
+            await foreach (var (imageId, due) in _submitted.Reader.ReadAllAsync(stoppingToken))
             {
+                var wait = due - time.GetUtcNow();
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait, time, stoppingToken);
+                }
+
                 await FetchSafelyAsync(imageId, stoppingToken);
             }
         }

@@ -33,6 +33,15 @@ public sealed class ImageCacheOptions
     /// </summary>
     public int MaintenanceIntervalSeconds { get; set; } = 300;
 
+    /// <summary>
+    /// How long after <c>PUT /v2/cache/{image_id}</c> the worker fetches the image. Glance's worker
+    /// thread runs after the API has answered, and Tempest's <c>test_image_caching</c> lists the
+    /// cache right after queueing and expects the image still queued; fetching a small image takes
+    /// the store a few milliseconds, so without a delay that listing races the fetch. Default 1
+    /// second; 0 fetches at once.
+    /// </summary>
+    public double PrefetchDelaySeconds { get; set; } = 1;
+
     /// <summary>The failures of these settings, for the store's start-up validation.</summary>
     internal IEnumerable<string> Validate()
     {
@@ -44,6 +53,11 @@ public sealed class ImageCacheOptions
         if (StallTimeSeconds < 0)
         {
             yield return "ImageStore:ImageCache:StallTimeSeconds must not be negative.";
+        }
+
+        if (PrefetchDelaySeconds is < 0 or > 3600 || double.IsNaN(PrefetchDelaySeconds))
+        {
+            yield return "ImageStore:ImageCache:PrefetchDelaySeconds must be between 0 and 3600.";
         }
 
         if (MaintenanceIntervalSeconds < 1)

@@ -27,6 +27,11 @@ public abstract partial class CacheApiTests(CacheStoreFixture fixture)
             Assert.Empty(await queued.Content.ReadAsByteArrayAsync());
         }
 
+        // Tempest's test_image_caching lists right after queueing and expects the image queued.
+        var atOnce = await ListAsync(Admin);
+        Assert.True(IsQueued(atOnce, imageId));
+        Assert.Null(CachedEntry(atOnce, imageId));
+
         var listing = await WaitUntilCachedAsync(Admin, imageId);
         var entry = CachedEntry(listing, imageId);
         Assert.NotNull(entry);
