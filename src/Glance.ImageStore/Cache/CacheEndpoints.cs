@@ -219,16 +219,16 @@ internal sealed partial class CacheEndpoints(ImageCache cache, CachePrefetcher p
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 16101, Level = LogLevel.Information, Message = "Image cache: {ImageId} queued {RequestId}")]
+        [LoggerMessage(EventId = 17101, Level = LogLevel.Information, Message = "Image cache: {ImageId} queued {RequestId}")]
         public static partial void Queued(ILogger logger, string requestId, string imageId);
 
-        [LoggerMessage(EventId = 16102, Level = LogLevel.Information, Message = "Image cache: {ImageId} removed from the cache and the queue {RequestId}")]
+        [LoggerMessage(EventId = 17102, Level = LogLevel.Information, Message = "Image cache: {ImageId} removed from the cache and the queue {RequestId}")]
         public static partial void Deleted(ILogger logger, string requestId, string imageId);
 
-        [LoggerMessage(EventId = 16103, Level = LogLevel.Information, Message = "Image cache: {Target} cleared {RequestId}")]
+        [LoggerMessage(EventId = 17103, Level = LogLevel.Information, Message = "Image cache: {Target} cleared {RequestId}")]
         public static partial void Cleared(ILogger logger, string requestId, string target);
 
-        [LoggerMessage(EventId = 16104, Level = LogLevel.Information, Message = "Image cache {Action} refused {RequestId} {ImageId}: {Status}")]
+        [LoggerMessage(EventId = 17104, Level = LogLevel.Information, Message = "Image cache {Action} refused {RequestId} {ImageId}: {Status}")]
         public static partial void Refused(ILogger logger, string requestId, string action, string imageId, int status);
     }
 }

@@ -192,19 +192,19 @@ internal sealed partial class CachePrefetcher(ImageCache cache, ImageRepository 
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 16201, Level = LogLevel.Warning, Message = "Image cache: image '{ImageId}' not found, not caching")]
+        [LoggerMessage(EventId = 17201, Level = LogLevel.Warning, Message = "Image cache: image '{ImageId}' not found, not caching")]
         public static partial void NotFound(ILogger logger, string imageId);
 
-        [LoggerMessage(EventId = 16202, Level = LogLevel.Warning, Message = "Image cache: image '{ImageId}' is not active, not caching")]
+        [LoggerMessage(EventId = 17202, Level = LogLevel.Warning, Message = "Image cache: image '{ImageId}' is not active, not caching")]
         public static partial void NotActive(ILogger logger, string imageId);
 
-        [LoggerMessage(EventId = 16203, Level = LogLevel.Warning, Message = "Image cache: image '{ImageId}' has no data, not caching")]
+        [LoggerMessage(EventId = 17203, Level = LogLevel.Warning, Message = "Image cache: image '{ImageId}' has no data, not caching")]
         public static partial void NoData(ILogger logger, string imageId);
 
-        [LoggerMessage(EventId = 16204, Level = LogLevel.Error, Message = "Image cache: fetching '{ImageId}' failed: {Reason}")]
+        [LoggerMessage(EventId = 17204, Level = LogLevel.Error, Message = "Image cache: fetching '{ImageId}' failed: {Reason}")]
         public static partial void FetchFailed(ILogger logger, string imageId, string reason);
 
-        [LoggerMessage(EventId = 16205, Level = LogLevel.Error, Message = "Image cache: maintenance failed: {Reason}")]
+        [LoggerMessage(EventId = 17205, Level = LogLevel.Error, Message = "Image cache: maintenance failed: {Reason}")]
         public static partial void MaintenanceFailed(ILogger logger, string reason);
     }
 }

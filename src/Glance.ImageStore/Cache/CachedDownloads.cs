@@ -122,7 +122,7 @@ internal sealed partial class CachedDownloads(ImageCache cache, ILogger<CachedDo
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 16301, Level = LogLevel.Debug, Message = "Image cache: hit for {ImageId} {RequestId}")]
+        [LoggerMessage(EventId = 17301, Level = LogLevel.Debug, Message = "Image cache: hit for {ImageId} {RequestId}")]
         public static partial void Hit(ILogger logger, string requestId, string imageId);
     }
 }

@@ -277,19 +277,19 @@ internal sealed partial class ImageCache : IDisposable
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 16001, Level = LogLevel.Information, Message = "Image cache: {ImageId} cached, {Size} bytes")]
+        [LoggerMessage(EventId = 17001, Level = LogLevel.Information, Message = "Image cache: {ImageId} cached, {Size} bytes")]
         public static partial void Cached(ILogger logger, string imageId, long size);
 
-        [LoggerMessage(EventId = 16002, Level = LogLevel.Warning, Message = "Image cache: writing {ImageId} failed ({Reason}); the incomplete file was moved to invalid/")]
+        [LoggerMessage(EventId = 17002, Level = LogLevel.Warning, Message = "Image cache: writing {ImageId} failed ({Reason}); the incomplete file was moved to invalid/")]
         public static partial void RolledBack(ILogger logger, string imageId, string reason);
 
-        [LoggerMessage(EventId = 16003, Level = LogLevel.Information, Message = "Image cache: pruned {ImageId} to free {Size} bytes")]
+        [LoggerMessage(EventId = 17003, Level = LogLevel.Information, Message = "Image cache: pruned {ImageId} to free {Size} bytes")]
         public static partial void Pruned(ILogger logger, string imageId, long size);
 
-        [LoggerMessage(EventId = 16004, Level = LogLevel.Information, Message = "Image cache: removed the stalled incomplete file {ImageId}")]
+        [LoggerMessage(EventId = 17004, Level = LogLevel.Information, Message = "Image cache: removed the stalled incomplete file {ImageId}")]
         public static partial void RemovedStalled(ILogger logger, string imageId);
 
-        [LoggerMessage(EventId = 16005, Level = LogLevel.Error, Message = "Image cache: the rollback of {ImageId} failed: {Reason}")]
+        [LoggerMessage(EventId = 17005, Level = LogLevel.Error, Message = "Image cache: the rollback of {ImageId} failed: {Reason}")]
         public static partial void RollbackFailed(ILogger logger, string imageId, string reason);
     }
 }
