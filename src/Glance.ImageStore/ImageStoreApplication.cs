@@ -1,3 +1,4 @@
+using Glance.ImageStore.Cache;
 using Glance.ImageStore.Discovery;
 using Glance.ImageStore.Facts;
 using Glance.ImageStore.Hosting;
@@ -78,6 +79,8 @@ public static class ImageStoreApplication
         builder.Services.AddImageImport();
         builder.Services.AddTasks();
 
+        builder.Services.AddImageCache();
+
         var app = builder.Build();
         try
         {
@@ -107,6 +110,7 @@ public static class ImageStoreApplication
         app.UseDatabaseUnavailable();
         app.UseTrustedIdentity();
         app.UseGlanceRouter();
+        app.UseImageCache();
         app.UseRouting();
         app.MapImages();
         app.MapImageData();
@@ -117,6 +121,8 @@ public static class ImageStoreApplication
         app.MapDiscovery();
         app.MapImageImport();
         app.MapTasks();
+
+        app.MapImageCache();
         app.MapGlanceNotFound();
         return app;
     }

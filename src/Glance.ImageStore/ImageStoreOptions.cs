@@ -67,4 +67,7 @@ public sealed class ImageStoreOptions
     /// kept, what <c>web-download</c> may fetch (see <see cref="ImageImportOptions"/>).
     /// </summary>
     public ImageImportOptions Import { get; set; } = new();
+
+    /// <summary>The image cache (see <see cref="ImageCacheOptions"/>); off by default, as in Glance.</summary>
+    public ImageCacheOptions ImageCache { get; set; } = new();
 }

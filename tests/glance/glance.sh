@@ -11,7 +11,9 @@
 #
 # legacy: [DEFAULT] enforce_secure_rbac, [oslo_policy] enforce_new_defaults, enforce_scope all
 # False (Glance 25's packaged defaults); secure: all three True. A policy file, when given, is
-# [oslo_policy] policy_file. Everything Glance writes lives under <workdir>. Every wait is bounded;
+# [oslo_policy] policy_file. GLANCE_IMAGE_CACHE=1 in the environment gives Glance an image cache
+# (image_cache_dir = <workdir>/image-cache, paste flavor keystone+caching: the cache API, downloads
+# cached, API versions 2.14 and 2.16). Everything Glance writes lives under <workdir>. Every wait is bounded;
 # a failure prints one line to stderr and exits 1. See tests/glance/README.md.
 set -euo pipefail
 shopt -s inherit_errexit
@@ -127,6 +129,11 @@ write_conf() {
   [ -n "$ks_url" ] && [ -n "$ks_user" ] && [ -n "$ks_password" ] && [ -n "$ks_project" ] ||
     die "$ks_env lacks KEYSTONE_URL, KEYSTONE_SERVICE_USER, KEYSTONE_SERVICE_PASSWORD or KEYSTONE_SERVICE_PROJECT"
   if [ "$mode" = secure ]; then secure=True; else secure=False; fi
+  local cache_line="" flavor=keystone
+  if [ "${GLANCE_IMAGE_CACHE:-0}" = 1 ]; then
+    cache_line="image_cache_dir = $wd/image-cache"
+    flavor=keystone+caching
+  fi
   [ -n "$policy" ] || policy=$wd/policy.yaml # absent: the defaults in code apply
   cat >"$wd/glance-api.conf.tmp" <<EOF
 # Written by tests/glance/glance.sh ($mode mode).
@@ -136,9 +143,11 @@ bind_port = $port
 # One worker process under the parent, as Glance runs them (eventlet).
 workers = 1
 enforce_secure_rbac = $secure
-# Import (not used by the tests) stages here; no image cache, one store: the API versions are
-# v2.0-v2.7, v2.9 and v2.15, as CONFORMANCE.md describes.
+# Import (not used by the tests) stages here. One store: the API versions are v2.0-v2.7, v2.9 and
+# v2.15, as CONFORMANCE.md describes (v2.14 and v2.16 too with an image cache).
 node_staging_uri = file://$wd/staging
+# GLANCE_IMAGE_CACHE=1: an image cache (v2.14 and v2.16 too, the cache API, downloads cached).
+$cache_line
 
 [database]
 connection = sqlite:///$wd/glance.db
@@ -169,7 +178,7 @@ policy_file = $policy
 policy_dirs = $wd/policy.d
 
 [paste_deploy]
-flavor = keystone
+flavor = $flavor
 config_file = $PASTE_INI
 EOF
   mv "$wd/glance-api.conf.tmp" "$wd/glance-api.conf"
@@ -223,7 +232,7 @@ do_start() {
   wd=$(cd "$wd" && pwd)
   do_stop "$wd"
   # A fresh Glance each start: drop what a previous start in this workdir left.
-  rm -rf "$wd/glance.db" "$wd/glance.db-journal" "$wd/images" "$wd/staging" "$wd/lock" "$wd/policy.d" \
+  rm -rf "$wd/glance.db" "$wd/glance.db-journal" "$wd/images" "$wd/staging" "$wd/lock" "$wd/policy.d" "$wd/image-cache" \
     "$wd/glance.env" "$wd/glance-api.log" "$wd/glance-api.out" "$wd/manage.log" "$wd/port"
   mkdir -p "$wd/images" "$wd/staging" "$wd/lock" "$wd/policy.d"
 
@@ -258,6 +267,7 @@ GLANCE_WORKDIR=$wd
 GLANCE_MODE=$mode
 GLANCE_CONF=$wd/glance-api.conf
 GLANCE_POLICY_FILE=${policy}
+GLANCE_IMAGE_CACHE=${GLANCE_IMAGE_CACHE:-0}
 EOF
   mv "$wd/glance.env.tmp" "$wd/glance.env"
   trap - EXIT

@@ -11,6 +11,7 @@ public static class ImageStoreHostingExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<HostedImageStoreOptions>().BindConfiguration(HostedImageStoreOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<HostedImageStoreOptions>, HostedImageStoreOptionsValidator>();
+        builder.Services.AddSingleton<IPostConfigureOptions<Routing.GlanceRoutingOptions>, HostedStoreRoutingOptions>();
         builder.Services.AddSingleton<ImageStoreAddress>();
         builder.Services.AddSingleton<HostedImageStore>();
         builder.Services.AddHostedService(services => services.GetRequiredService<HostedImageStore>());

@@ -10,7 +10,11 @@ public sealed class GlanceRoutingOptions
     /// <summary>The configuration section.</summary>
     public const string SectionName = "Routing";
 
-    /// <summary>Glance has an image cache (<c>image_cache_dir</c>): v2.14 and v2.16 too. Default false.</summary>
+    /// <summary>
+    /// Glance has an image cache (<c>image_cache_dir</c>): v2.14 and v2.16 too. Default false. With
+    /// the store hosted, the store's <c>ImageStore:ImageCache:Enabled</c> decides instead
+    /// (<see cref="Hosting.HostedStoreRoutingOptions"/>).
+    /// </summary>
     public bool ImageCache { get; set; }
 
     /// <summary>Glance has several stores (<c>enabled_backends</c>): v2.8 and v2.10-v2.13 too. Default false.</summary>

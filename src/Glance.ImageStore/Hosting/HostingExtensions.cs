@@ -44,6 +44,8 @@ internal static class HostingExtensions
                 target.DevIdentity = options.DevIdentity;
                 target.Policy = options.Policy;
                 target.Import = options.Import;
+
+                target.ImageCache = options.ImageCache;
             })
             .ValidateOnStart();
         return services;

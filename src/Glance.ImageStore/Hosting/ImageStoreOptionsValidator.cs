@@ -48,6 +48,15 @@ internal sealed class ImageStoreOptionsValidator(bool validatePolicy = true) : I
         ValidateDatabase(options.Database, failures);
         Import.ImportOptionsValidator.Validate(options.Import, failures);
 
+        if (options.ImageCache is null)
+        {
+            failures.Add("ImageStore:ImageCache must not be null.");
+        }
+        else
+        {
+            failures.AddRange(options.ImageCache.Validate());
+        }
+
         if (options.DevIdentity is { Enabled: true } dev && string.IsNullOrWhiteSpace(dev.ProjectId) && string.IsNullOrWhiteSpace(dev.Roles))
         {
             failures.Add("ImageStore:DevIdentity needs a ProjectId or Roles when enabled.");

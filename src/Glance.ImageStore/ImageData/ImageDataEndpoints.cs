@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Security.Cryptography;
+using Glance.ImageStore.Cache;
 using Glance.ImageStore.Identity;
 using Glance.ImageStore.Images;
 using Glance.ImageStore.Persistence;
@@ -15,7 +16,7 @@ namespace Glance.ImageStore.ImageData;
 /// under <c>DataPath/images</c> in small chunks (never whole in memory), with md5 checksum,
 /// sha512 <c>os_hash_value</c> and size computed on the way in; queued → saving → active.
 /// </summary>
-internal sealed partial class ImageDataEndpoints(ImagesEndpoints imageLookup, ImageRepository images, IStoreDatabase database, TimeProvider time, IOptions<ImageStoreOptions> options, ILogger<ImageDataEndpoints> logger)
+internal sealed partial class ImageDataEndpoints(ImagesEndpoints imageLookup, ImageRepository images, IStoreDatabase database, TimeProvider time, IOptions<ImageStoreOptions> options, CachedDownloads cache, ILogger<ImageDataEndpoints> logger)
 {
     private const int ChunkBytes = 64 * 1024;
     private readonly long _maxImageBytes = options.Value.MaxImageBytes;
@@ -174,6 +175,13 @@ internal sealed partial class ImageDataEndpoints(ImagesEndpoints imageLookup, Im
             return;
         }
 
+        // Glance's cache filter (with the image cache on): a cached image comes from the cache.
+        var cached = cache.Applies(context);
+        if (cached && await cache.TryServeCachedAsync(context, image))
+        {
+            return;
+        }
+
         var path = Path.Combine(database.ImagesPath, image.Id);
         if (image.Size is null || !File.Exists(path))
         {
@@ -190,7 +198,11 @@ internal sealed partial class ImageDataEndpoints(ImagesEndpoints imageLookup, Im
             response.Headers["Content-MD5"] = image.Checksum;
         }
 
-        if (ResponseBody.Declare(context, image.Size.Value))
+        if (cached)
+        {
+            await cache.SendAndCacheAsync(context, image, path);
+        }
+        else if (ResponseBody.Declare(context, image.Size.Value))
         {
             await response.SendFileAsync(path, context.RequestAborted);
         }

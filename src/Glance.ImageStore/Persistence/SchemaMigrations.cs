@@ -279,5 +279,33 @@ internal static class SchemaMigrations
                 );
                 CREATE INDEX tasks_image ON tasks (image_id);
                 """),
+
+        // The image cache's bookkeeping (Cache/), the table of Glance's sqlite cache driver
+        // (glance/image_cache/drivers/sqlite.py): times are Unix seconds as Python's time.time().
+        // In the store's database rather than a cache.db of its own, so that replicas sharing the
+        // data folder (and so the cache folder) share the bookkeeping too.
+        new(5,
+            Sqlite: """
+                CREATE TABLE cached_images (
+                    image_id TEXT PRIMARY KEY,
+                    last_accessed REAL NOT NULL DEFAULT 0.0,
+                    last_modified REAL NOT NULL DEFAULT 0.0,
+                    size INTEGER NOT NULL DEFAULT 0,
+                    hits INTEGER NOT NULL DEFAULT 0,
+                    checksum TEXT NULL
+                ) WITHOUT ROWID;
+                CREATE INDEX cached_images_last_accessed ON cached_images (last_accessed);
+                """,
+            PostgreSql: """
+                CREATE TABLE cached_images (
+                    image_id text COLLATE "C" PRIMARY KEY,
+                    last_accessed double precision NOT NULL DEFAULT 0.0,
+                    last_modified double precision NOT NULL DEFAULT 0.0,
+                    size bigint NOT NULL DEFAULT 0,
+                    hits bigint NOT NULL DEFAULT 0,
+                    checksum text COLLATE "C" NULL
+                );
+                CREATE INDEX cached_images_last_accessed ON cached_images (last_accessed);
+                """),
     ];
 }

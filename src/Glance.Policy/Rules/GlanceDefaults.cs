@@ -3,7 +3,7 @@ namespace Glance.Policy.Rules;
 /// <summary>
 /// Glance 25's registered defaults for images and members (<c>glance/policies/base.py</c> and
 /// <c>image.py</c>), metadata definitions (<c>metadef.py</c>), tasks (<c>tasks.py</c>) and
-/// discovery (<c>discovery.py</c>), check strings built exactly as there. Every image rule's deprecated rule is
+/// discovery (<c>discovery.py</c>) and the image cache (<c>cache.py</c>), check strings built exactly as there. Every image rule's deprecated rule is
 /// <c>rule:default</c>, and <c>default</c> is <c>""</c> (its own deprecated form <c>role:admin</c>),
 /// so in the legacy mode the policy allows everything and Glance's coded checks decide.
 /// </summary>
@@ -39,7 +39,10 @@ public static class GlanceDefaults
     private const string MetadefDefault = "rule:metadef_default";
     private const string MetadefAdmin = "rule:metadef_admin";
 
+
+    private const string Admin = "role:admin";
     private const string Default = "rule:default";
+    private const string ManageImageCacheRule = "rule:manage_image_cache";
     private static readonly string[] Project = ["project"];
 
     /// <summary>The rule oslo.policy falls back to for a <c>rule:</c> that names no rule.</summary>
@@ -115,5 +118,11 @@ public static class GlanceDefaults
 
         // glance/policies/discovery.py.
         new(PolicyRuleNames.StoresInfoDetail, "role:admin", Project),
+
+        // glance/policies/cache.py: admin only in both modes (the deprecated rule is
+        // manage_image_cache, itself role:admin).
+        new(PolicyRuleNames.CacheImage, Admin, Project, ManageImageCacheRule),
+        new(PolicyRuleNames.CacheList, Admin, Project, ManageImageCacheRule),
+        new(PolicyRuleNames.CacheDelete, Admin, Project, ManageImageCacheRule),
     ];
 }

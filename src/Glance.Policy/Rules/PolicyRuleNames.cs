@@ -1,6 +1,6 @@
 namespace Glance.Policy.Rules;
 
-/// <summary>The names of Glance's image, member, metadef, task and discovery rules, as policy files and audit events spell them.</summary>
+/// <summary>The names of Glance's image, member, metadef, task, discovery and image cache rules, as policy files and audit events spell them.</summary>
 public static class PolicyRuleNames
 {
     public const string AddImage = "add_image";
@@ -59,4 +59,8 @@ public static class PolicyRuleNames
     public const string ModifyTask = "modify_task";
     public const string TasksApiAccess = "tasks_api_access";
     public const string StoresInfoDetail = "stores_info_detail";
+
+    public const string CacheImage = "cache_image";
+    public const string CacheList = "cache_list";
+    public const string CacheDelete = "cache_delete";
 }

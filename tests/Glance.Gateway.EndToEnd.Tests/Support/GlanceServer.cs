@@ -53,7 +53,11 @@ public sealed class GlanceServer : IAsyncDisposable
     /// Runs <c>glance.sh start</c> in a new temporary work directory toward <paramref name="keystone"/>.
     /// A failure throws with the script's stderr, so that every test depending on it fails (never skips).
     /// </summary>
-    public static async Task<GlanceServer> StartAsync(KeystoneServer keystone, GlanceRbac mode, string? policyFile = null)
+    /// <param name="keystone">The Keystone it validates tokens with.</param>
+    /// <param name="mode">The policy mode.</param>
+    /// <param name="policyFile">An operator's policy file, if any.</param>
+    /// <param name="imageCache">An image cache (<c>GLANCE_IMAGE_CACHE=1</c>: image_cache_dir, flavor keystone+caching).</param>
+    public static async Task<GlanceServer> StartAsync(KeystoneServer keystone, GlanceRbac mode, string? policyFile = null, bool imageCache = false)
     {
         ArgumentNullException.ThrowIfNull(keystone);
         var workdir = Directory.CreateTempSubdirectory($"glance-e2e-glance-{mode.ToString().ToLowerInvariant()}-").FullName;
@@ -66,7 +70,8 @@ public sealed class GlanceServer : IAsyncDisposable
             arguments.Add(policyFile);
         }
 
-        var (exit, _, stderr) = await TestScript.RunAsync(ScriptPath, arguments, StartTimeout);
+        var environment = new Dictionary<string, string> { ["GLANCE_IMAGE_CACHE"] = imageCache ? "1" : "0" };
+        var (exit, _, stderr) = await TestScript.RunAsync(ScriptPath, arguments, StartTimeout, environment);
         if (exit != 0)
         {
             await TestScript.RunAsync(ScriptPath, ["stop", workdir], StopTimeout);

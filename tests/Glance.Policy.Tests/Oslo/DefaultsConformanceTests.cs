@@ -16,15 +16,15 @@ public sealed partial class DefaultsConformanceTests
 {
     private const string SampleGenerator = "/usr/bin/oslopolicy-sample-generator";
 
-    // One Enforcer per mode over glance.policies' base, image and metadef rules, as Glance builds its own.
+    // One Enforcer per mode over glance.policies' base, image, metadef, task, discovery and cache rules, as Glance builds its own.
     private const string EnforcerScript = """
         try:
             import glance.policies
-            from glance.policies import base, image, metadef, tasks, discovery
+            from glance.policies import base, cache, image, metadef, tasks, discovery
         except ImportError as e:
             sys.stderr.write('MISSING: glance.policies is not importable by /usr/bin/python3 (apt-get install python3-glance): %s\n' % e)
             sys.exit(3)
-        out = {'registered': [r.name for r in list(base.list_rules()) + list(image.list_rules()) + list(metadef.list_rules()) + list(tasks.list_rules()) + list(discovery.list_rules())], 'modes': {}}
+        out = {'registered': [r.name for r in list(base.list_rules()) + list(image.list_rules()) + list(metadef.list_rules()) + list(tasks.list_rules()) + list(discovery.list_rules()) + list(cache.list_rules())], 'modes': {}}
         for mode in data['modes']:
             conf = cfg.ConfigOpts()
             conf([], project='glance-policy-tests', default_config_files=[], default_config_dirs=[])
