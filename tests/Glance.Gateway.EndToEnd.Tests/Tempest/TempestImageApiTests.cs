@@ -1,3 +1,5 @@
+using Xunit.Abstractions;
+
 namespace Glance.Gateway.EndToEnd.Tests.Tempest;
 
 /// <summary>
@@ -12,12 +14,12 @@ public sealed class TempestImageApiTests(TempestImageApiFixture fixture) : IClas
     public static string ExpectedPath => Path.Combine(TempestRun.Folder, "expected-results.txt");
 
     /// <summary>One case per line of the expected-results file.</summary>
-    public static TheoryData<string> ExpectedIds => TempestExpectations.Ids(ExpectedPath);
+    public static TheoryData<TempestCase> ExpectedIds => TempestExpectations.Ids(ExpectedPath);
 
     [Theory]
     [MemberData(nameof(ExpectedIds))]
-    public void TempestTest_AgainstHostedStore_ResultAsExpected(string id) =>
-        TempestExpectations.AssertResult(ExpectedPath, fixture.Run, id);
+    public void TempestTest_AgainstHostedStore_ResultAsExpected(TempestCase test) =>
+        TempestExpectations.AssertResult(ExpectedPath, fixture.Run, test);
 
     [Fact]
     public void TempestRun_AgainstHostedStore_RanNoTestTheFileDoesNotList() =>
@@ -37,12 +39,12 @@ public sealed class TempestRbacTests(TempestRbacFixture fixture) : IClassFixture
     public static string ExpectedPath => Path.Combine(TempestRun.Folder, "expected-results-rbac.txt");
 
     /// <summary>One case per line of the expected-results file.</summary>
-    public static TheoryData<string> ExpectedIds => TempestExpectations.Ids(ExpectedPath);
+    public static TheoryData<TempestCase> ExpectedIds => TempestExpectations.Ids(ExpectedPath);
 
     [Theory]
     [MemberData(nameof(ExpectedIds))]
-    public void TempestRbacTest_AgainstHostedStoreSecure_ResultAsExpected(string id) =>
-        TempestExpectations.AssertResult(ExpectedPath, fixture.Run, id);
+    public void TempestRbacTest_AgainstHostedStoreSecure_ResultAsExpected(TempestCase test) =>
+        TempestExpectations.AssertResult(ExpectedPath, fixture.Run, test);
 
     [Fact]
     public void TempestRbacRun_AgainstHostedStoreSecure_RanNoTestTheFileDoesNotList() =>
@@ -52,19 +54,20 @@ public sealed class TempestRbacTests(TempestRbacFixture fixture) : IClassFixture
 /// <summary>The assertions both Tempest classes make against their expected-results file.</summary>
 internal static class TempestExpectations
 {
-    public static TheoryData<string> Ids(string path)
+    public static TheoryData<TempestCase> Ids(string path)
     {
-        var data = new TheoryData<string>();
+        var data = new TheoryData<TempestCase>();
         foreach (var id in TempestResult.ReadFile(path).Keys)
         {
-            data.Add(id);
+            data.Add(new TempestCase(id));
         }
 
         return data;
     }
 
-    public static void AssertResult(string path, TempestRun run, string id)
+    public static void AssertResult(string path, TempestRun run, TempestCase test)
     {
+        var id = test.Id;
         var expected = TempestResult.ReadFile(path)[id];
         var actual = run.ResultOf(id);
         Assert.True(expected.Status == actual.Status,
@@ -78,4 +81,40 @@ internal static class TempestExpectations
         Assert.True(unlisted.Count == 0, $"{unlisted.Count} test(s) ran that {path} does not list:\n{string.Join('\n', unlisted)}");
         Assert.NotEmpty(run.Results);
     }
+}
+
+/// <summary>
+/// A Tempest test id as a theory argument: serializable, so that each id is a test case of its
+/// own, and shown whole in the case's name (xunit cuts a string argument at 50 characters, which
+/// left every case of a Tempest module with the same name).
+/// </summary>
+public sealed class TempestCase : IXunitSerializable
+{
+    /// <summary>For xunit's deserialization.</summary>
+    public TempestCase()
+    {
+    }
+
+    /// <summary>The case of <paramref name="id"/>.</summary>
+    public TempestCase(string id) => Id = id;
+
+    /// <summary>The test id (or setUpClass entry) as the expected-results file lists it.</summary>
+    public string Id { get; private set; } = string.Empty;
+
+    /// <inheritdoc />
+    public void Deserialize(IXunitSerializationInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        Id = info.GetValue<string>(nameof(Id));
+    }
+
+    /// <inheritdoc />
+    public void Serialize(IXunitSerializationInfo info)
+    {
+        ArgumentNullException.ThrowIfNull(info);
+        info.AddValue(nameof(Id), Id);
+    }
+
+    /// <inheritdoc />
+    public override string ToString() => Id;
 }
