@@ -128,7 +128,8 @@ do_run() {
   serve_image "$WD/image"
 
   log "tempest init $WD/workspace"
-  tempest init --workspace-path "$WD/workspaces.yaml" --name "tempest-$$" "$WD/workspace" >"$WD/init.log" 2>&1 ||
+  # From inside WD: tempest init reads /etc/tempest/tempest.conf and logs to ./tempest.log.
+  (cd "$WD" && tempest init --workspace-path "$WD/workspaces.yaml" --name "tempest-$$" "$WD/workspace" >"$WD/init.log" 2>&1) ||
     die "tempest init failed (see $WD/init.log)"
   sed -e "s|@WORKSPACE@|$WD/workspace|g" \
     -e "s|@ADMIN_USER@|$KEYSTONE_ADMIN_USER|g" -e "s|@ADMIN_PASSWORD@|$KEYSTONE_ADMIN_PASSWORD|g" \
