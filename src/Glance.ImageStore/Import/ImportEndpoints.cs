@@ -220,13 +220,13 @@ internal sealed partial class ImportEndpoints(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 17005, Level = LogLevel.Information, Message = "Image import accepted {RequestId} {ImageId} ({Method}): task {TaskId}")]
+        [LoggerMessage(EventId = 19005, Level = LogLevel.Information, Message = "Image import accepted {RequestId} {ImageId} ({Method}): task {TaskId}")]
         public static partial void Accepted(ILogger logger, string requestId, string imageId, string method, string taskId);
 
-        [LoggerMessage(EventId = 17006, Level = LogLevel.Information, Message = "Image import refused {RequestId} {ImageId} ({Method}): {Status} {Explanation}")]
+        [LoggerMessage(EventId = 19006, Level = LogLevel.Information, Message = "Image import refused {RequestId} {ImageId} ({Method}): {Status} {Explanation}")]
         public static partial void Refused(ILogger logger, string requestId, string imageId, string method, int status, string explanation);
 
-        [LoggerMessage(EventId = 17007, Level = LogLevel.Warning, Message = "Image {ImageId}: import lock of task {TaskId} had expired and was taken over")]
+        [LoggerMessage(EventId = 19007, Level = LogLevel.Warning, Message = "Image {ImageId}: import lock of task {TaskId} had expired and was taken over")]
         public static partial void LockTakenOver(ILogger logger, string imageId, string taskId);
     }
 }

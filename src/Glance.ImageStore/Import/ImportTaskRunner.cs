@@ -286,10 +286,10 @@ internal sealed partial class ImportTaskRunner(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 17003, Level = LogLevel.Information, Message = "Import task {TaskId} of image {ImageId} ({Method}) succeeded")]
+        [LoggerMessage(EventId = 19003, Level = LogLevel.Information, Message = "Import task {TaskId} of image {ImageId} ({Method}) succeeded")]
         public static partial void Succeeded(ILogger logger, string taskId, string imageId, string method);
 
-        [LoggerMessage(EventId = 17004, Level = LogLevel.Warning, Message = "Import task {TaskId} of image {ImageId} ({Method}) failed")]
+        [LoggerMessage(EventId = 19004, Level = LogLevel.Warning, Message = "Import task {TaskId} of image {ImageId} ({Method}) failed")]
         public static partial void Failed(ILogger logger, Exception exception, string taskId, string imageId, string method);
     }
 }

@@ -150,10 +150,10 @@ internal sealed partial class StageEndpoints(
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 17001, Level = LogLevel.Information, Message = "Image data staged {RequestId} {ImageId}: {Size} bytes")]
+        [LoggerMessage(EventId = 19001, Level = LogLevel.Information, Message = "Image data staged {RequestId} {ImageId}: {Size} bytes")]
         public static partial void Staged(ILogger logger, string requestId, string imageId, long size);
 
-        [LoggerMessage(EventId = 17002, Level = LogLevel.Information, Message = "Image stage refused {RequestId} {ImageId}: {Status}")]
+        [LoggerMessage(EventId = 19002, Level = LogLevel.Information, Message = "Image stage refused {RequestId} {ImageId}: {Status}")]
         public static partial void Refused(ILogger logger, string requestId, string imageId, int status);
     }
 }

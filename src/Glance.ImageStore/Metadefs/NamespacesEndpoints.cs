@@ -636,10 +636,10 @@ internal sealed partial class NamespacesEndpoints(MetadefRepository repository, 
 
     private static partial class Log
     {
-        [LoggerMessage(EventId = 17001, Level = LogLevel.Information, Message = "Metadef namespace created {RequestId} {Namespace}")]
+        [LoggerMessage(EventId = 18001, Level = LogLevel.Information, Message = "Metadef namespace created {RequestId} {Namespace}")]
         public static partial void Created(ILogger logger, string requestId, string @namespace);
 
-        [LoggerMessage(EventId = 17002, Level = LogLevel.Information, Message = "Metadef namespace deleted {RequestId} {Namespace}")]
+        [LoggerMessage(EventId = 18002, Level = LogLevel.Information, Message = "Metadef namespace deleted {RequestId} {Namespace}")]
         public static partial void Deleted(ILogger logger, string requestId, string @namespace);
     }
 }
