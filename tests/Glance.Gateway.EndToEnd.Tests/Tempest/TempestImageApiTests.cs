@@ -5,7 +5,7 @@ namespace Glance.Gateway.EndToEnd.Tests.Tempest;
 /// <summary>
 /// Tempest 33's image API tests (<c>tempest.api.image.</c>) against the gateway hosting its store,
 /// legacy policy: each test's result is the one <c>tests/tempest/expected-results.txt</c> lists
-/// (Glance 25's, except the store gaps marked there), and no test ran that the file does not list.
+/// (Glance 25's), and no test ran that the file does not list.
 /// </summary>
 [Collection(TempestGroup.Name)]
 public sealed class TempestImageApiTests(TempestImageApiFixture fixture) : IClassFixture<TempestImageApiFixture>
