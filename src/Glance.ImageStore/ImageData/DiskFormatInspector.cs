@@ -40,21 +40,26 @@ internal sealed class DiskFormatInspector
     }
 
     /// <summary>The virtual size Glance records, or null (no match, or zero).</summary>
-    public long? VirtualSize
+    public long? VirtualSize => Measure(_format, _total, _header.AsSpan(0, _captured));
+
+    /// <summary>
+    /// The virtual size Glance records for data of <paramref name="size"/> bytes that begins with
+    /// <paramref name="head"/> (its first 512 bytes, or all of it when shorter), or null.
+    /// </summary>
+    public static long? VirtualSizeOf(string? diskFormat, string? containerFormat, long size, ReadOnlySpan<byte> head) =>
+        For(diskFormat, containerFormat) is { } inspector ? Measure(inspector._format, size, head[..Math.Min(head.Length, HeaderBytes)]) : null;
+
+    private static long? Measure(string format, long total, ReadOnlySpan<byte> header)
     {
-        get
+        var complete = header.Length == HeaderBytes;
+        var size = format switch
         {
-            var complete = _captured == HeaderBytes;
-            var header = _header.AsSpan(0, _captured);
-            var size = _format switch
-            {
-                "raw" => _total,
-                "qcow2" when complete && header.StartsWith((ReadOnlySpan<byte>)[0x51, 0x46, 0x49, 0xfb]) => (long)BinaryPrimitives.ReadUInt64BigEndian(header[24..32]),
-                "vhd" when complete && header.StartsWith("conectix"u8) => (long)BinaryPrimitives.ReadUInt64BigEndian(header[40..48]),
-                "vdi" when complete && BinaryPrimitives.ReadUInt32LittleEndian(header[0x40..0x44]) == 0xbeda107f => (long)BinaryPrimitives.ReadUInt64LittleEndian(header[0x170..0x178]),
-                _ => 0L,
-            };
-            return size == 0 ? null : size;
-        }
+            "raw" => total,
+            "qcow2" when complete && header.StartsWith((ReadOnlySpan<byte>)[0x51, 0x46, 0x49, 0xfb]) => (long)BinaryPrimitives.ReadUInt64BigEndian(header[24..32]),
+            "vhd" when complete && header.StartsWith("conectix"u8) => (long)BinaryPrimitives.ReadUInt64BigEndian(header[40..48]),
+            "vdi" when complete && BinaryPrimitives.ReadUInt32LittleEndian(header[0x40..0x44]) == 0xbeda107f => (long)BinaryPrimitives.ReadUInt64LittleEndian(header[0x170..0x178]),
+            _ => 0L,
+        };
+        return size == 0 ? null : size;
     }
 }

@@ -1,19 +1,17 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Security.Cryptography;
 
 namespace Glance.ImageStore.Import;
 
 /// <summary>
 /// Copies image data into a file in 64 KiB chunks (never whole in memory), computing what Glance
-/// records on the way: size, md5 <c>checksum</c>, sha512 <c>os_hash_value</c>, and the virtual
-/// size Glance's in-flight format inspector finds for a <c>bare</c> image (raw: the size; qcow2:
-/// the size its header declares; other formats: none).
+/// records on the way: size, md5 <c>checksum</c>, sha512 <c>os_hash_value</c>, and the first
+/// 512 bytes, from which <see cref="VirtualSize"/> finds what Glance's in-flight format inspector
+/// finds (the same inspector as an upload's: raw, qcow2, vhd, vdi).
 /// </summary>
 internal static class ImageDataCopy
 {
     private const int ChunkBytes = 64 * 1024;
-    private static readonly byte[] Qcow2Magic = [(byte)'Q', (byte)'F', (byte)'I', 0xfb];
 
     /// <summary>What a copy found: <see cref="TooLarge"/> when the data passed the limit (the copy stops there).</summary>
     public readonly record struct Result(long Size, string Checksum, string HashValue, byte[] Head, bool TooLarge);
@@ -67,19 +65,7 @@ internal static class ImageDataCopy
         return new(size, Convert.ToHexStringLower(md5.GetHashAndReset()), Convert.ToHexStringLower(sha512.GetHashAndReset()), head[..headLength], false);
     }
 
-    /// <summary>The virtual size Glance would record (<c>location.set_data</c> with <c>format_inspector</c>), or null.</summary>
-    public static long? VirtualSize(string? diskFormat, string? containerFormat, long size, ReadOnlySpan<byte> head)
-    {
-        if (containerFormat != "bare")
-        {
-            return null;
-        }
-
-        return diskFormat switch
-        {
-            "raw" => size,
-            "qcow2" when head.Length >= 32 && head[..4].SequenceEqual(Qcow2Magic) => (long)BinaryPrimitives.ReadUInt64BigEndian(head[24..32]),
-            _ => null,
-        };
-    }
+    /// <summary>The virtual size Glance would record (<c>location.set_data</c> with <c>format_inspector</c>), or null: the upload's own inspector.</summary>
+    public static long? VirtualSize(string? diskFormat, string? containerFormat, long size, ReadOnlySpan<byte> head) =>
+        ImageData.DiskFormatInspector.VirtualSizeOf(diskFormat, containerFormat, size, head);
 }
