@@ -12,6 +12,7 @@ internal static class MetadefsExtensions
     public static IServiceCollection AddMetadefs(this IServiceCollection services) =>
         services
             .AddSingleton<Persistence.MetadefRepository>()
+            .AddSingleton<MetadefLookup>()
             .AddSingleton<NamespacesEndpoints>()
             .AddSingleton<ResourceTypesEndpoints>()
             .AddSingleton<ObjectsEndpoints>()

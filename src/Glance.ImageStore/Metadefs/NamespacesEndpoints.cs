@@ -15,7 +15,7 @@ namespace Glance.ImageStore.Metadefs;
 /// checks first, then the namespace lookup (the database's visibility), then
 /// <see cref="MetadefPolicy"/>, then the write.
 /// </summary>
-internal sealed partial class NamespacesEndpoints(MetadefRepository repository, TimeProvider time, IOptions<ImageStoreOptions> options, ILogger<NamespacesEndpoints> logger)
+internal sealed partial class NamespacesEndpoints(MetadefRepository repository, MetadefLookup lookup, TimeProvider time, IOptions<ImageStoreOptions> options, ILogger<NamespacesEndpoints> logger)
 {
     // CONF.limit_param_default and CONF.api_limit_max.
     private const int DefaultLimit = 25;
@@ -354,19 +354,12 @@ internal sealed partial class NamespacesEndpoints(MetadefRepository repository, 
         }
 
         var root = body.RootElement;
-        var name = Resource.Id(context, "namespace");
-        var caller = context.GetCaller().Caller;
-        var ns = await FindVisibleAsync(context, caller, name);
-        if (ns is null)
+        if (await lookup.FindAllowedAsync(context, PolicyRuleNames.ModifyMetadefNamespace) is not { } scope)
         {
             return;
         }
 
-        if (MetadefPolicy.For(caller, ns).Enforce(PolicyRuleNames.ModifyMetadefNamespace) is { } refused)
-        {
-            await refused.WriteAsync(context);
-            return;
-        }
+        var (caller, ns, _) = scope;
 
         // Every attribute is the request's; an optional one it leaves out takes create's default.
         var updated = ns with
@@ -392,27 +385,17 @@ internal sealed partial class NamespacesEndpoints(MetadefRepository repository, 
     public async Task DeleteAsync(HttpContext context, string? contentTable)
     {
         var name = Resource.Id(context, "namespace");
-        var caller = context.GetCaller().Caller;
-        var ns = await FindVisibleAsync(context, caller, name);
-        if (ns is null)
+        string[] rules = contentTable == "metadef_tags"
+            ? [PolicyRuleNames.DeleteMetadefNamespace, PolicyRuleNames.DeleteMetadefTags]
+            : [PolicyRuleNames.DeleteMetadefNamespace];
+        if (await lookup.FindAllowedAsync(context, rules) is not { Namespace: var ns })
         {
-            return;
-        }
-
-        var policy = MetadefPolicy.For(caller, ns);
-        var refused = contentTable == "metadef_tags"
-            ? policy.Enforce(PolicyRuleNames.DeleteMetadefNamespace, PolicyRuleNames.DeleteMetadefTags)
-            : policy.Enforce(PolicyRuleNames.DeleteMetadefNamespace);
-        if (refused is not null)
-        {
-            await refused.WriteAsync(context);
             return;
         }
 
         // namespace_obj.delete(): a protected namespace keeps its contents too.
-        if (ns.Protected == true)
+        if (await MetadefLookup.RefuseProtectedAsync(context, ns, $"namespace {ns.Namespace}"))
         {
-            await GlanceErrorWriter.WriteAsync(context, 403, $"Metadata definition namespace {ns.Namespace} is protected and cannot be deleted.");
             return;
         }
 
@@ -427,29 +410,6 @@ internal sealed partial class NamespacesEndpoints(MetadefRepository repository, 
         }
 
         await MetadefJson.NoContentAsync(context);
-    }
-
-    /// <summary>
-    /// The lookup of update, delete and the sub-resources: a namespace missing or not visible is
-    /// 404 <c>Namespace X not found</c>. Writes the answer and returns null when not found.
-    /// </summary>
-    /// <param name="context">The request.</param>
-    /// <param name="caller">The caller.</param>
-    /// <param name="name">The namespace's name.</param>
-    /// <param name="missingIsNotFound">
-    /// The objects controller's lookup: a namespace that does not exist is
-    /// <c>Metadata definition namespace=X was not found.</c>, only one not visible is <c>Namespace X not found</c>.
-    /// </param>
-    public async Task<MetadefNamespace?> FindVisibleAsync(HttpContext context, Caller caller, string name, bool missingIsNotFound = false)
-    {
-        var ns = await repository.FindNamespaceAsync(name, context.RequestAborted);
-        if (ns is null || !ns.IsVisibleTo(caller.IsAdmin, caller.ProjectId))
-        {
-            await GlanceErrorWriter.WriteAsync(context, 404, ns is null && missingIsNotFound ? NotFound(name) : $"Namespace {name} not found");
-            return null;
-        }
-
-        return ns;
     }
 
     /// <summary><c>MetadefNamespaceNotFound</c>'s message.</summary>

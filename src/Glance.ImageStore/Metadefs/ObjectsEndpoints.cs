@@ -11,7 +11,7 @@ namespace Glance.ImageStore.Metadefs;
 /// <summary>
 /// <c>/v2/metadefs/namespaces/{namespace}/objects[/{object_name}]</c> as glance/api/v2/metadef_objects.py answers them.
 /// </summary>
-internal sealed class ObjectsEndpoints(MetadefRepository repository, NamespacesEndpoints namespaces, TimeProvider time, IOptions<ImageStoreOptions> options)
+internal sealed class ObjectsEndpoints(MetadefRepository repository, MetadefLookup lookup, TimeProvider time, IOptions<ImageStoreOptions> options)
 {
     private static readonly string[] ReadOnly = ["self", "schema", "created_at", "updated_at"];
     private static readonly string[] Attributes = ["name", "description", "required", "properties", "schema", "self", "created_at", "updated_at"];
@@ -25,19 +25,13 @@ internal sealed class ObjectsEndpoints(MetadefRepository repository, NamespacesE
             return;
         }
 
-        var caller = context.GetCaller().Caller;
-        var ns = await namespaces.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"), missingIsNotFound: true);
-        if (ns is null)
+        if (await lookup.FindAllowedAsync(context, missingIsNotFound: true, PolicyRuleNames.GetMetadefObjects) is not { } scope)
         {
             return;
         }
 
-        var policy = MetadefPolicy.For(caller, ns);
-        if (policy.Enforce(PolicyRuleNames.GetMetadefObjects) is { } refused)
-        {
-            await refused.WriteAsync(context);
-            return;
-        }
+        var ns = scope.Namespace;
+        var policy = scope.Policy;
 
         var objects = policy.Check(PolicyRuleNames.GetMetadefObject) ? await repository.ObjectsAsync(ns.Id, null, context.RequestAborted) : [];
         await MetadefJson.RespondAsync(context, 200, writer =>
@@ -64,18 +58,12 @@ internal sealed class ObjectsEndpoints(MetadefRepository repository, NamespacesE
             return;
         }
 
-        var caller = context.GetCaller().Caller;
-        var ns = await namespaces.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"), missingIsNotFound: true);
-        if (ns is null)
+        if (await lookup.FindAllowedAsync(context, missingIsNotFound: true, PolicyRuleNames.AddMetadefObject) is not { } scope)
         {
             return;
         }
 
-        if (MetadefPolicy.For(caller, ns).Enforce(PolicyRuleNames.AddMetadefObject) is { } refused)
-        {
-            await refused.WriteAsync(context);
-            return;
-        }
+        var ns = scope.Namespace;
 
         var root = body.RootElement;
         var now = MetadefTime.Store(time.GetUtcNow());
@@ -141,42 +129,18 @@ internal sealed class ObjectsEndpoints(MetadefRepository repository, NamespacesE
             return;
         }
 
-        if (ns!.Protected == true)
+        if (await MetadefLookup.RefuseProtectedAsync(context, ns!, $"object {o.Name}"))
         {
-            await GlanceErrorWriter.WriteAsync(context, 403, $"Metadata definition object {o.Name} is protected and cannot be deleted.");
             return;
         }
 
-        await repository.DeleteRowAsync("metadef_objects", ns.Id, o.Name, context.RequestAborted);
+        await repository.DeleteRowAsync("metadef_objects", ns!.Id, o.Name, context.RequestAborted);
         await MetadefJson.NoContentAsync(context);
     }
 
     // The namespace, the rule, then the object (404 "Could not find metadata object X").
-    private async Task<(MetadefNamespace? Namespace, MetadefObject? Object)> FindAsync(HttpContext context, string rule)
-    {
-        var caller = context.GetCaller().Caller;
-        var ns = await namespaces.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"), missingIsNotFound: true);
-        if (ns is null)
-        {
-            return default;
-        }
-
-        if (MetadefPolicy.For(caller, ns).Enforce(rule) is { } refused)
-        {
-            await refused.WriteAsync(context);
-            return default;
-        }
-
-        var name = Resource.Id(context, "object_name");
-        var found = await repository.ObjectsAsync(ns.Id, name, context.RequestAborted);
-        if (found.Count == 0)
-        {
-            await GlanceErrorWriter.WriteAsync(context, 404, $"Could not find metadata object {name}");
-            return default;
-        }
-
-        return (ns, found[0]);
-    }
+    private Task<(MetadefNamespace? Namespace, MetadefObject? Object)> FindAsync(HttpContext context, string rule) =>
+        lookup.FindChildAsync(context, rule, "object_name", repository.ObjectsAsync, name => $"Could not find metadata object {name}", missingIsNotFound: true);
 
     private async Task<JsonDocument?> ReadBodyAsync(HttpContext context)
     {

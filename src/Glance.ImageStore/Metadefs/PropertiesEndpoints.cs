@@ -13,7 +13,7 @@ namespace Glance.ImageStore.Metadefs;
 /// glance/api/v2/metadef_properties.py answers them. A property created here is stored with its
 /// name inside its definition (as Glance stores it); one that came with its namespace is not.
 /// </summary>
-internal sealed class PropertiesEndpoints(MetadefRepository repository, NamespacesEndpoints namespaces, TimeProvider time, IOptions<ImageStoreOptions> options)
+internal sealed class PropertiesEndpoints(MetadefRepository repository, MetadefLookup lookup, TimeProvider time, IOptions<ImageStoreOptions> options)
 {
     private static readonly string[] Attributes =
     [
@@ -26,18 +26,12 @@ internal sealed class PropertiesEndpoints(MetadefRepository repository, Namespac
     // NamespacePropertiesController.index.
     public async Task IndexAsync(HttpContext context)
     {
-        var caller = context.GetCaller().Caller;
-        var ns = await namespaces.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"));
-        if (ns is null)
+        if (await lookup.FindAllowedAsync(context, PolicyRuleNames.GetMetadefProperties) is not { } scope)
         {
             return;
         }
 
-        if (MetadefPolicy.For(caller, ns).Enforce(PolicyRuleNames.GetMetadefProperties) is { } refused)
-        {
-            await refused.WriteAsync(context);
-            return;
-        }
+        var ns = scope.Namespace;
 
         var properties = await repository.PropertiesAsync(ns.Id, null, context.RequestAborted);
         await MetadefJson.RespondAsync(context, 200, writer =>
@@ -59,19 +53,13 @@ internal sealed class PropertiesEndpoints(MetadefRepository repository, Namespac
     // NamespacePropertiesController.show, with the resource_type filter that takes a prefix off the name.
     public async Task ShowAsync(HttpContext context)
     {
-        var caller = context.GetCaller().Caller;
-        var ns = await namespaces.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"));
-        if (ns is null)
+        if (await lookup.FindAllowedAsync(context, PolicyRuleNames.GetMetadefProperty) is not { } scope)
         {
             return;
         }
 
-        var policy = MetadefPolicy.For(caller, ns);
-        if (policy.Enforce(PolicyRuleNames.GetMetadefProperty) is { } refused)
-        {
-            await refused.WriteAsync(context);
-            return;
-        }
+        var ns = scope.Namespace;
+        var policy = scope.Policy;
 
         var name = Resource.Id(context, "property_name");
         var parameters = MetadefRequest.Params(context);
@@ -138,18 +126,12 @@ internal sealed class PropertiesEndpoints(MetadefRepository repository, Namespac
             return;
         }
 
-        var caller = context.GetCaller().Caller;
-        var ns = await namespaces.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"));
-        if (ns is null)
+        if (await lookup.FindAllowedAsync(context, PolicyRuleNames.AddMetadefProperty) is not { } scope)
         {
             return;
         }
 
-        if (MetadefPolicy.For(caller, ns).Enforce(PolicyRuleNames.AddMetadefProperty) is { } refused)
-        {
-            await refused.WriteAsync(context);
-            return;
-        }
+        var ns = scope.Namespace;
 
         var root = body.RootElement;
         var name = root.GetProperty("name").GetString()!;
@@ -204,41 +186,17 @@ internal sealed class PropertiesEndpoints(MetadefRepository repository, Namespac
             return;
         }
 
-        if (ns!.Protected == true)
+        if (await MetadefLookup.RefuseProtectedAsync(context, ns!, $"property {property.Name}"))
         {
-            await GlanceErrorWriter.WriteAsync(context, 403, $"Metadata definition property {property.Name} is protected and cannot be deleted.");
             return;
         }
 
-        await repository.DeleteRowAsync("metadef_properties", ns.Id, property.Name, context.RequestAborted);
+        await repository.DeleteRowAsync("metadef_properties", ns!.Id, property.Name, context.RequestAborted);
         await MetadefJson.NoContentAsync(context);
     }
 
-    private async Task<(MetadefNamespace? Namespace, MetadefProperty? Property)> FindAsync(HttpContext context, string rule)
-    {
-        var caller = context.GetCaller().Caller;
-        var ns = await namespaces.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"));
-        if (ns is null)
-        {
-            return default;
-        }
-
-        if (MetadefPolicy.For(caller, ns).Enforce(rule) is { } refused)
-        {
-            await refused.WriteAsync(context);
-            return default;
-        }
-
-        var name = Resource.Id(context, "property_name");
-        var found = await repository.PropertiesAsync(ns.Id, name, context.RequestAborted);
-        if (found.Count == 0)
-        {
-            await GlanceErrorWriter.WriteAsync(context, 404, $"Could not find property {name}");
-            return default;
-        }
-
-        return (ns, found[0]);
-    }
+    private Task<(MetadefNamespace? Namespace, MetadefProperty? Property)> FindAsync(HttpContext context, string rule) =>
+        lookup.FindChildAsync(context, rule, "property_name", repository.PropertiesAsync, name => $"Could not find property {name}");
 
     // _to_model: the stored definition with the row's name as its name.
     private static void WriteNamed(Utf8JsonWriter writer, string name, string schema)

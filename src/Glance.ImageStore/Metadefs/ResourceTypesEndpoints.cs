@@ -12,7 +12,7 @@ namespace Glance.ImageStore.Metadefs;
 /// <c>/v2/metadefs/resource_types</c> and <c>/v2/metadefs/namespaces/{namespace}/resource_types[/{resource_type}]</c>
 /// as glance/api/v2/metadef_resource_types.py answers them.
 /// </summary>
-internal sealed class ResourceTypesEndpoints(MetadefRepository repository, NamespacesEndpoints namespaces, TimeProvider time, IOptions<ImageStoreOptions> options)
+internal sealed class ResourceTypesEndpoints(MetadefRepository repository, MetadefLookup lookup, TimeProvider time, IOptions<ImageStoreOptions> options)
 {
     private readonly long _maxJsonBytes = options.Value.MaxJsonBodyBytes;
 
@@ -48,19 +48,13 @@ internal sealed class ResourceTypesEndpoints(MetadefRepository repository, Names
     // ResourceTypeController.show: a namespace's associations.
     public async Task ShowAsync(HttpContext context)
     {
-        var caller = context.GetCaller().Caller;
-        var ns = await namespaces.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"));
-        if (ns is null)
+        if (await lookup.FindAllowedAsync(context, PolicyRuleNames.ListMetadefResourceTypes) is not { } scope)
         {
             return;
         }
 
-        var policy = MetadefPolicy.For(caller, ns);
-        if (policy.Enforce(PolicyRuleNames.ListMetadefResourceTypes) is { } refused)
-        {
-            await refused.WriteAsync(context);
-            return;
-        }
+        var ns = scope.Namespace;
+        var policy = scope.Policy;
 
         var associations = (await repository.AssociationsAsync([ns.Id], context.RequestAborted)).GetValueOrDefault(ns.Id) ?? [];
         var allowed = policy.Check(PolicyRuleNames.GetMetadefResourceType);
@@ -106,18 +100,12 @@ internal sealed class ResourceTypesEndpoints(MetadefRepository repository, Names
             return;
         }
 
-        var caller = context.GetCaller().Caller;
-        var ns = await namespaces.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"));
-        if (ns is null)
+        if (await lookup.FindAllowedAsync(context, PolicyRuleNames.AddMetadefResourceTypeAssociation) is not { } scope)
         {
             return;
         }
 
-        if (MetadefPolicy.For(caller, ns).Enforce(PolicyRuleNames.AddMetadefResourceTypeAssociation) is { } refused)
-        {
-            await refused.WriteAsync(context);
-            return;
-        }
+        var ns = scope.Namespace;
 
         var name = root.GetProperty("name").GetString()!;
         var prefix = Text(root, "prefix");
@@ -136,18 +124,12 @@ internal sealed class ResourceTypesEndpoints(MetadefRepository repository, Names
     // ResourceTypeController.delete.
     public async Task DeleteAsync(HttpContext context)
     {
-        var caller = context.GetCaller().Caller;
-        var ns = await namespaces.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"));
-        if (ns is null)
+        if (await lookup.FindAllowedAsync(context, PolicyRuleNames.RemoveMetadefResourceTypeAssociation) is not { } scope)
         {
             return;
         }
 
-        if (MetadefPolicy.For(caller, ns).Enforce(PolicyRuleNames.RemoveMetadefResourceTypeAssociation) is { } refused)
-        {
-            await refused.WriteAsync(context);
-            return;
-        }
+        var ns = scope.Namespace;
 
         // The association first (404), then the namespace's protection (db_resource_type.delete()).
         var name = Resource.Id(context, "resource_type");
@@ -158,9 +140,8 @@ internal sealed class ResourceTypesEndpoints(MetadefRepository repository, Names
             return;
         }
 
-        if (ns.Protected == true)
+        if (await MetadefLookup.RefuseProtectedAsync(context, ns, $"resource-type-association {name}"))
         {
-            await GlanceErrorWriter.WriteAsync(context, 403, $"Metadata definition resource-type-association {name} is protected and cannot be deleted.");
             return;
         }
 

@@ -13,7 +13,7 @@ namespace Glance.ImageStore.Metadefs;
 /// answers them, the bulk <c>POST .../tags</c> included (it replaces every tag unless
 /// <c>X-Openstack-Append</c> is true; an empty list changes nothing).
 /// </summary>
-internal sealed class TagsEndpoints(MetadefRepository repository, NamespacesEndpoints namespaces, TimeProvider time, IOptions<ImageStoreOptions> options)
+internal sealed class TagsEndpoints(MetadefRepository repository, MetadefLookup lookup, TimeProvider time, IOptions<ImageStoreOptions> options)
 {
     private static readonly string[] True = ["1", "t", "true", "on", "y", "yes"];
     private readonly long _maxJsonBytes = options.Value.MaxJsonBodyBytes;
@@ -26,18 +26,12 @@ internal sealed class TagsEndpoints(MetadefRepository repository, NamespacesEndp
             return;
         }
 
-        var caller = context.GetCaller().Caller;
-        var ns = await namespaces.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"));
-        if (ns is null)
+        if (await lookup.FindAllowedAsync(context, PolicyRuleNames.GetMetadefTags) is not { } scope)
         {
             return;
         }
 
-        if (MetadefPolicy.For(caller, ns).Enforce(PolicyRuleNames.GetMetadefTags) is { } refused)
-        {
-            await refused.WriteAsync(context);
-            return;
-        }
+        var ns = scope.Namespace;
 
         if (listing.Marker is { } marker && (await repository.TagsAsync(ns.Id, marker, context.RequestAborted)).Count == 0)
         {
@@ -59,7 +53,7 @@ internal sealed class TagsEndpoints(MetadefRepository repository, NamespacesEndp
     public async Task CreateAsync(HttpContext context)
     {
         var caller = context.GetCaller().Caller;
-        var ns = await namespaces.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"));
+        var ns = await lookup.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"));
         if (ns is null)
         {
             return;
@@ -110,18 +104,12 @@ internal sealed class TagsEndpoints(MetadefRepository repository, NamespacesEndp
             return;
         }
 
-        var caller = context.GetCaller().Caller;
-        var ns = await namespaces.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"));
-        if (ns is null)
+        if (await lookup.FindAllowedAsync(context, PolicyRuleNames.AddMetadefTags) is not { } scope)
         {
             return;
         }
 
-        if (MetadefPolicy.For(caller, ns).Enforce(PolicyRuleNames.AddMetadefTags) is { } refused)
-        {
-            await refused.WriteAsync(context);
-            return;
-        }
+        var ns = scope.Namespace;
 
         var names = root.TryGetProperty("tags", out var tags) && tags.ValueKind == JsonValueKind.Array
             ? tags.EnumerateArray().Select(t => t.GetProperty("name").GetString()!).ToList()
@@ -202,41 +190,17 @@ internal sealed class TagsEndpoints(MetadefRepository repository, NamespacesEndp
             return;
         }
 
-        if (ns!.Protected == true)
+        if (await MetadefLookup.RefuseProtectedAsync(context, ns!, $"tag {tag.Name}"))
         {
-            await GlanceErrorWriter.WriteAsync(context, 403, $"Metadata definition tag {tag.Name} is protected and cannot be deleted.");
             return;
         }
 
-        await repository.DeleteRowAsync("metadef_tags", ns.Id, tag.Name, context.RequestAborted);
+        await repository.DeleteRowAsync("metadef_tags", ns!.Id, tag.Name, context.RequestAborted);
         await MetadefJson.NoContentAsync(context);
     }
 
-    private async Task<(MetadefNamespace? Namespace, MetadefTag? Tag)> FindAsync(HttpContext context, string rule)
-    {
-        var caller = context.GetCaller().Caller;
-        var ns = await namespaces.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"));
-        if (ns is null)
-        {
-            return default;
-        }
-
-        if (MetadefPolicy.For(caller, ns).Enforce(rule) is { } refused)
-        {
-            await refused.WriteAsync(context);
-            return default;
-        }
-
-        var name = Resource.Id(context, "tag_name");
-        var found = await repository.TagsAsync(ns.Id, name, context.RequestAborted);
-        if (found.Count == 0)
-        {
-            await GlanceErrorWriter.WriteAsync(context, 404, $"Could not find metadata tag {name}");
-            return default;
-        }
-
-        return (ns, found[0]);
-    }
+    private Task<(MetadefNamespace? Namespace, MetadefTag? Tag)> FindAsync(HttpContext context, string rule) =>
+        lookup.FindChildAsync(context, rule, "tag_name", repository.TagsAsync, name => $"Could not find metadata tag {name}");
 
     private static string? CheckTagSchema(JsonElement root)
     {

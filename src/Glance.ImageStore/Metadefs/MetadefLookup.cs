@@ -1,0 +1,113 @@
+using Glance.ImageStore.Identity;
+using Glance.ImageStore.Persistence;
+using Glance.ImageStore.Routing;
+using Glance.Policy.Errors;
+
+namespace Glance.ImageStore.Metadefs;
+
+/// <summary>
+/// The steps every metadefs controller takes before its work, in Glance's order: the namespace of
+/// the route (404 when missing or not visible), <see cref="MetadefPolicy"/> over it (the refusal),
+/// then the child row (Glance's 404 with the child's own message); and the refusal to delete from a
+/// protected namespace. Each method writes the answer itself and returns null (or false) when it did.
+/// </summary>
+internal sealed class MetadefLookup(MetadefRepository repository)
+{
+    /// <summary>
+    /// The lookup of update, delete and the sub-resources: a namespace missing or not visible is
+    /// 404 <c>Namespace X not found</c>. Writes the answer and returns null when not found.
+    /// </summary>
+    /// <param name="context">The request.</param>
+    /// <param name="caller">The caller.</param>
+    /// <param name="name">The namespace's name.</param>
+    /// <param name="missingIsNotFound">
+    /// The objects controller's lookup: a namespace that does not exist is
+    /// <c>Metadata definition namespace=X was not found.</c>, only one not visible is <c>Namespace X not found</c>.
+    /// </param>
+    public async Task<MetadefNamespace?> FindVisibleAsync(HttpContext context, Caller caller, string name, bool missingIsNotFound = false)
+    {
+        var ns = await repository.FindNamespaceAsync(name, context.RequestAborted);
+        if (ns is null || !ns.IsVisibleTo(caller.IsAdmin, caller.ProjectId))
+        {
+            await GlanceErrorWriter.WriteAsync(context, 404, ns is null && missingIsNotFound ? NamespacesEndpoints.NotFound(name) : $"Namespace {name} not found");
+            return null;
+        }
+
+        return ns;
+    }
+
+    /// <summary>
+    /// The route's <c>{namespace}</c>, visible to the caller (<see cref="FindVisibleAsync"/>), with
+    /// <paramref name="rules"/> enforced in order. Writes the answer and returns null when either fails.
+    /// </summary>
+    public async Task<MetadefScope?> FindAllowedAsync(HttpContext context, bool missingIsNotFound, params string[] rules)
+    {
+        var caller = context.GetCaller().Caller;
+        var ns = await FindVisibleAsync(context, caller, Resource.Id(context, "namespace"), missingIsNotFound);
+        if (ns is null)
+        {
+            return null;
+        }
+
+        var policy = MetadefPolicy.For(caller, ns);
+        if (policy.Enforce(rules) is { } refused)
+        {
+            await refused.WriteAsync(context);
+            return null;
+        }
+
+        return new MetadefScope(caller, ns, policy);
+    }
+
+    /// <summary><see cref="FindAllowedAsync(HttpContext, bool, string[])"/> with a missing namespace answered as one not visible.</summary>
+    public Task<MetadefScope?> FindAllowedAsync(HttpContext context, params string[] rules) =>
+        FindAllowedAsync(context, missingIsNotFound: false, rules);
+
+    /// <summary>
+    /// The namespace and <paramref name="rule"/> (<see cref="FindAllowedAsync(HttpContext, bool, string[])"/>),
+    /// then the child named by the route's <paramref name="nameKey"/>: none is 404 with
+    /// <paramref name="notFound"/>'s message. Writes the answer and returns defaults when not found.
+    /// </summary>
+    public async Task<(MetadefNamespace? Namespace, T? Row)> FindChildAsync<T>(
+        HttpContext context,
+        string rule,
+        string nameKey,
+        Func<long, string, CancellationToken, Task<List<T>>> rows,
+        Func<string, string> notFound,
+        bool missingIsNotFound = false)
+        where T : class
+    {
+        if (await FindAllowedAsync(context, missingIsNotFound, rule) is not { } scope)
+        {
+            return default;
+        }
+
+        var name = Resource.Id(context, nameKey);
+        var found = await rows(scope.Namespace.Id, name, context.RequestAborted);
+        if (found.Count == 0)
+        {
+            await GlanceErrorWriter.WriteAsync(context, 404, notFound(name));
+            return default;
+        }
+
+        return (scope.Namespace, found[0]);
+    }
+
+    /// <summary>
+    /// A protected namespace keeps its contents: 403 <c>Metadata definition {what} is protected and
+    /// cannot be deleted.</c>, written, and true; false (nothing written) when not protected.
+    /// </summary>
+    public static async Task<bool> RefuseProtectedAsync(HttpContext context, MetadefNamespace ns, string what)
+    {
+        if (ns.Protected != true)
+        {
+            return false;
+        }
+
+        await GlanceErrorWriter.WriteAsync(context, 403, $"Metadata definition {what} is protected and cannot be deleted.");
+        return true;
+    }
+}
+
+/// <summary>A namespace found and allowed: the caller, the row and the policy over it.</summary>
+internal sealed record MetadefScope(Caller Caller, MetadefNamespace Namespace, MetadefPolicy Policy);
