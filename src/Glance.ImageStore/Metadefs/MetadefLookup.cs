@@ -65,32 +65,49 @@ internal sealed class MetadefLookup(MetadefRepository repository)
 
     /// <summary>
     /// The namespace and <paramref name="rule"/> (<see cref="FindAllowedAsync(HttpContext, bool, string[])"/>),
-    /// then the child named by the route's <paramref name="nameKey"/>: none is 404 with
-    /// <paramref name="notFound"/>'s message. Writes the answer and returns defaults when not found.
+    /// then the <paramref name="kind"/> named by the route: none is 404 with the kind's message.
+    /// Writes the answer and returns defaults when not found.
     /// </summary>
-    public async Task<(MetadefNamespace? Namespace, T? Row)> FindChildAsync<T>(
-        HttpContext context,
-        string rule,
-        string nameKey,
-        Func<long, string, CancellationToken, Task<List<T>>> rows,
-        Func<string, string> notFound,
-        bool missingIsNotFound = false)
+    public async Task<(MetadefNamespace? Namespace, T? Row)> FindChildAsync<T>(HttpContext context, string rule, MetadefChild<T> kind)
         where T : class
     {
-        if (await FindAllowedAsync(context, missingIsNotFound, rule) is not { } scope)
+        if (await FindAllowedAsync(context, kind.MissingIsNotFound, rule) is not { } scope)
         {
             return default;
         }
 
-        var name = Resource.Id(context, nameKey);
-        var found = await rows(scope.Namespace.Id, name, context.RequestAborted);
+        var name = Resource.Id(context, kind.RouteKey);
+        var found = await kind.Rows(scope.Namespace.Id, name, context.RequestAborted);
         if (found.Count == 0)
         {
-            await GlanceErrorWriter.WriteAsync(context, 404, notFound(name));
+            await GlanceErrorWriter.WriteAsync(context, 404, kind.NotFound(name));
             return default;
         }
 
         return (scope.Namespace, found[0]);
+    }
+
+    /// <summary>
+    /// The delete of a namespace's object, property or tag: <see cref="FindChildAsync"/>, the
+    /// protected namespace's 403, then the row's delete and 204.
+    /// </summary>
+    public async Task DeleteChildAsync<T>(HttpContext context, string rule, MetadefChild<T> kind)
+        where T : class
+    {
+        var (ns, row) = await FindChildAsync(context, rule, kind);
+        if (ns is null || row is null)
+        {
+            return;
+        }
+
+        var name = kind.Name(row);
+        if (await RefuseProtectedAsync(context, ns, $"{kind.Kind} {name}"))
+        {
+            return;
+        }
+
+        await repository.DeleteRowAsync(kind.Table, ns.Id, name, context.RequestAborted);
+        await MetadefJson.NoContentAsync(context);
     }
 
     /// <summary>
@@ -111,3 +128,20 @@ internal sealed class MetadefLookup(MetadefRepository repository)
 
 /// <summary>A namespace found and allowed: the caller, the row and the policy over it.</summary>
 internal sealed record MetadefScope(Caller Caller, MetadefNamespace Namespace, MetadefPolicy Policy);
+
+/// <summary>A kind of namespace child (object, property, tag): how the store finds, names, refuses and deletes one.</summary>
+/// <param name="Kind">Its name in the protected refusal (<c>Metadata definition {Kind} X is protected ...</c>).</param>
+/// <param name="Table">Its table.</param>
+/// <param name="RouteKey">The route value naming it.</param>
+/// <param name="Rows">The rows of a namespace with a name.</param>
+/// <param name="Name">A row's name.</param>
+/// <param name="NotFound">The 404 message for a name.</param>
+/// <param name="MissingIsNotFound">The namespace lookup's <c>missingIsNotFound</c>.</param>
+internal sealed record MetadefChild<T>(
+    string Kind,
+    string Table,
+    string RouteKey,
+    Func<long, string, CancellationToken, Task<List<T>>> Rows,
+    Func<T, string> Name,
+    Func<string, string> NotFound,
+    bool MissingIsNotFound = false);

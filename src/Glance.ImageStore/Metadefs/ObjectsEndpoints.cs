@@ -16,6 +16,7 @@ internal sealed class ObjectsEndpoints(MetadefRepository repository, MetadefLook
     private static readonly string[] ReadOnly = ["self", "schema", "created_at", "updated_at"];
     private static readonly string[] Attributes = ["name", "description", "required", "properties", "schema", "self", "created_at", "updated_at"];
     private readonly long _maxJsonBytes = options.Value.MaxJsonBodyBytes;
+    private readonly MetadefChild<MetadefObject> _kind = new("object", "metadef_objects", "object_name", repository.ObjectsAsync, o => o.Name, name => $"Could not find metadata object {name}", MissingIsNotFound: true);
 
     // MetadefObjectsController.index: every object, by name (the deserializer's limit, marker and sort only checked).
     public async Task IndexAsync(HttpContext context)
@@ -121,26 +122,11 @@ internal sealed class ObjectsEndpoints(MetadefRepository repository, MetadefLook
     }
 
     // MetadefObjectsController.delete.
-    public async Task DeleteAsync(HttpContext context)
-    {
-        var (ns, o) = await FindAsync(context, PolicyRuleNames.DeleteMetadefObject);
-        if (o is null)
-        {
-            return;
-        }
-
-        if (await MetadefLookup.RefuseProtectedAsync(context, ns!, $"object {o.Name}"))
-        {
-            return;
-        }
-
-        await repository.DeleteRowAsync("metadef_objects", ns!.Id, o.Name, context.RequestAborted);
-        await MetadefJson.NoContentAsync(context);
-    }
+    public Task DeleteAsync(HttpContext context) => lookup.DeleteChildAsync(context, PolicyRuleNames.DeleteMetadefObject, _kind);
 
     // The namespace, the rule, then the object (404 "Could not find metadata object X").
     private Task<(MetadefNamespace? Namespace, MetadefObject? Object)> FindAsync(HttpContext context, string rule) =>
-        lookup.FindChildAsync(context, rule, "object_name", repository.ObjectsAsync, name => $"Could not find metadata object {name}", missingIsNotFound: true);
+        lookup.FindChildAsync(context, rule, _kind);
 
     private async Task<JsonDocument?> ReadBodyAsync(HttpContext context)
     {

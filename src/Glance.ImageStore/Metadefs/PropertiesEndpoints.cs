@@ -22,6 +22,7 @@ internal sealed class PropertiesEndpoints(MetadefRepository repository, MetadefL
     ];
 
     private readonly long _maxJsonBytes = options.Value.MaxJsonBodyBytes;
+    private readonly MetadefChild<MetadefProperty> _kind = new("property", "metadef_properties", "property_name", repository.PropertiesAsync, p => p.Name, name => $"Could not find property {name}");
 
     // NamespacePropertiesController.index.
     public async Task IndexAsync(HttpContext context)
@@ -178,25 +179,10 @@ internal sealed class PropertiesEndpoints(MetadefRepository repository, MetadefL
     }
 
     // NamespacePropertiesController.delete.
-    public async Task DeleteAsync(HttpContext context)
-    {
-        var (ns, property) = await FindAsync(context, PolicyRuleNames.RemoveMetadefProperty);
-        if (property is null)
-        {
-            return;
-        }
-
-        if (await MetadefLookup.RefuseProtectedAsync(context, ns!, $"property {property.Name}"))
-        {
-            return;
-        }
-
-        await repository.DeleteRowAsync("metadef_properties", ns!.Id, property.Name, context.RequestAborted);
-        await MetadefJson.NoContentAsync(context);
-    }
+    public Task DeleteAsync(HttpContext context) => lookup.DeleteChildAsync(context, PolicyRuleNames.RemoveMetadefProperty, _kind);
 
     private Task<(MetadefNamespace? Namespace, MetadefProperty? Property)> FindAsync(HttpContext context, string rule) =>
-        lookup.FindChildAsync(context, rule, "property_name", repository.PropertiesAsync, name => $"Could not find property {name}");
+        lookup.FindChildAsync(context, rule, _kind);
 
     // _to_model: the stored definition with the row's name as its name.
     private static void WriteNamed(Utf8JsonWriter writer, string name, string schema)

@@ -17,6 +17,7 @@ internal sealed class TagsEndpoints(MetadefRepository repository, MetadefLookup 
 {
     private static readonly string[] True = ["1", "t", "true", "on", "y", "yes"];
     private readonly long _maxJsonBytes = options.Value.MaxJsonBodyBytes;
+    private readonly MetadefChild<MetadefTag> _kind = new("tag", "metadef_tags", "tag_name", repository.TagsAsync, t => t.Name, name => $"Could not find metadata tag {name}");
 
     // TagsController.index.
     public async Task IndexAsync(HttpContext context)
@@ -182,25 +183,10 @@ internal sealed class TagsEndpoints(MetadefRepository repository, MetadefLookup 
     }
 
     // TagsController.delete.
-    public async Task DeleteAsync(HttpContext context)
-    {
-        var (ns, tag) = await FindAsync(context, PolicyRuleNames.DeleteMetadefTag);
-        if (tag is null)
-        {
-            return;
-        }
-
-        if (await MetadefLookup.RefuseProtectedAsync(context, ns!, $"tag {tag.Name}"))
-        {
-            return;
-        }
-
-        await repository.DeleteRowAsync("metadef_tags", ns!.Id, tag.Name, context.RequestAborted);
-        await MetadefJson.NoContentAsync(context);
-    }
+    public Task DeleteAsync(HttpContext context) => lookup.DeleteChildAsync(context, PolicyRuleNames.DeleteMetadefTag, _kind);
 
     private Task<(MetadefNamespace? Namespace, MetadefTag? Tag)> FindAsync(HttpContext context, string rule) =>
-        lookup.FindChildAsync(context, rule, "tag_name", repository.TagsAsync, name => $"Could not find metadata tag {name}");
+        lookup.FindChildAsync(context, rule, _kind);
 
     private static string? CheckTagSchema(JsonElement root)
     {
