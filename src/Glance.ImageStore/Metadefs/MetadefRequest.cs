@@ -13,6 +13,9 @@ namespace Glance.ImageStore.Metadefs;
 /// </summary>
 internal static class MetadefRequest
 {
+    /// <summary>The read-only attributes of a property, a tag and a resource type association.</summary>
+    public static readonly string[] TimeAttributes = ["created_at", "updated_at"];
+
     /// <summary>
     /// Reads a JSON body (<see cref="JsonBody"/>'s checks). A JSON array passes the metadef schemas
     /// (they do not say <c>"type": "object"</c>) and then breaks WSME's <c>fromjson</c>: Glance's
@@ -25,6 +28,50 @@ internal static class MetadefRequest
         {
             body.Dispose();
             await Glance.Policy.Errors.GlanceErrorWriter.WriteAsync(context, 500, Glance.Policy.Errors.GlanceErrorWriter.InternalError);
+            return null;
+        }
+
+        return body;
+    }
+
+    /// <summary>
+    /// A deserializer's body, in Glance's order: <see cref="ReadBodyAsync"/>, the 403 of a
+    /// read-only attribute, the first problem <paramref name="checkSchema"/> finds as
+    /// <paramref name="schema"/>'s 400, then Glance's 500 when <paramref name="breaksConversion"/>
+    /// says WSME would fail. Null when answered.
+    /// </summary>
+    public static async Task<JsonDocument?> ReadCheckedBodyAsync(
+        HttpContext context,
+        long maxBytes,
+        string[] readOnly,
+        string schema,
+        Func<JsonElement, string?> checkSchema,
+        Func<JsonElement, bool>? breaksConversion = null)
+    {
+        var body = await ReadBodyAsync(context, maxBytes);
+        if (body is null)
+        {
+            return null;
+        }
+
+        var root = body.RootElement;
+        var refusal = root.ValueKind == JsonValueKind.Object ? CheckReadOnly(root, readOnly) : null;
+        if (refusal is null && checkSchema(root) is { } problem)
+        {
+            refusal = SchemaRefusal(schema, problem);
+        }
+
+        if (refusal is not null)
+        {
+            body.Dispose();
+            await refusal.WriteAsync(context);
+            return null;
+        }
+
+        if (breaksConversion is not null && breaksConversion(root))
+        {
+            body.Dispose();
+            await InternalErrorAsync(context);
             return null;
         }
 

@@ -416,38 +416,10 @@ internal sealed partial class NamespacesEndpoints(MetadefRepository repository, 
     public static string NotFound(string name) => $"Metadata definition namespace={name} was not found.";
 
     // The deserializer: a JSON object, no read-only attribute, the namespace schema.
-    private async Task<JsonDocument?> ReadNamespaceBodyAsync(HttpContext context)
-    {
-        var body = await MetadefRequest.ReadBodyAsync(context, _maxJsonBytes);
-        if (body is null)
-        {
-            return null;
-        }
-
-        var root = body.RootElement;
-        var refusal = root.ValueKind == JsonValueKind.Object ? MetadefRequest.CheckReadOnly(root, ReadOnly) : null;
-        if (refusal is null && CheckNamespaceSchema(root) is { } problem)
-        {
-            refusal = MetadefRequest.SchemaRefusal("namespace", problem);
-        }
-
-        if (refusal is not null)
-        {
-            body.Dispose();
-            await refusal.WriteAsync(context);
-            return null;
-        }
-
-        if ((root.TryGetProperty("properties", out var properties) && MetadefRequest.ConversionFails(properties))
-            || (root.TryGetProperty("objects", out var objects) && objects.EnumerateArray().Any(o => o.TryGetProperty("properties", out var p) && MetadefRequest.ConversionFails(p))))
-        {
-            body.Dispose();
-            await MetadefRequest.InternalErrorAsync(context);
-            return null;
-        }
-
-        return body;
-    }
+    private Task<JsonDocument?> ReadNamespaceBodyAsync(HttpContext context) =>
+        MetadefRequest.ReadCheckedBodyAsync(context, _maxJsonBytes, ReadOnly, "namespace", CheckNamespaceSchema, root =>
+            (root.TryGetProperty("properties", out var properties) && MetadefRequest.ConversionFails(properties))
+            || (root.TryGetProperty("objects", out var objects) && objects.EnumerateArray().Any(o => o.TryGetProperty("properties", out var p) && MetadefRequest.ConversionFails(p))));
 
     private static string? CheckNamespaceSchema(JsonElement root)
     {

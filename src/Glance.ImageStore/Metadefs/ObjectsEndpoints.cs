@@ -128,37 +128,9 @@ internal sealed class ObjectsEndpoints(MetadefRepository repository, MetadefLook
     private Task<(MetadefNamespace? Namespace, MetadefObject? Object)> FindAsync(HttpContext context, string rule) =>
         lookup.FindChildAsync(context, rule, _kind);
 
-    private async Task<JsonDocument?> ReadBodyAsync(HttpContext context)
-    {
-        var body = await MetadefRequest.ReadBodyAsync(context, _maxJsonBytes);
-        if (body is null)
-        {
-            return null;
-        }
-
-        var root = body.RootElement;
-        var refusal = root.ValueKind == JsonValueKind.Object ? MetadefRequest.CheckReadOnly(root, ReadOnly) : null;
-        if (refusal is null && CheckSchema(root) is { } problem)
-        {
-            refusal = MetadefRequest.SchemaRefusal("object", problem);
-        }
-
-        if (refusal is not null)
-        {
-            body.Dispose();
-            await refusal.WriteAsync(context);
-            return null;
-        }
-
-        if (root.TryGetProperty("properties", out var properties) && MetadefRequest.ConversionFails(properties))
-        {
-            body.Dispose();
-            await MetadefRequest.InternalErrorAsync(context);
-            return null;
-        }
-
-        return body;
-    }
+    private Task<JsonDocument?> ReadBodyAsync(HttpContext context) =>
+        MetadefRequest.ReadCheckedBodyAsync(context, _maxJsonBytes, ReadOnly, "object", CheckSchema, root =>
+            root.TryGetProperty("properties", out var properties) && MetadefRequest.ConversionFails(properties));
 
     private static string? CheckSchema(JsonElement root)
     {

@@ -207,37 +207,8 @@ internal sealed class PropertiesEndpoints(MetadefRepository repository, MetadefL
         writer.WriteEndObject();
     }
 
-    private async Task<JsonDocument?> ReadBodyAsync(HttpContext context)
-    {
-        var body = await MetadefRequest.ReadBodyAsync(context, _maxJsonBytes);
-        if (body is null)
-        {
-            return null;
-        }
-
-        var root = body.RootElement;
-        var refusal = root.ValueKind == JsonValueKind.Object ? MetadefRequest.CheckReadOnly(root, "created_at", "updated_at") : null;
-        if (refusal is null && CheckSchema(root) is { } problem)
-        {
-            refusal = MetadefRequest.SchemaRefusal("property", problem);
-        }
-
-        if (refusal is not null)
-        {
-            body.Dispose();
-            await refusal.WriteAsync(context);
-            return null;
-        }
-
-        if (PropertyTypeJson.Problem(root) is not null)
-        {
-            body.Dispose();
-            await MetadefRequest.InternalErrorAsync(context);
-            return null;
-        }
-
-        return body;
-    }
+    private Task<JsonDocument?> ReadBodyAsync(HttpContext context) =>
+        MetadefRequest.ReadCheckedBodyAsync(context, _maxJsonBytes, MetadefRequest.TimeAttributes, "property", CheckSchema, root => PropertyTypeJson.Problem(root) is not null);
 
     private static string? CheckSchema(JsonElement root)
     {

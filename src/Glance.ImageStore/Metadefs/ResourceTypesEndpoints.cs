@@ -75,31 +75,13 @@ internal sealed class ResourceTypesEndpoints(MetadefRepository repository, Metad
     // ResourceTypeController.create: associates a resource type (created when new) with the namespace.
     public async Task CreateAsync(HttpContext context)
     {
-        using var body = await MetadefRequest.ReadBodyAsync(context, _maxJsonBytes);
+        using var body = await MetadefRequest.ReadCheckedBodyAsync(context, _maxJsonBytes, MetadefRequest.TimeAttributes, "resource_type_association", CheckSchema);
         if (body is null)
         {
             return;
         }
 
         var root = body.RootElement;
-        var refusal = root.ValueKind == JsonValueKind.Object ? MetadefRequest.CheckReadOnly(root, "created_at", "updated_at") : null;
-        if (refusal is null)
-        {
-            var problem = root.ValueKind != JsonValueKind.Object
-                ? $"{MetadefRequest.Repr(root)} is not of type 'object'"
-                : MetadefRequest.CheckAdditional(root, ["name", "prefix", "properties_target", "created_at", "updated_at"])
-                    ?? MetadefRequest.CheckString(root, "name", 80, required: true)
-                    ?? MetadefRequest.CheckString(root, "prefix", 80)
-                    ?? MetadefRequest.CheckString(root, "properties_target", 80);
-            refusal = problem is null ? null : MetadefRequest.SchemaRefusal("resource_type_association", problem);
-        }
-
-        if (refusal is not null)
-        {
-            await refusal.WriteAsync(context);
-            return;
-        }
-
         if (await lookup.FindAllowedAsync(context, PolicyRuleNames.AddMetadefResourceTypeAssociation) is not { } scope)
         {
             return;
@@ -147,6 +129,14 @@ internal sealed class ResourceTypesEndpoints(MetadefRepository repository, Metad
 
         await MetadefJson.NoContentAsync(context);
     }
+
+    private static string? CheckSchema(JsonElement root) =>
+        root.ValueKind != JsonValueKind.Object
+            ? $"{MetadefRequest.Repr(root)} is not of type 'object'"
+            : MetadefRequest.CheckAdditional(root, ["name", "prefix", "properties_target", "created_at", "updated_at"])
+                ?? MetadefRequest.CheckString(root, "name", 80, required: true)
+                ?? MetadefRequest.CheckString(root, "prefix", 80)
+                ?? MetadefRequest.CheckString(root, "properties_target", 80);
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

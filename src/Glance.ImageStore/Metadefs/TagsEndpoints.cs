@@ -86,25 +86,13 @@ internal sealed class TagsEndpoints(MetadefRepository repository, MetadefLookup 
     // TagsController.create_tags: POST .../tags with {"tags": [{"name": ...}, ...]}.
     public async Task CreateTagsAsync(HttpContext context)
     {
-        using var body = await MetadefRequest.ReadBodyAsync(context, _maxJsonBytes);
+        using var body = await MetadefRequest.ReadCheckedBodyAsync(context, _maxJsonBytes, MetadefRequest.TimeAttributes, "tags", CheckListSchema);
         if (body is null)
         {
             return;
         }
 
         var root = body.RootElement;
-        var refusal = root.ValueKind == JsonValueKind.Object ? MetadefRequest.CheckReadOnly(root, "created_at", "updated_at") : null;
-        if (refusal is null && CheckListSchema(root) is { } problem)
-        {
-            refusal = MetadefRequest.SchemaRefusal("tags", problem);
-        }
-
-        if (refusal is not null)
-        {
-            await refusal.WriteAsync(context);
-            return;
-        }
-
         if (await lookup.FindAllowedAsync(context, PolicyRuleNames.AddMetadefTags) is not { } scope)
         {
             return;
@@ -142,25 +130,13 @@ internal sealed class TagsEndpoints(MetadefRepository repository, MetadefLookup 
     // TagsController.update: renames the tag.
     public async Task UpdateAsync(HttpContext context)
     {
-        using var body = await MetadefRequest.ReadBodyAsync(context, _maxJsonBytes);
+        using var body = await MetadefRequest.ReadCheckedBodyAsync(context, _maxJsonBytes, MetadefRequest.TimeAttributes, "tag", CheckTagSchema);
         if (body is null)
         {
             return;
         }
 
         var root = body.RootElement;
-        var refusal = root.ValueKind == JsonValueKind.Object ? MetadefRequest.CheckReadOnly(root, "created_at", "updated_at") : null;
-        if (refusal is null && CheckTagSchema(root) is { } problem)
-        {
-            refusal = MetadefRequest.SchemaRefusal("tag", problem);
-        }
-
-        if (refusal is not null)
-        {
-            await refusal.WriteAsync(context);
-            return;
-        }
-
         var (ns, tag) = await FindAsync(context, PolicyRuleNames.ModifyMetadefTag);
         if (tag is null)
         {
