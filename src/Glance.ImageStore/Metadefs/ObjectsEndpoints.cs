@@ -1,7 +1,5 @@
 using System.Text.Json;
-using Glance.ImageStore.Identity;
 using Glance.ImageStore.Persistence;
-using Glance.ImageStore.Routing;
 using Glance.Policy.Errors;
 using Glance.Policy.Rules;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Glance.ImageStore.Identity;
 using Glance.ImageStore.Persistence;
 using Glance.ImageStore.Routing;
 using Glance.Policy.Errors;
