@@ -9,10 +9,12 @@ tests/keystone/keystone.sh. Glance gets their tokens; the store (run with no Dev
 same identity as keystonemiddleware's headers. Answers are compared on status, Content-Type,
 Location (host left out) and body, with timestamps replaced by TIME. A 400 whose body is Glance's
 first line followed by jsonschema's report counts as SAME-BUT-REPORT (the store writes the first line).
+With COMPARE_STORE_AUTH=token in the environment, the store gets the tokens too (a gateway hosting the
+store, in front of the same Keystone: RealGlance/MetadefsParityTests.cs).
 Both databases must hold the shipped definitions loaded in the same order: for Glance,
 `glance-manage db_load_metadefs FILE` once per file of /etc/glance/metadefs in `LC_ALL=C sort` order.
 """
-import json, re, sys, urllib.request, urllib.error
+import json, os, re, sys, urllib.request, urllib.error
 
 glance_url, store_url, keystone_env, cases_file = sys.argv[1:5]
 env = dict(l.strip().split('=', 1) for l in open(keystone_env) if '=' in l)
@@ -32,7 +34,8 @@ identity = {
 
 def call(base, who, method, path, body, headers, to_glance):
     h = dict(headers)
-    h.update({'X-Auth-Token': tokens[who]} if to_glance else identity[who])
+    by_token = to_glance or os.environ.get('COMPARE_STORE_AUTH') == 'token'
+    h.update({'X-Auth-Token': tokens[who]} if by_token else identity[who])
     data = None
     if body is not None:
         data = body.encode()
