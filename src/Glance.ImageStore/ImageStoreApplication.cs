@@ -74,11 +74,9 @@ public static class ImageStoreApplication
         builder.Services.AddMembers();
         builder.Services.AddSchemas();
         builder.Services.AddMetadefs();
-
         builder.Services.AddDiscovery();
         builder.Services.AddImageImport();
         builder.Services.AddTasks();
-
         builder.Services.AddImageCache();
 
         var app = builder.Build();
@@ -117,11 +115,9 @@ public static class ImageStoreApplication
         app.MapMembers();
         app.MapSchemas();
         app.MapMetadefs();
-
         app.MapDiscovery();
         app.MapImageImport();
         app.MapTasks();
-
         app.MapImageCache();
         app.MapGlanceNotFound();
         return app;
