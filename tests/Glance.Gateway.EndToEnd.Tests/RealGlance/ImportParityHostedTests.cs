@@ -43,6 +43,8 @@ public sealed partial class ImportParityHostedTests(KeystoneFixture keystoneFixt
     [InlineData("/v2/info/stores")]
     [InlineData("/v2/schemas/task")]
     [InlineData("/v2/schemas/tasks")]
+    [InlineData("/v2/schemas/member")]
+    [InlineData("/v2/schemas/members")]
     public async Task Discovery_answers_as_Glance_does(string path)
     {
         var glance = await SendAsync(Glance, HttpMethod.Get, path, "");
