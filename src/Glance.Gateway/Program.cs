@@ -4,7 +4,7 @@ using Glance.Gateway.HeaderHygiene;
 using Glance.Gateway.Health;
 using Glance.Gateway.Hosting;
 using Glance.Gateway.Keystone;
-using Glance.Gateway.MemberPolicy;
+using Glance.Gateway.EdgePolicy;
 using Glance.Gateway.Policy;
 using Glance.Gateway.Routing;
 using Glance.Gateway.Telemetry;
@@ -29,13 +29,13 @@ public static class Program
         builder.AddGatewayHosting();          // config/ folder, listen address, validated options, Serilog app log
         builder.Host.UseSystemd();            // under systemd (deploy/): READY once listening, STOPPING on SIGTERM
         builder.AddTelemetry();               // OpenTelemetry: the Glance.Gateway meter, traces, /metrics
-        builder.AddAuditing();                // one audit event per member decision, own sink
+        builder.AddAuditing();                // one audit event per edge decision, own sink
         builder.AddAccessLog();               // one access event per request, own sink
         builder.AddGlancePolicy();            // oslo.policy rules: Glance's defaults + config/policy.yaml, reloaded
         builder.AddKeystone();                // Keystone v3 validation (or dev tokens), service token
         builder.AddTokenCache();              // L1 in process, L2 Redis when configured
         builder.AddHeaderHygiene();           // strip client identity headers, set the trusted ones
-        builder.AddMemberPolicy();            // member-DELETE pre-check: Glance's delete path over the shared rules
+        builder.AddEdgePolicy();              // every policy-checked operation decided as Glance does, per-operation modes
         builder.AddImageStoreHosting();       // the image store on loopback, in this process
         builder.AddGatewayRouting();          // YARP routes and clusters from config/reverse-proxy.json
         builder.AddHealthChecks();            // /healthz live, /readyz (Degraded without Redis/Keystone, 503 without the backend)
@@ -45,7 +45,7 @@ public static class Program
         app.UseAccessLog();                   //    one access event per request, every request, at completion
         app.UseGlanceRequestTarget();         // 0. OPTIONS, versions, the canonical target (CONFORMANCE 6)
         app.UseOpenStackRequestId();          // 1. X-Openstack-Request-Id on everything
-        app.UseMemberAudit();                 //    one audit event per member decision, at completion (5.)
+        app.UseEdgeAudit();                   //    one audit event per edge decision, at completion (5.)
         app.UseGlanceExceptionHandler();     //    the unexpected becomes a Glance-format 500
         app.MapGatewayHealth();               //    health endpoints, unauthenticated
         app.MapGatewayMetrics();              //    Prometheus scrape endpoint, unauthenticated
@@ -55,9 +55,9 @@ public static class Program
         app.MapReverseProxy(proxy =>
         {
             proxy.UseGlanceForwarderErrors(); //    YARP's bare 502/503/504 in Glance's format
-            proxy.UseImageWriteTracking();    //    image writes forget the pre-check's image facts
-            proxy.UseMemberPathShape();       // 4. rows 2-4 on the member path, at the edge
-            proxy.UseMemberDeletePolicy();    //    Glance's delete path + policy, on any route a member DELETE takes
+            proxy.UseImageWriteTracking();    //    image writes forget the edge's cached image facts
+            proxy.UseMemberPathShape();       // 4. the seed's blank image id on the member path: 405
+            proxy.UseEdgeDecisions();         //    the routed operation decided as Glance does (Enforce, Shadow or Off)
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();         // 6. YARP forwards what is allowed
             proxy.UsePassiveHealthChecks();

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Glance.Gateway.Hosting;
-using Glance.Gateway.MemberPolicy;
+using Glance.Gateway.EdgePolicy;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy;

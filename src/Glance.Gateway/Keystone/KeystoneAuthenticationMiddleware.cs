@@ -1,5 +1,6 @@
-using Glance.Gateway.MemberPolicy;
+using Glance.Gateway.EdgePolicy;
 using Glance.Policy.Errors;
+using Glance.Policy.Operations;
 using Glance.Policy.Members;
 using Glance.Gateway.Telemetry;
 using Microsoft.Extensions.Options;
@@ -193,9 +194,17 @@ public sealed class KeystoneAuthenticationMiddleware(
 
     private async Task RefuseAsync(HttpContext context, int status, TokenCache.TokenCacheResult source)
     {
-        if (HttpMethods.IsDelete(context.Request.Method) && MemberRequestFeature.Of(context) is { Path.IsMember: true } member)
+        if (EdgeRequestFeature.Anticipate(context) is { } edge)
         {
-            member.Decide(status == 401 ? MemberDeleteRule.Unauthenticated : null, tokenCache: source);
+            if (status == 401)
+            {
+                var row = edge.Operation == "delete_member" ? (int)MemberDeleteRule.Unauthenticated : (int?)null;
+                edge.Decide(new EdgeDecision(edge.Operation, nameof(MemberDeleteRule.Unauthenticated), row, null, 401, null), tokenCache: source);
+            }
+            else
+            {
+                edge.Fail(source);
+            }
         }
 
         if (status == 401)

@@ -1,4 +1,5 @@
-using Glance.Gateway.MemberPolicy;
+using Glance.Gateway.EdgePolicy;
+using Glance.Policy.Operations;
 using Glance.Policy.Members;
 using Glance.Policy.Routing;
 using Microsoft.AspNetCore.Http.Features;
@@ -42,6 +43,11 @@ public sealed class GlanceRouterMiddleware(RequestDelegate next, Microsoft.Exten
 
         var routing = GlanceRoutes.Resolve(target, request.Method, form);
         context.Features.Set(routing);
+        if (routing.Outcome == GlanceRouteOutcome.Operation)
+        {
+            EdgeRequestFeature.Attach(context, routing);
+        }
+
         var forward = routing.Outcome == GlanceRouteOutcome.Operation
             || (routing.Outcome == GlanceRouteOutcome.MethodNotAllowed && GlanceRequestBody.HasBody(request) && !HttpMethods.IsConnect(request.Method));
         if (forward)
@@ -50,9 +56,12 @@ public sealed class GlanceRouterMiddleware(RequestDelegate next, Microsoft.Exten
             return;
         }
 
-        if (routing.Outcome == GlanceRouteOutcome.MethodNotAllowed && MemberRequestFeature.Of(context) is { } member)
+        if (routing.Outcome == GlanceRouteOutcome.MethodNotAllowed && MemberPath.TryParse(target, out var path))
         {
-            member.Decide(MemberDeleteRule.MethodNotAllowed);
+            // CONFORMANCE row 3: audited as the seed's member-path rows were.
+            var edge = new EdgeRequestFeature(EdgeRequestFeature.MemberPathOperation, path.ImageId, path.MemberId);
+            context.Features.Set(edge);
+            edge.Decide(new(edge.Operation, nameof(MemberDeleteRule.MethodNotAllowed), (int)MemberDeleteRule.MethodNotAllowed, null, 405, routing.Explanation, Allow: routing.Allow));
         }
 
         await routing.WriteAsync(context, _options.BaseUrl(request));

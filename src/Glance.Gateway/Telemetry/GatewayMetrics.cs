@@ -6,7 +6,8 @@ namespace Glance.Gateway.Telemetry;
 /// <summary>
 /// The gateway's own instruments, on the <c>Glance.Gateway</c> meter. Their names are the
 /// Prometheus names (the exporter adds <c>_total</c> to counters and the unit to histograms):
-/// <c>glance_gateway_member_decisions_total</c>, <c>glance_gateway_token_cache_lookups_total</c>,
+/// <c>glance_gateway_edge_decisions_total</c>, <c>glance_gateway_edge_disagreements_total</c>,
+/// <c>glance_gateway_token_cache_lookups_total</c>,
 /// <c>glance_gateway_keystone_request_duration_seconds</c>,
 /// <c>glance_gateway_metadata_request_duration_seconds</c>, <c>glance_gateway_redis_available</c>,
 /// <c>glance_gateway_route_reloads_total</c>, <c>glance_gateway_audit_queue_wait_seconds</c>.
@@ -19,6 +20,7 @@ public sealed class GatewayMetrics
     public const string MeterName = "Glance.Gateway";
 
     private readonly Counter<long> _decisions;
+    private readonly Counter<long> _disagreements;
     private readonly Counter<long> _tokenLookups;
     private readonly Histogram<double> _keystone;
     private readonly Histogram<double> _metadata;
@@ -31,7 +33,8 @@ public sealed class GatewayMetrics
     {
         ArgumentNullException.ThrowIfNull(meters);
         var meter = meters.Create(MeterName);
-        _decisions = meter.CreateCounter<long>("glance_gateway_member_decisions", description: "Member request decisions at the edge, by decision, CONFORMANCE rule, oslo.policy rule and status.");
+        _decisions = meter.CreateCounter<long>("glance_gateway_edge_decisions", description: "Decisions at the edge, by operation, decision (allow, deny, error, forward), rule (CONFORMANCE row or reason), oslo.policy rule and status.");
+        _disagreements = meter.CreateCounter<long>("glance_gateway_edge_disagreements", description: "Shadow-mode predictions the backend answered otherwise, by operation, predicted and actual status.");
         _tokenLookups = meter.CreateCounter<long>("glance_gateway_token_cache_lookups", description: "Token validations by where they came from: l1, l2, miss (Keystone asked), invalid (refused).");
         _keystone = meter.CreateSecondsHistogram("glance_gateway_keystone_request_duration", "Keystone requests (token validation, service token), by operation and outcome.");
         _metadata = meter.CreateSecondsHistogram("glance_gateway_metadata_request_duration", "The pre-check's metadata reads from the backend, by outcome.");
@@ -44,19 +47,28 @@ public sealed class GatewayMetrics
     private static readonly string[] RuleLabels = [.. Enumerable.Range(0, 32).Select(r => r.ToString(System.Globalization.CultureInfo.InvariantCulture))];
     private static readonly object[] StatusLabels = [.. Enumerable.Range(0, 600).Select(s => (object)s)];
 
-    /// <summary>One member request decided: <paramref name="decision"/> is allow, deny or error.</summary>
-    public void RecordMemberDecision(string decision, int? rule, string? policyRule, int status) =>
+    /// <summary>One edge decision: <paramref name="decision"/> is allow, deny, error or forward; <paramref name="rule"/> the CONFORMANCE row or the reason.</summary>
+    public void RecordEdgeDecision(string operation, string decision, string rule, string? policyRule, int status) =>
         _decisions.Add(
             1,
+            new KeyValuePair<string, object?>("operation", operation),
             new KeyValuePair<string, object?>("decision", decision),
-            new KeyValuePair<string, object?>("rule", rule switch
-            {
-                null => "none",
-                { } r when (uint)r < RuleLabels.Length => RuleLabels[r],
-                { } r => r.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            }),
+            new KeyValuePair<string, object?>("rule", rule),
             new KeyValuePair<string, object?>("policy_rule", policyRule ?? "none"),
-            new KeyValuePair<string, object?>("status", (uint)status < StatusLabels.Length ? StatusLabels[status] : status));
+            new KeyValuePair<string, object?>("status", Status(status)));
+
+    /// <summary>One shadow-mode prediction the backend answered otherwise (<paramref name="predicted"/> 0: an allow).</summary>
+    public void RecordEdgeDisagreement(string operation, int predicted, int actual) =>
+        _disagreements.Add(
+            1,
+            new KeyValuePair<string, object?>("operation", operation),
+            new KeyValuePair<string, object?>("predicted", predicted == 0 ? "allow" : Status(predicted)),
+            new KeyValuePair<string, object?>("actual", Status(actual)));
+
+    /// <summary>The label of a CONFORMANCE row number (allocation-free for the rows there are).</summary>
+    public static string RowLabel(int row) => (uint)row < RuleLabels.Length ? RuleLabels[row] : row.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static object Status(int status) => (uint)status < StatusLabels.Length ? StatusLabels[status] : status;
 
     /// <summary>One token lookup: <paramref name="result"/> is l1, l2, miss or invalid.</summary>
     public void RecordTokenLookup(string result) => _tokenLookups.Add(1, new KeyValuePair<string, object?>("result", result));

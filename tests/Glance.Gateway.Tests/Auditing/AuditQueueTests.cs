@@ -2,9 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
 using Glance.Gateway.Auditing;
-using Glance.Gateway.MemberPolicy;
+using Glance.Gateway.EdgePolicy;
 using Glance.Gateway.Telemetry;
 using Glance.Policy.Members;
+using Glance.Policy.Operations;
 using Glance.Policy.Routing;
 using Glance.Policy.Rules;
 using Microsoft.AspNetCore.Http;
@@ -47,7 +48,7 @@ public sealed class AuditQueueTests : IDisposable
         });
         _listener.SetMeasurementEventCallback<long>((instrument, _, tags, _) =>
         {
-            if (instrument.Name == "glance_gateway_member_decisions")
+            if (instrument.Name == "glance_gateway_edge_decisions")
             {
                 _decisions.Enqueue(tags.ToArray());
             }
@@ -98,7 +99,7 @@ public sealed class AuditQueueTests : IDisposable
 
         var decisions = _decisions.Select(tags => tags.ToDictionary(t => t.Key, t => t.Value?.ToString())).ToList();
         Assert.Equal(3, decisions.Count);
-        Assert.Equal(("allow", "9", "delete_member", "204"), (decisions[0]["decision"], decisions[0]["rule"], decisions[0]["policy_rule"], decisions[0]["status"]));
+        Assert.Equal(("delete_member", "allow", "9", "delete_member", "204"), (decisions[0]["operation"], decisions[0]["decision"], decisions[0]["rule"], decisions[0]["policy_rule"], decisions[0]["status"]));
         Assert.Equal(("deny", "7", "none", "403"), (decisions[1]["decision"], decisions[1]["rule"], decisions[1]["policy_rule"], decisions[1]["status"]));
         Assert.Equal(("error", "none", "none", "503"), (decisions[2]["decision"], decisions[2]["rule"], decisions[2]["policy_rule"], decisions[2]["status"]));
         Assert.Equal(3, sink.RequestIds.Count);
@@ -132,18 +133,26 @@ public sealed class AuditQueueTests : IDisposable
         }
     }
 
-    private MemberDeleteAudit Audit(AuditLoggerFactory factory) =>
+    private EdgeDecisionAudit Audit(AuditLoggerFactory factory) =>
         new(factory, new PolicyRulesHolder(PolicyRules.Defaults(PolicyMode.Legacy)), new GatewayMetrics(_services.GetRequiredService<IMeterFactory>()), TimeProvider.System);
 
-    private static void Write(MemberDeleteAudit audit, string requestId, MemberDeleteRule? rule = MemberDeleteRule.NotImageOwner, string? policyRule = null, int status = 403)
+    private static void Write(EdgeDecisionAudit audit, string requestId, MemberDeleteRule? rule = MemberDeleteRule.NotImageOwner, string? policyRule = null, int status = 403)
     {
         var context = new DefaultHttpContext { TraceIdentifier = requestId };
         context.Request.Method = "DELETE";
         context.Request.Path = "/v2/images/image-1/members/project-b";
         context.Connection.RemoteIpAddress = IPAddress.Loopback;
-        var member = new MemberRequestFeature(new MemberPath("image-1", "project-b"));
-        member.Decide(rule, policyRule);
-        audit.Write(context, member, caller: null, service: null, status, backendStatus: null, Glance.Gateway.TokenCache.TokenCacheResult.None, TimeProvider.System.GetTimestamp());
+        var edge = new EdgeRequestFeature("delete_member", "image-1", "project-b");
+        if (rule is { } row)
+        {
+            edge.Decide(new EdgeDecision("delete_member", row.ToString(), (int)row, policyRule, row == MemberDeleteRule.Allowed ? 0 : status, null), forwarded: row == MemberDeleteRule.Allowed);
+        }
+        else
+        {
+            edge.Fail();
+        }
+
+        audit.Write(context, edge, caller: null, service: null, status, Glance.Gateway.TokenCache.TokenCacheResult.None, TimeProvider.System.GetTimestamp());
     }
 
     /// <summary>A sink that holds its first event until released, as a slow disk would.</summary>

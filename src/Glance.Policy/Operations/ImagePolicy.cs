@@ -1,10 +1,8 @@
-using Glance.ImageStore.Identity;
-using Glance.ImageStore.Routing;
 using Glance.Policy.Language;
 using Glance.Policy.Members;
 using Glance.Policy.Rules;
 
-namespace Glance.ImageStore.Images;
+namespace Glance.Policy.Operations;
 
 /// <summary>
 /// Glance 25's <c>ImageAPIPolicy</c> (glance/api/v2/policy.py) for one caller and one image (or,
@@ -22,7 +20,7 @@ namespace Glance.ImageStore.Images;
 /// <c>add_image</c>; with it on, the policy alone decides.</item>
 /// </list>
 /// </summary>
-internal sealed class ImagePolicy
+public sealed class ImagePolicy
 {
     /// <summary><c>check_is_image_mutable</c>'s message.</summary>
     public const string NotOwner = "You do not own this image";
@@ -112,7 +110,7 @@ internal sealed class ImagePolicy
 
         if (_caller.LegacyChecks && !_caller.IsAdmin && !string.Equals(_caller.ProjectId, _proposedOwner, StringComparison.Ordinal))
         {
-            return new(403, $"You are not permitted to create images owned by '{PythonText.Of(_proposedOwner)}'.", FromCodedCheck: true);
+            return new(403, $"You are not permitted to create images owned by '{PythonText.Of(_proposedOwner)}'.", FromCodedCheck: true, Reason: "NotImageOwner");
         }
 
         return null;
@@ -182,7 +180,7 @@ internal sealed class ImagePolicy
         }
 
         return _caller.LegacyChecks && _image is not null && !IsMutable(_caller, _image)
-            ? new(403, NotOwner, FromCodedCheck: true)
+            ? new(403, NotOwner, FromCodedCheck: true, Reason: "NotImageOwner")
             : null;
     }
 
@@ -197,7 +195,7 @@ internal sealed class ImagePolicy
 
         if (_isCreated && (rule == PolicyRuleNames.GetImage || !MayGetImage()))
         {
-            return Refusal.ResourceNotFound;
+            return Refusal.Hidden(rule);
         }
 
         return Refusal.NotAuthorized(rule);

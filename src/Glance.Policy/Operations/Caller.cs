@@ -1,14 +1,14 @@
 using Glance.Policy.Language;
 using Glance.Policy.Rules;
 
-namespace Glance.ImageStore.Identity;
+namespace Glance.Policy.Operations;
 
 /// <summary>
 /// The caller of a store request: the credentials the policy rules see, the rules in force when
 /// the request arrived (read once from the provider, so one request never mixes two rule sets),
 /// and Glance's <c>context.is_admin</c> (those rules' <c>context_is_admin</c>).
 /// </summary>
-internal sealed class Caller
+public sealed class Caller
 {
     public Caller(PolicyCredentials credentials, PolicyRules rules)
     {

@@ -1,9 +1,7 @@
-using Glance.ImageStore.Identity;
-using Glance.ImageStore.Routing;
 using Glance.Policy.Members;
 using Glance.Policy.Rules;
 
-namespace Glance.ImageStore.Members;
+namespace Glance.Policy.Operations;
 
 /// <summary>
 /// Glance 25's <c>MemberAPIPolicy</c> (glance/api/v2/policy.py) for one caller and one image, with
@@ -18,7 +16,7 @@ namespace Glance.ImageStore.Members;
 /// </list>
 /// The DELETE path is <see cref="MemberDeletePolicy.Decide"/>.
 /// </summary>
-internal sealed class MemberPolicy
+public sealed class MemberPolicy
 {
     private readonly Caller _caller;
     private readonly ImageFacts _image;
@@ -102,7 +100,7 @@ internal sealed class MemberPolicy
     {
         if (!_caller.IsAllowed(PolicyRuleNames.GetImage, _target))
         {
-            return Refusal.ResourceNotFound;
+            return Refusal.Hidden(PolicyRuleNames.GetImage);
         }
 
         return _caller.IsAllowed(rule, _target) ? null : Refusal.NotAuthorized(rule);
@@ -110,7 +108,7 @@ internal sealed class MemberPolicy
 }
 
 /// <summary>The <c>ownership_check</c> argument of <c>_check_visibility_and_ownership</c>.</summary>
-internal enum MemberOwnershipCheck
+public enum MemberOwnershipCheck
 {
     /// <summary>None: listing and showing members.</summary>
     None,

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
 
-namespace Glance.Gateway.MemberPolicy;
+namespace Glance.Gateway.EdgePolicy;
 
 /// <summary>
 /// The invokers the gateway sends its own requests to a backend with (the pre-check's metadata

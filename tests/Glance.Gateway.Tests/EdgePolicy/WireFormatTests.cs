@@ -3,7 +3,7 @@ using Glance.Gateway.Tests.Support;
 using Glance.Policy.Errors;
 using Glance.Policy.RequestIds;
 
-namespace Glance.Gateway.Tests.MemberPolicy;
+namespace Glance.Gateway.Tests.EdgePolicy;
 
 /// <summary>CONFORMANCE.md section 2 through the gateway: bodies by Accept, 204, request ids.</summary>
 [Trait("Host", "Any")]

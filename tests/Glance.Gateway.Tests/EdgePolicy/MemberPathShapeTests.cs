@@ -1,12 +1,12 @@
 using Glance.Policy.Routing;
 using System.Net;
 using System.Text;
-using Glance.Gateway.MemberPolicy;
+using Glance.Gateway.EdgePolicy;
 using Glance.Gateway.Tests.Support;
 using Glance.Policy.Errors;
 using Microsoft.AspNetCore.Http;
 
-namespace Glance.Gateway.Tests.MemberPolicy;
+namespace Glance.Gateway.Tests.EdgePolicy;
 
 /// <summary>Rows 2-4 answered at the edge, and the member path parser.</summary>
 [Trait("Host", "Any")]

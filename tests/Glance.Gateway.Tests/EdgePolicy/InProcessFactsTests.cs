@@ -1,7 +1,7 @@
 using System.Net;
 using Glance.Gateway.Tests.Support;
 
-namespace Glance.Gateway.Tests.MemberPolicy;
+namespace Glance.Gateway.Tests.EdgePolicy;
 
 /// <summary>
 /// With the store hosted, the pre-check reads the image and membership in process through the

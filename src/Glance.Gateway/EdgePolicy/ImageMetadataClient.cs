@@ -12,7 +12,7 @@ using Glance.Policy.RequestIds;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
 
-namespace Glance.Gateway.MemberPolicy;
+namespace Glance.Gateway.EdgePolicy;
 
 /// <summary>
 /// Reads what the member-DELETE path needs through the backend's own Glance API (a real Glance,

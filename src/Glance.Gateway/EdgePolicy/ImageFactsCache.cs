@@ -3,7 +3,7 @@ using Glance.Gateway.HeaderHygiene;
 using Glance.Policy.Members;
 using Microsoft.Extensions.Options;
 
-namespace Glance.Gateway.MemberPolicy;
+namespace Glance.Gateway.EdgePolicy;
 
 /// <summary>
 /// A short-lived, in-process memory of what the pre-check read about an image (its visibility, owner

@@ -1,15 +1,19 @@
 using Glance.Policy.Errors;
 using Glance.Policy.Members;
+using Microsoft.AspNetCore.Http;
 
-namespace Glance.ImageStore.Routing;
+namespace Glance.Policy.Operations;
 
 /// <summary>
 /// A request Glance refuses: the status and the explanation of its error body.
 /// <see cref="FromCodedCheck"/> marks a refusal Glance raises as its own <c>exception.Forbidden</c>
 /// (a check coded in the controller, such as <c>check_is_image_mutable</c>), which some controllers
 /// catch and re-word; a policy refusal is already a webob HTTP error there and passes through as is.
+/// <see cref="PolicyRule"/> names the oslo.policy rule that refused (null where Glance's coded
+/// checks did), <see cref="Reason"/> the coded check that refused; both are for the audit trail,
+/// never part of the answer beyond what Glance writes.
 /// </summary>
-internal sealed record Refusal(int StatusCode, string Explanation, bool FromCodedCheck = false, string? Detail = null)
+public sealed record Refusal(int StatusCode, string Explanation, bool FromCodedCheck = false, string? Detail = null, string? PolicyRule = null, string? Reason = null)
 {
     /// <summary>
     /// A refusal Glance raises as <c>HTTPForbidden(msg)</c> / <c>HTTPConflict(msg)</c>: the message
@@ -17,11 +21,17 @@ internal sealed record Refusal(int StatusCode, string Explanation, bool FromCode
     /// </summary>
     public static Refusal WithDetail(int statusCode, string message) => new(statusCode, GlanceErrorBody.DefaultExplanation(statusCode), Detail: message);
 
-    /// <summary>webob's bare 404, which <c>ImageAPIPolicy</c> raises to hide an image the policy does not let the caller see.</summary>
+    /// <summary>webob's bare 404 (<c>The resource could not be found.</c>), with no rule behind it.</summary>
     public static Refusal ResourceNotFound { get; } = new(404, GlanceErrorWriter.ResourceNotFound);
 
+    /// <summary>
+    /// The bare 404 that <c>ImageAPIPolicy</c> raises to hide an image when <paramref name="rule"/>
+    /// (or <c>get_image</c> after it) refuses.
+    /// </summary>
+    public static Refusal Hidden(string rule) => new(404, GlanceErrorWriter.ResourceNotFound, PolicyRule: rule);
+
     /// <summary>The 403 of a refused policy rule: Glance's <c>Forbidden</c> message naming the rule.</summary>
-    public static Refusal NotAuthorized(string rule) => new(403, MemberDeletePolicy.NotAuthorized(rule));
+    public static Refusal NotAuthorized(string rule) => new(403, MemberDeletePolicy.NotAuthorized(rule), PolicyRule: rule);
 
     /// <summary>Writes Glance's error body.</summary>
     public Task WriteAsync(HttpContext context) => GlanceErrorWriter.WriteAsync(context, StatusCode, Explanation, detail: Detail);

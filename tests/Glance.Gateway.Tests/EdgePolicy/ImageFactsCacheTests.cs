@@ -1,6 +1,6 @@
 using System.Net;
 using Glance.Gateway.HeaderHygiene;
-using Glance.Gateway.MemberPolicy;
+using Glance.Gateway.EdgePolicy;
 using Glance.Gateway.Tests.Support;
 using Glance.Policy.Members;
 using Glance.Policy.RequestIds;
@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 
-namespace Glance.Gateway.Tests.MemberPolicy;
+namespace Glance.Gateway.Tests.EdgePolicy;
 
 /// <summary>
 /// The pre-check's memory of an image's visibility and owner: bounded in time, off at 0, and

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace Glance.Gateway.MemberPolicy;
+namespace Glance.Gateway.EdgePolicy;
 
 /// <summary>The fields of a Glance image document the pre-check reads.</summary>
 public sealed class ImageDocument

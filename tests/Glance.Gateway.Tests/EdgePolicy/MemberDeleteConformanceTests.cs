@@ -4,7 +4,7 @@ using Glance.Policy.Errors;
 using Glance.Policy.Members;
 using Glance.Policy.RequestIds;
 
-namespace Glance.Gateway.Tests.MemberPolicy;
+namespace Glance.Gateway.Tests.EdgePolicy;
 
 /// <summary>
 /// Every consequence of CONFORMANCE.md section 1 through the real gateway (WireMock Keystone, real

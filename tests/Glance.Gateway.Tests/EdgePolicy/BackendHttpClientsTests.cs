@@ -3,7 +3,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Glance.Gateway.HeaderHygiene;
 using Glance.Gateway.Keystone;
-using Glance.Gateway.MemberPolicy;
+using Glance.Gateway.EdgePolicy;
 using Glance.Gateway.Telemetry;
 using Glance.Gateway.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,7 +13,7 @@ using WireMock.RequestBuilders;
 using WireMock.ResponseBuilders;
 using Yarp.ReverseProxy.Configuration;
 
-namespace Glance.Gateway.Tests.MemberPolicy;
+namespace Glance.Gateway.Tests.EdgePolicy;
 
 /// <summary>
 /// The pre-check's metadata reads: through the cluster's own HTTP settings, with the service token

@@ -1,4 +1,4 @@
-namespace Glance.Gateway.MemberPolicy;
+namespace Glance.Gateway.EdgePolicy;
 
 /// <summary>
 /// Keeps <see cref="ImageFactsCache"/> honest: a request that may change an image's visibility or

@@ -2,13 +2,13 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 
-namespace Glance.ImageStore.Images;
+namespace Glance.Policy.Operations;
 
 /// <summary>
 /// Python's <c>repr</c> of a JSON value, as Glance's jsonschema messages show it
 /// (<c>'abc' is too long</c>, <c>5 is not of type 'string'</c>).
 /// </summary>
-internal static class PyRepr
+public static class PyRepr
 {
     public static string Of(JsonElement value) => value.ValueKind switch
     {

@@ -2,7 +2,7 @@ using Glance.Policy.Language;
 using Glance.Policy.Members;
 using Glance.Policy.Rules;
 
-namespace Glance.Gateway.Tests.MemberPolicy;
+namespace Glance.Gateway.Tests.EdgePolicy;
 
 /// <summary>
 /// The pre-check reads at most one membership: exactly the one Glance's delete path looks at, so
