@@ -34,30 +34,17 @@ internal sealed partial class ImageDataEndpoints(ImagesEndpoints imageLookup, Im
 
     private async Task UploadAsync(HttpContext context, string imageId)
     {
-        var contentType = context.Request.ContentType;
-        if (contentType is not null && !contentType.StartsWith("application/octet-stream", StringComparison.OrdinalIgnoreCase))
+        // The deserializer's media type, ImageDataController.upload: image_repo.get, upload_image
+        // (a policy refusal passes through as is; the legacy check_is_image_mutable is re-worded).
+        var (found, input) = await imageLookup.LookupAsync(context, imageId, context.GetCaller().Caller);
+        if (ImageOperations.Upload(input) is { } refusal)
         {
-            await GlanceErrorWriter.WriteAsync(context, 415, GlanceErrorBody.UnsupportedMediaType(contentType));
+            Log.Refused(logger, context.TraceIdentifier, "upload", imageId, refusal.StatusCode);
+            await refusal.WriteAsync(context);
             return;
         }
 
-        var caller = context.GetCaller().Caller;
-        var image = await imageLookup.FindVisibleAsync(imageId, caller, context.RequestAborted);
-        if (image is null)
-        {
-            await GlanceErrorWriter.WriteAsync(context, 404, ImagesEndpoints.NoImage(imageId));
-            return;
-        }
-
-        // ImageDataController.upload: upload_image (a policy refusal passes through as is); the
-        // legacy check_is_image_mutable raises Glance's Forbidden, which upload re-words.
-        var refusal = ImagePolicy.For(caller, image.ToFacts()).UploadImage();
-        if (refusal is not null)
-        {
-            Log.Refused(logger, context.TraceIdentifier, "upload", image.Id, refusal.StatusCode);
-            await (refusal.FromCodedCheck ? new Refusal(403, $"Not allowed to upload image data for image {imageId}") : refusal).WriteAsync(context);
-            return;
-        }
+        var image = found!;
 
         if (context.Request.ContentLength > _maxImageBytes)
         {
@@ -152,28 +139,16 @@ internal sealed partial class ImageDataEndpoints(ImagesEndpoints imageLookup, Im
 
     private async Task DownloadAsync(HttpContext context, string imageId)
     {
-        var caller = context.GetCaller().Caller;
-        var image = await imageLookup.FindVisibleAsync(imageId, caller, context.RequestAborted);
-        if (image is null)
+        // ImageDataController.download: image_repo.get, the coded deactivated check, then download_image.
+        var (found, input) = await imageLookup.LookupAsync(context, imageId, context.GetCaller().Caller);
+        if (ImageOperations.Download(input) is { } refusal)
         {
-            await GlanceErrorWriter.WriteAsync(context, 404, ImagesEndpoints.NoImage(imageId));
-            return;
-        }
-
-        // ImageDataController.download: the coded deactivated check first, then download_image.
-        if (image.Status == ImageStatus.Deactivated && !caller.IsAdmin)
-        {
-            await GlanceErrorWriter.WriteAsync(context, 403, "The requested image has been deactivated. Image data download is forbidden.");
-            return;
-        }
-
-        var refusal = ImagePolicy.For(caller, image.ToFacts()).DownloadImage();
-        if (refusal is not null)
-        {
-            Log.Refused(logger, context.TraceIdentifier, "download", image.Id, refusal.StatusCode);
+            Log.Refused(logger, context.TraceIdentifier, "download", imageId, refusal.StatusCode);
             await refusal.WriteAsync(context);
             return;
         }
+
+        var image = found!;
 
         // Glance's cache filter (with the image cache on): a cached image comes from the cache.
         var cached = cache.Applies(context);

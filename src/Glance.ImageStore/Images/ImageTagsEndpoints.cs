@@ -32,38 +32,25 @@ internal sealed partial class ImageTagsEndpoints(ImagesEndpoints imageLookup, Im
 
     private async Task ChangeAsync(HttpContext context, string imageId, string tag, bool add)
     {
-        // RequestDeserializer.update: the image schema's check of {"tags": [tag]}.
-        if (add && tag.EnumerateRunes().Count() > 255)
-        {
-            var repr = PyRepr.Of(tag);
-            await GlanceErrorWriter.WriteAsync(context, 400, $"Provided object does not match schema 'image': {repr} is too long\n\n"
-                + "Failed validating 'maxLength' in schema['properties']['tags']['items']:\n    {'maxLength': 255, 'type': 'string'}\n\n"
-                + $"On instance['tags'][0]:\n    {repr}");
-            return;
-        }
-
+        // RequestDeserializer.update's schema check of {"tags": [tag]}, then ImageTagsController:
+        // image_repo.get, modify_image (legacy: check_is_image_mutable, re-worded).
         var caller = context.GetCaller().Caller;
+        var values = new Dictionary<string, string>(StringComparer.Ordinal) { ["tag_value"] = tag };
         for (var attempt = 0; ; attempt++)
         {
-            var image = await imageLookup.FindVisibleAsync(imageId, caller, context.RequestAborted);
-            if (image is null)
+            var (found, input) = await imageLookup.LookupAsync(context, imageId, caller);
+            if (ImageOperations.ChangeTag(input with { Values = values }, add) is { } refusal)
             {
-                await GlanceErrorWriter.WriteAsync(context, 404, $"Image {imageId} not found.");
-                return;
-            }
-
-            var refusal = ImagePolicy.For(caller, image.ToFacts()).ModifyImage();
-            if (refusal is not null)
-            {
-                if (refusal.FromCodedCheck)
+                if (refusal.StatusCode != 400)
                 {
-                    refusal = new(403, $"Not allowed to {(add ? "update" : "delete")} tags for image {imageId}.");
+                    Log.Refused(logger, context.TraceIdentifier, add ? "add" : "delete", imageId, refusal.StatusCode, refusal.Explanation);
                 }
 
-                Log.Refused(logger, context.TraceIdentifier, add ? "add" : "delete", image.Id, refusal.StatusCode, refusal.Explanation);
                 await refusal.WriteAsync(context);
                 return;
             }
+
+            var image = found!;
 
             var tags = new List<string>(image.Tags);
             if (add)

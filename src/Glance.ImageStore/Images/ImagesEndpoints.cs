@@ -53,28 +53,36 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
         return image is not null && ImageVisibility.IsVisible(image.ToFacts(), caller.IsAdmin, caller.ProjectId, image.CallerIsMember) ? image : null;
     }
 
+    /// <summary>
+    /// <c>image_repo.get</c> as the shared decisions read it: the stored image (visible or not;
+    /// <see cref="EdgeInput.VisibleImage"/> decides) and the input of the operation's decision.
+    /// </summary>
+    public async Task<(ImageRecord? Image, EdgeInput Input)> LookupAsync(HttpContext context, string imageId, Caller caller)
+    {
+        var image = await images.FindAsync(imageId, caller.ProjectId, context.RequestAborted);
+        var input = new EdgeInput(caller, imageId, null)
+        {
+            Image = image?.ToFacts(),
+            Membership = new(image?.CallerIsMember == true, false),
+            ContentType = context.Request.ContentType,
+        };
+        return (image, input);
+    }
+
     /// <summary>Glance's 404 for an image read or update.</summary>
-    public static string NoImage(string imageId) => $"No image found with ID {imageId}";
+    public static string NoImage(string imageId) => ImageOperations.NoImage(imageId);
 
     // ImagesController.show: image_repo.get, then get_image.
     private async Task ShowAsync(HttpContext context, string imageId)
     {
-        var caller = context.GetCaller().Caller;
-        var image = await FindVisibleAsync(imageId, caller, context.RequestAborted);
-        if (image is null)
+        var (image, input) = await LookupAsync(context, imageId, context.GetCaller().Caller);
+        if (ImageOperations.Show(input) is { } refusal)
         {
-            await GlanceErrorWriter.WriteAsync(context, 404, NoImage(imageId));
+            await Refused(context, "show", imageId, refusal);
             return;
         }
 
-        var refusal = ImagePolicy.For(caller, image.ToFacts()).GetImage();
-        if (refusal is not null)
-        {
-            await Refused(context, "show", image.Id, refusal);
-            return;
-        }
-
-        await JsonResponse.WriteAsync(context, 200, writer => ImageJson.Write(writer, image));
+        await JsonResponse.WriteAsync(context, 200, writer => ImageJson.Write(writer, image!));
     }
 
     private async Task CreateAsync(HttpContext context)
@@ -368,20 +376,14 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
 
         // ImagesController.delete: image_repo.get, delete_image (legacy: and check_is_image_mutable),
         // then the domain's protected check.
-        var caller = context.GetCaller().Caller;
-        var image = await FindVisibleAsync(imageId, caller, context.RequestAborted);
-        if (image is null)
+        var (found, input) = await LookupAsync(context, imageId, context.GetCaller().Caller);
+        if (ImageOperations.Delete(input) is { } refusal)
         {
-            await GlanceErrorWriter.WriteAsync(context, 404, $"Failed to find image {imageId} to delete");
+            await Refused(context, "delete", imageId, refusal);
             return;
         }
 
-        var refusal = ImagePolicy.For(caller, image.ToFacts()).DeleteImage();
-        if (refusal is not null)
-        {
-            await Refused(context, "delete", image.Id, refusal);
-            return;
-        }
+        var image = found!;
 
         if (image.Protected)
         {
@@ -406,23 +408,17 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
     private async Task ChangeStatusAsync(HttpContext context, string action)
     {
         var imageId = Resource.Id(context, "image_id");
-        var caller = context.GetCaller().Caller;
-        var image = await FindVisibleAsync(imageId, caller, context.RequestAborted);
-        if (image is null)
-        {
-            await GlanceErrorWriter.WriteAsync(context, 404, NoImage(imageId));
-            return;
-        }
 
         // ImageActionsController: image_repo.get, deactivate/reactivate (legacy: and
         // check_is_image_mutable), then the domain's status check.
-        var policy = ImagePolicy.For(caller, image.ToFacts());
-        var refusal = action == "deactivate" ? policy.DeactivateImage() : policy.ReactivateImage();
-        if (refusal is not null)
+        var (found, input) = await LookupAsync(context, imageId, context.GetCaller().Caller);
+        if ((action == "deactivate" ? ImageOperations.Deactivate(input) : ImageOperations.Reactivate(input)) is { } refusal)
         {
-            await Refused(context, action, image.Id, refusal);
+            await Refused(context, action, imageId, refusal);
             return;
         }
+
+        var image = found!;
 
         var target = action == "deactivate" ? ImageStatus.Deactivated : ImageStatus.Active;
         if (!await images.TransitionAsync(image.Id, [ImageStatus.Active, ImageStatus.Deactivated], target, GlanceTime.Format(time.GetUtcNow()), context.RequestAborted))

@@ -92,25 +92,15 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
     private async Task ListAsync(HttpContext context, string imageId)
     {
         var caller = context.GetCaller().Caller;
-        var image = await LookupImageAsync(context, caller, imageId, memberId: null, includeRows: true);
-        if (image is null)
-        {
-            return;
-        }
-
-        var policy = MemberPolicy.For(caller, image.Facts);
-        if (policy.CheckVisibilityAndOwnership(MemberOwnershipCheck.None) is { } forbidden)
-        {
-            await RefuseAsync(context, "GET", imageId, null, new(403, $"Not allowed to list members for image {image.Id}: {forbidden}"));
-            return;
-        }
-
-        var refusal = policy.GetMembers();
-        if (refusal is not null)
+        var (found, input) = await LookupImageAsync(context, caller, imageId, memberId: null, includeRows: true);
+        if (MemberOperations.List(input) is { } refusal)
         {
             await RefuseAsync(context, "GET", imageId, null, refusal);
             return;
         }
+
+        var image = found!;
+        var policy = MemberPolicy.For(caller, image.Facts);
 
         // The rows the database lets the caller read, each kept when get_member allows (on the image: all or none).
         var visible = policy.MayGetMember() ? image.Members.Where(m => policy.MayReadRow(m.MemberId)) : [];
@@ -122,27 +112,19 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
     private async Task ShowAsync(HttpContext context, string imageId, string memberId)
     {
         var caller = context.GetCaller().Caller;
-        var image = await LookupImageAsync(context, caller, imageId, memberId, includeRows: false);
-        if (image is null)
+        var (found, input) = await LookupImageAsync(context, caller, imageId, memberId, includeRows: false);
+        var refusal = MemberOperations.Show(input);
+        if (refusal is null)
         {
-            return;
+            (var member, refusal) = LookupMember(MemberPolicy.For(caller, found!.Facts), found, memberId);
+            if (refusal is null)
+            {
+                await JsonResponse.WriteAsync(context, 200, writer => MemberJson.Write(writer, member!));
+                return;
+            }
         }
 
-        var policy = MemberPolicy.For(caller, image.Facts);
-        if (policy.CheckVisibilityAndOwnership(MemberOwnershipCheck.None) is { } forbidden)
-        {
-            await RefuseAsync(context, "GET", imageId, memberId, new(404, forbidden));
-            return;
-        }
-
-        var (member, refusal) = LookupMember(policy, image, memberId);
-        if (refusal is not null)
-        {
-            await RefuseAsync(context, "GET", imageId, memberId, refusal.StatusCode == 403 ? refusal with { StatusCode = 404 } : refusal);
-            return;
-        }
-
-        await JsonResponse.WriteAsync(context, 200, writer => MemberJson.Write(writer, member!));
+        await RefuseAsync(context, "GET", imageId, memberId, refusal);
     }
 
     // ImageMembersController.create.
@@ -154,50 +136,24 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
             return;
         }
 
-        if (body.RootElement.ValueKind != JsonValueKind.Object)
+        var (memberId, bad) = MemberOperations.NewMember(body.RootElement);
+        if (bad is not null)
         {
-            await GlanceErrorWriter.WriteAsync(context, 400, "Expected a member in the form: {\"member\": \"image_id\"}");
+            await bad.WriteAsync(context);
             return;
         }
 
-        if (!body.RootElement.TryGetProperty("member", out var memberElement))
-        {
-            await GlanceErrorWriter.WriteAsync(context, 400, "Member to be added not specified");
-            return;
-        }
-
-        if (memberElement.ValueKind is JsonValueKind.Null or JsonValueKind.False
-            || (memberElement.ValueKind == JsonValueKind.String && memberElement.GetString()!.Length == 0))
-        {
-            await GlanceErrorWriter.WriteAsync(context, 400, "Member can't be empty");
-            return;
-        }
-
-        if (memberElement.ValueKind != JsonValueKind.String || memberElement.GetString()!.Length > 255)
-        {
-            await GlanceErrorWriter.WriteAsync(context, 400, "Member must be a project id: a string of at most 255 characters.");
-            return;
-        }
-
-        var memberId = memberElement.GetString()!;
         var caller = context.GetCaller().Caller;
-        var image = await LookupImageAsync(context, caller, imageId, memberId, includeRows: false);
-        if (image is null)
-        {
-            return;
-        }
-
-        var policy = MemberPolicy.For(caller, image.Facts);
-        var refusal = policy.CheckVisibilityAndOwnership(MemberOwnershipCheck.Create) is not null
-            ? new Refusal(403, $"Not allowed to create members for image {imageId}.")
-            : policy.AddMember();
-        if (refusal is not null)
+        var (found, input) = await LookupImageAsync(context, caller, imageId, memberId, includeRows: false);
+        if (MemberOperations.Add(input with { Body = body.RootElement }) is { } refusal)
         {
             await RefuseAsync(context, "POST", imageId, memberId, refusal);
             return;
         }
 
-        var (added, imageGone) = await members.AddAsync(image.Id, memberId, GlanceTime.Format(time.GetUtcNow()), context.RequestAborted);
+        var image = found!;
+
+        var (added, imageGone) = await members.AddAsync(image.Id, memberId!, GlanceTime.Format(time.GetUtcNow()), context.RequestAborted);
         if (imageGone)
         {
             // Deleted between the lookup and the add: as if the lookup had not found it.
@@ -211,7 +167,7 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
             return;
         }
 
-        Log.MemberAdded(logger, context.TraceIdentifier, image.Id, memberId);
+        Log.MemberAdded(logger, context.TraceIdentifier, image.Id, memberId!);
         await JsonResponse.WriteAsync(context, 200, writer => MemberJson.Write(writer, added));
     }
 
@@ -224,40 +180,22 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
             return;
         }
 
-        if (body.RootElement.ValueKind != JsonValueKind.Object)
+        if (MemberOperations.NewStatus(body.RootElement) is { } bad)
         {
-            await GlanceErrorWriter.WriteAsync(context, 400, "Expected a status in the form: {\"status\": \"status\"}");
-            return;
-        }
-
-        if (!body.RootElement.TryGetProperty("status", out var statusElement))
-        {
-            await GlanceErrorWriter.WriteAsync(context, 400, "Status not specified");
+            await bad.WriteAsync(context);
             return;
         }
 
         var caller = context.GetCaller().Caller;
-        var image = await LookupImageAsync(context, caller, imageId, memberId, includeRows: false);
-        if (image is null)
-        {
-            return;
-        }
-
-        var policy = MemberPolicy.For(caller, image.Facts);
-        if (policy.CheckVisibilityAndOwnership(MemberOwnershipCheck.Update) is not null)
-        {
-            await RefuseAsync(context, "PUT", imageId, memberId, new(403, $"Not allowed to update members for image {imageId}."));
-            return;
-        }
-
-        var (_, refusal) = LookupMember(policy, image, memberId);
-        refusal ??= policy.ModifyMember();
-        if (refusal is not null)
+        var (found, input) = await LookupImageAsync(context, caller, imageId, memberId, includeRows: false);
+        if (MemberOperations.Update(input with { Body = body.RootElement }) is { } refusal)
         {
             await RefuseAsync(context, "PUT", imageId, memberId, refusal);
             return;
         }
 
+        var image = found!;
+        var statusElement = body.RootElement.GetProperty("status");
         var status = statusElement.ValueKind == JsonValueKind.String ? statusElement.GetString() : null;
         if (!MemberStatus.IsValid(status))
         {
@@ -275,17 +213,12 @@ internal sealed partial class MembersEndpoints(MemberRepository members, TimePro
         await JsonResponse.WriteAsync(context, 200, writer => MemberJson.Write(writer, updated));
     }
 
-    // _lookup_image: missing, deleted or not visible to the caller (is_image_visible) → 404.
-    private async Task<MemberImage?> LookupImageAsync(HttpContext context, Caller caller, string imageId, string? memberId, bool includeRows)
+    // _lookup_image as the shared decisions read it: the image (visible or not: the decision's
+    // EdgeInput.VisibleImage decides), whether the caller is a member, the requested member's row.
+    private async Task<(MemberImage? Image, EdgeInput Input)> LookupImageAsync(HttpContext context, Caller caller, string imageId, string? memberId, bool includeRows)
     {
         var image = await members.FindImageAsync(imageId, caller.ProjectId, memberId, includeRows, context.RequestAborted);
-        if (image is null || !ImageVisibility.IsVisible(image.Facts, caller.IsAdmin, caller.ProjectId, image.CallerIsMember))
-        {
-            await GlanceErrorWriter.WriteAsync(context, 404, MemberDeletePolicy.ImageNotFound(imageId));
-            return null;
-        }
-
-        return image;
+        return (image, new EdgeInput(caller, imageId, memberId) { Image = image?.Facts, Membership = image?.Membership ?? default });
     }
 
     // _lookup_member: get_member (after get_image), then the member row among those the caller may read.
