@@ -23,10 +23,10 @@ public sealed class AccessLogBackendErrorTests : IAsyncLifetime, IDisposable
     [Fact]
     public async Task BackendAnswers500_OneErrorEventWithTheRoute_NoToken()
     {
-        _backend.Server.Given(Request.Create().WithPath("/v2/images/broken").UsingGet()).AtPriority(1)
+        _backend.Server.Given(Request.Create().WithPath($"/v2/images/{BackendStub.ImageId}/file").UsingGet()).AtPriority(1)
             .RespondWith(Response.Create().WithStatusCode(500).WithBody("boom"));
 
-        using var response = await _fx.Client.SendAsync(GlanceApi.Request(HttpMethod.Get, "/v2/images/broken", _fx.Ids.Owner));
+        using var response = await _fx.Client.SendAsync(GlanceApi.Request(HttpMethod.Get, $"/v2/images/{BackendStub.ImageId}/file", _fx.Ids.Owner));
 
         Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
         var id = response.Headers.GetValues(RequestId.HeaderName).Single();

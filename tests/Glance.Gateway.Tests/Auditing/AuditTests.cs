@@ -12,7 +12,7 @@ public sealed class AuditTests : IAsyncLifetime
 {
     private static readonly string[] Fields =
     [
-        "RequestId", "UserId", "ProjectId", "Roles", "Method", "Path", "ImageId", "MemberId", "Decision", "Rule", "Status", "BackendStatus", "TokenCache", "ElapsedMs", "ClientAddress", "UserAgent",
+        "Operation", "EdgeMode", "RequestId", "UserId", "ProjectId", "Roles", "Method", "Path", "ImageId", "MemberId", "Decision", "Rule", "Status", "BackendStatus", "TokenCache", "ElapsedMs", "ClientAddress", "UserAgent",
     ];
 
     private GatewayFixture _fx = null!;
@@ -35,7 +35,7 @@ public sealed class AuditTests : IAsyncLifetime
             await GlanceApi.DeleteMemberAsync(_fx.Client, "no-such-token", image, "project-b"),
         };
 
-        var events = _fx.Gateway.AuditEvents();
+        var events = _fx.Gateway.AuditEvents("delete_member");
 
         Assert.Equal(4, events.Count);
         Assert.All(events, e => Assert.All(Fields, field => Assert.True(e.Has(field), $"missing {field}: {e.Line}")));
@@ -87,11 +87,29 @@ public sealed class AuditTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task OtherRequests_WriteNoAuditEvent()
+    public async Task RequestsWithNoPolicyCheck_WriteNoAuditEvent()
     {
-        using var list = await _fx.Client.SendAsync(GlanceApi.Request(HttpMethod.Get, "/v2/images", _fx.Ids.Owner));
-        Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+        using var schema = await _fx.Client.SendAsync(GlanceApi.Request(HttpMethod.Get, "/v2/schemas/image", _fx.Ids.Owner));
+        Assert.Equal(HttpStatusCode.OK, schema.StatusCode);
 
         Assert.Empty(_fx.Gateway.AuditEvents());
+    }
+
+    [Fact]
+    public async Task EveryDecidedOperation_WritesOneEventNamingIt()
+    {
+        var image = await GlanceApi.CreateImageAsync(_fx.Client, _fx.Ids.Owner, "private");
+        using var list = await _fx.Client.SendAsync(GlanceApi.Request(HttpMethod.Get, "/v2/images", _fx.Ids.Owner));
+        using var show = await _fx.Client.SendAsync(GlanceApi.Request(HttpMethod.Get, $"/v2/images/{image}", _fx.Ids.Stranger));
+        using var delete = await _fx.Client.SendAsync(GlanceApi.Request(HttpMethod.Delete, $"/v2/images/{image}", _fx.Ids.Owner));
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.NotFound, HttpStatusCode.NoContent), (list.StatusCode, show.StatusCode, delete.StatusCode));
+        var byRequest = new[] { list, show, delete }
+            .Select(r => Assert.Single(_fx.Gateway.AuditEvents(), e => e.Get("RequestId") == r.Headers.GetValues(RequestId.HeaderName).Single()))
+            .Select(e => (e.Get("Operation"), e.Get("Decision"), e.Get("RuleName"), e.Get("PolicyRule"), e.Number("Status")))
+            .ToList();
+        Assert.Equal(("get_images", "allow", "Allowed", "get_images", 200), byRequest[0]);
+        Assert.Equal(("get_image", "deny", "ImageNotFound", null, 404), byRequest[1]);
+        Assert.Equal(("delete_image", "allow", "Allowed", "delete_image", 204), byRequest[2]);
     }
 }

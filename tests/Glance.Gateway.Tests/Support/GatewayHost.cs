@@ -75,6 +75,10 @@ public sealed class GatewayHost : IAsyncDisposable
     /// <summary>The audit events written so far.</summary>
     public IReadOnlyList<AuditEvent> AuditEvents() => AuditEvent.ReadAll(AuditPath);
 
+    /// <summary>The audit events of the named operations only (a test's set-up through the gateway is audited too).</summary>
+    public IReadOnlyList<AuditEvent> AuditEvents(params string[] operations) =>
+        [.. AuditEvents().Where(e => operations.Contains(e.Get("Operation")))];
+
     /// <summary>
     /// The access events written since the gateway was handed to the test (a gateway process's
     /// start-up health probes are not the test's requests).

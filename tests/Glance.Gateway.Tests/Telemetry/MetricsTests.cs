@@ -44,21 +44,22 @@ public sealed class MetricsTests
 
         var samples = await ScrapeAsync(gateway);
 
-        const string decisions = "glance_gateway_member_decisions_total";
-        Assert.Equal(1, PrometheusSample.Sum(samples, decisions, ("decision", "allow"), ("rule", ((int)MemberDeleteRule.Allowed).ToString(System.Globalization.CultureInfo.InvariantCulture)), ("status", "204")));
-        Assert.Equal(2, PrometheusSample.Sum(samples, decisions, ("decision", "deny"), ("rule", ((int)MemberDeleteRule.Unauthenticated).ToString(System.Globalization.CultureInfo.InvariantCulture)), ("status", "401")));
-        Assert.Equal(2, PrometheusSample.Sum(samples, decisions, ("decision", "deny"), ("status", "404")));
-        Assert.Equal(0, PrometheusSample.Sum(samples, decisions, ("decision", "error")));
-        Assert.Equal(5, PrometheusSample.Sum(samples, decisions));
+        const string decisions = "glance_gateway_edge_decisions_total";
+        var deleteMember = ("operation", "delete_member");
+        Assert.Equal(1, PrometheusSample.Sum(samples, decisions, deleteMember, ("decision", "allow"), ("rule", ((int)MemberDeleteRule.Allowed).ToString(System.Globalization.CultureInfo.InvariantCulture)), ("status", "204")));
+        Assert.Equal(2, PrometheusSample.Sum(samples, decisions, deleteMember, ("decision", "deny"), ("rule", ((int)MemberDeleteRule.Unauthenticated).ToString(System.Globalization.CultureInfo.InvariantCulture)), ("status", "401")));
+        Assert.Equal(2, PrometheusSample.Sum(samples, decisions, deleteMember, ("decision", "deny"), ("status", "404")));
+        Assert.Equal(0, PrometheusSample.Sum(samples, decisions, deleteMember, ("decision", "error")));
+        Assert.Equal(5, PrometheusSample.Sum(samples, decisions, deleteMember));
 
         // Each decision's labels are the audit's: the same rule, policy rule and status, one for one.
-        var audited = await AuditEvent.EventuallyAsync(gateway.AuditEvents, 5);
+        var audited = await AuditEvent.EventuallyAsync(() => gateway.AuditEvents("delete_member"), 5);
         Assert.Equal(5, audited.Count);
         foreach (var group in audited.GroupBy(e => (Rule: e.Number("Rule"), PolicyRule: e.Get("PolicyRule"), Status: e.Number("Status"))))
         {
             var rule = group.Key.Rule?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "none";
             Assert.Equal(group.Count(), PrometheusSample.Sum(
-                samples, decisions, ("rule", rule), ("policy_rule", group.Key.PolicyRule ?? "none"), ("status", group.Key.Status!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))));
+                samples, decisions, deleteMember, ("rule", rule), ("policy_rule", group.Key.PolicyRule ?? "none"), ("status", group.Key.Status!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         }
 
         const string lookups = "glance_gateway_token_cache_lookups_total";
