@@ -1,0 +1,265 @@
+using System.Diagnostics.Metrics;
+using System.Text;
+using Glance.Gateway.EdgePolicy;
+using Glance.Gateway.HeaderHygiene;
+using Glance.Gateway.Hosting;
+using Glance.Gateway.Keystone;
+using Glance.Gateway.Telemetry;
+using Glance.ImageStore.Facts;
+using Glance.Policy.Members;
+using Glance.Policy.Operations;
+using Glance.Policy.Routing;
+using Glance.Policy.Rules;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Model;
+
+namespace Glance.Gateway.Tests.EdgePolicy;
+
+/// <summary>
+/// The edge-decision step of every registered operation, on a <see cref="DefaultHttpContext"/>:
+/// routed by Glance's router, with the image facts an in-memory reader gives (the store's
+/// <see cref="IImageFactsReader"/> contract), a refusal is answered by the step with Glance's
+/// status and words and the request goes no further, an allow goes on to the proxy; in shadow
+/// mode nothing is answered by the step, in off mode nothing is decided; a body where the action
+/// takes none is refused before any read. Every registered operation must have its cases here.
+/// </summary>
+public sealed class EdgeDecisionStepTests : IDisposable
+{
+    private const string ImageId = "0f1e2d3c-4b5a-4697-8877-665544332211";
+    private const string Owner = "project-a";
+    private const string Member = "project-b";
+    private const string Stranger = "project-c";
+    private static readonly Uri Store = new("http://127.0.0.1:9191/");
+
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().AddLogging().BuildServiceProvider();
+    private readonly FactsReader _facts = new();
+
+    public void Dispose() => _services.Dispose();
+
+    /// <summary>One refusal and one allow per operation: (operation, method, path, body, content type, caller's project, image visibility, expected status (0 = allowed), words).</summary>
+    public static TheoryData<string, string, string, string?, string?, string, string, int, string?> Cases => new()
+    {
+        { "get_images", "GET", "/v2/images", null, null, Stranger, "private", 0, null },
+        { "get_image", "GET", "/v2/images/{id}", null, null, Stranger, "private", 404, $"No image found with ID {ImageId}" },
+        { "get_image", "GET", "/v2/images/{id}", null, null, Member, "shared", 0, null },
+        { "delete_image", "DELETE", "/v2/images/{id}", null, null, Stranger, "private", 404, $"Failed to find image {ImageId} to delete" },
+        { "delete_image", "DELETE", "/v2/images/{id}", null, null, Member, "shared", 403, ImagePolicy.NotOwner },
+        { "delete_image", "DELETE", "/v2/images/{id}", null, null, Owner, "private", 0, null },
+        { "deactivate", "POST", "/v2/images/{id}/actions/deactivate", null, null, Member, "shared", 403, ImagePolicy.NotOwner },
+        { "deactivate", "POST", "/v2/images/{id}/actions/deactivate", null, null, Owner, "shared", 0, null },
+        { "deactivate", "POST", "/v2/images/{id}/actions/deactivate", null, null, Stranger, "private", 404, $"No image found with ID {ImageId}" },
+        { "reactivate", "POST", "/v2/images/{id}/actions/reactivate", null, null, Stranger, "shared", 404, $"No image found with ID {ImageId}" },
+        { "download_image", "GET", "/v2/images/{id}/file", null, null, Member, "shared", 0, null },
+        { "download_image", "GET", "/v2/images/{id}/file", null, null, Stranger, "shared", 404, $"No image found with ID {ImageId}" },
+        { "upload_image", "PUT", "/v2/images/{id}/file", "data", "text/plain", Owner, "private", 415, null },
+        { "upload_image", "PUT", "/v2/images/{id}/file", "data", "application/octet-stream", Member, "shared", 403, $"Not allowed to upload image data for image {ImageId}" },
+        { "upload_image", "PUT", "/v2/images/{id}/file", "data", "application/octet-stream", Owner, "shared", 0, null },
+        { "add_image_tag", "PUT", "/v2/images/{id}/tags/blue", null, null, Member, "shared", 403, $"Not allowed to update tags for image {ImageId}." },
+        { "add_image_tag", "PUT", "/v2/images/{id}/tags/blue", null, null, Owner, "shared", 0, null },
+        { "delete_image_tag", "DELETE", "/v2/images/{id}/tags/blue", null, null, Stranger, "private", 404, $"Image {ImageId} not found." },
+        { "get_members", "GET", "/v2/images/{id}/members", null, null, Owner, "private", 403, $"Not allowed to list members for image {ImageId}: Only shared images have members." },
+        { "get_members", "GET", "/v2/images/{id}/members", null, null, Member, "shared", 0, null },
+        { "get_member", "GET", "/v2/images/{id}/members/" + Member, null, null, Owner, "private", 404, "Only shared images have members." },
+        { "get_member", "GET", "/v2/images/{id}/members/" + Member, null, null, Member, "shared", 0, null },
+        { "add_member", "POST", "/v2/images/{id}/members", "{\"member\": \"project-d\"}", "application/json", Member, "shared", 403, $"Not allowed to create members for image {ImageId}." },
+        { "add_member", "POST", "/v2/images/{id}/members", "{\"membr\": 1}", "application/json", Owner, "shared", 400, "Member to be added not specified" },
+        { "add_member", "POST", "/v2/images/{id}/members", "{\"member\": \"project-d\"}", "application/json", Owner, "shared", 0, null },
+        { "modify_member", "PUT", "/v2/images/{id}/members/" + Member, "{\"status\": \"accepted\"}", "application/json", Owner, "shared", 403, $"Not allowed to update members for image {ImageId}." },
+        { "modify_member", "PUT", "/v2/images/{id}/members/" + Member, "{\"status\": \"accepted\"}", "application/json", Member, "shared", 0, null },
+        { "delete_member", "DELETE", "/v2/images/{id}/members/" + Member, null, null, Member, "shared", 403, $"Not allowed to delete members for image {ImageId}." },
+        { "delete_member", "DELETE", "/v2/images/{id}/members/" + Member, null, null, Owner, "shared", 0, null },
+    };
+
+    [Fact]
+    public void EveryRegisteredOperation_HasItsCasesHere()
+    {
+        var covered = Cases.Select(row => (string)row[0]).ToHashSet();
+
+        Assert.All(EdgeOperations.All, op => Assert.Contains(op.Name, covered));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Enforce_RefusalAnsweredByTheStep_AllowGoesOn(
+        string operation, string method, string path, string? body, string? contentType, string project, string visibility, int status, string? words)
+    {
+        _facts.Image = new ImageFacts(ImageId, visibility, Owner);
+        var (context, nextCalled) = await RunAsync(method, path, body, contentType, project, EdgeMode.Enforce);
+
+        var edge = EdgeRequestFeature.Of(context)!;
+        Assert.Equal(operation, edge.Operation);
+        Assert.Equal(status == 0, nextCalled());
+        Assert.Equal(status == 0, edge.Decision!.IsAllowed);
+        if (status != 0)
+        {
+            Assert.Equal(status, context.Response.StatusCode);
+            Assert.Equal(status, edge.Decision.StatusCode);
+            var answer = Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
+            Assert.Contains(words ?? string.Empty, answer, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public async Task Shadow_ARefusalIsRecordedButTheRequestGoesOn()
+    {
+        _facts.Image = new ImageFacts(ImageId, "private", Owner);
+
+        var (context, nextCalled) = await RunAsync("GET", "/v2/images/{id}", null, null, Stranger, EdgeMode.Shadow);
+
+        Assert.True(nextCalled());
+        var edge = EdgeRequestFeature.Of(context)!;
+        Assert.Equal((EdgeMode.Shadow, 404, true), (edge.Mode, edge.Decision!.StatusCode, edge.Forwarded));
+        Assert.Equal(200, context.Response.StatusCode);
+    }
+
+    [Fact]
+    public async Task Off_NothingIsReadOrDecided()
+    {
+        _facts.Image = new ImageFacts(ImageId, "private", Owner);
+
+        var (context, nextCalled) = await RunAsync("GET", "/v2/images/{id}", null, null, Stranger, EdgeMode.Off);
+
+        Assert.True(nextCalled());
+        Assert.Equal(0, _facts.Reads);
+        var edge = EdgeRequestFeature.Of(context)!;
+        Assert.Equal((EdgeMode.Off, true, true), (edge.Mode, edge.Decision is null, edge.Forwarded));
+    }
+
+    [Fact]
+    public async Task BodyWhereTheActionTakesNone_Is400BeforeAnyRead()
+    {
+        _facts.Image = new ImageFacts(ImageId, "private", Owner);
+
+        var (context, nextCalled) = await RunAsync("DELETE", "/v2/images/{id}", "{}", "application/json", Owner, EdgeMode.Enforce);
+
+        Assert.False(nextCalled());
+        Assert.Equal((400, 0), (context.Response.StatusCode, _facts.Reads));
+        Assert.Equal("BodyNotExpected", EdgeRequestFeature.Of(context)!.Decision!.Reason);
+    }
+
+    [Fact]
+    public async Task JsonBodyLargerThanTheEdgeReads_IsForwardedUndecided()
+    {
+        _facts.Image = new ImageFacts(ImageId, "shared", Owner);
+        var body = "{\"member\": \"" + new string('m', EdgeRequestBody.MaxBytes) + "\"}";
+
+        var (context, nextCalled) = await RunAsync("POST", "/v2/images/{id}/members", body, "application/json", Stranger, EdgeMode.Enforce);
+
+        Assert.True(nextCalled());
+        Assert.Null(EdgeRequestFeature.Of(context)!.Decision);
+        Assert.Equal(0, _facts.Reads);
+    }
+
+    [Fact]
+    public async Task ABodyTheStepRead_IsForwardedFromItsFirstByte()
+    {
+        _facts.Image = new ImageFacts(ImageId, "shared", Owner);
+        const string body = "{\"member\": \"project-d\"}";
+
+        var (context, nextCalled) = await RunAsync("POST", "/v2/images/{id}/members", body, "application/json", Owner, EdgeMode.Enforce);
+
+        Assert.True(nextCalled());
+        Assert.Equal(body, await new StreamReader(context.Request.Body).ReadToEndAsync());
+    }
+
+    [Fact]
+    public async Task FactsUnavailable_Is503_NotAnException()
+    {
+        _facts.Unavailable = true;
+
+        var (context, nextCalled) = await RunAsync("GET", "/v2/images/{id}", null, null, Owner, EdgeMode.Enforce);
+
+        Assert.False(nextCalled());
+        Assert.Equal(503, context.Response.StatusCode);
+        Assert.Null(EdgeRequestFeature.Of(context)!.Decision);
+    }
+
+    private async Task<(HttpContext Context, Func<bool> NextCalled)> RunAsync(
+        string method, string path, string? body, string? contentType, string project, EdgeMode mode)
+    {
+        var context = new DefaultHttpContext { RequestServices = _services };
+        context.Request.Method = method;
+        context.Request.Path = path.Replace("{id}", ImageId, StringComparison.Ordinal);
+        context.Response.Body = new MemoryStream();
+        if (body is not null)
+        {
+            var bytes = Encoding.UTF8.GetBytes(body);
+            context.Request.Body = new MemoryStream(bytes);
+            context.Request.ContentLength = bytes.Length;
+            context.Request.ContentType = contentType;
+        }
+
+        var routing = GlanceRoutes.Resolve(RequestTarget.Of(context), method);
+        context.Features.Set(routing);
+        EdgeRequestFeature.Attach(context, routing);
+        string[] roles = ["member", "reader"];
+        context.Features.Set<ICallerFeature>(new CallerFeature(
+            new CallerIdentity("user-" + project, null, project, null, roles, false, DateTimeOffset.MaxValue), Glance.Gateway.TokenCache.TokenCacheResult.L1, 0));
+        var destination = new DestinationState("store", new DestinationModel(new DestinationConfig { Address = Store.ToString() }));
+        context.Features.Set<IReverseProxyFeature>(new ReverseProxyFeature
+        {
+            Route = null!,
+            Cluster = new ClusterModel(new ClusterConfig { ClusterId = "glance" }, new HttpMessageInvoker(new SocketsHttpHandler())),
+            AllDestinations = [destination],
+            AvailableDestinations = [destination],
+        });
+
+        var called = false;
+        await Step(mode).InvokeAsync(context, () =>
+        {
+            called = true;
+            return Task.CompletedTask;
+        });
+        context.Request.Body.Position = 0;
+        return (context, () => called);
+    }
+
+    private EdgeDecisionStep Step(EdgeMode mode)
+    {
+        var backend = Options.Create(new BackendOptions { MetadataCacheSeconds = 0 });
+        var cache = new ImageFactsCache(backend, TimeProvider.System);
+        var metrics = new GatewayMetrics(_services.GetRequiredService<IMeterFactory>());
+        var metadata = new ImageMetadataClient(backend, new BackendHttpClients(backend, _services, NullLoggerFactory.Instance), cache, metrics);
+        var address = new ImageStoreAddress { Current = Store, Facts = _facts };
+        var modes = new EdgePolicyModes(
+            new StaticMonitor(new EdgePolicyOptions { Operations = { ["get_image"] = mode, ["add_member"] = mode } }),
+            NullLogger<EdgePolicyModes>.Instance);
+        return new EdgeDecisionStep(new EdgeFactsReader(metadata, cache, address), modes, new PolicyRulesHolder(PolicyRules.Defaults(PolicyMode.Legacy)), NullLogger<EdgeDecisionStep>.Instance);
+    }
+
+    // The store's reader contract over one image: its member list is the member project.
+    private sealed class FactsReader : IImageFactsReader
+    {
+        public ImageFacts? Image { get; set; }
+
+        public bool Unavailable { get; set; }
+
+        public int Reads { get; private set; }
+
+        public Task<(ImageFacts? Image, bool IsMember)> ReadAsync(string imageId, string? member, CancellationToken cancellationToken)
+        {
+            Reads++;
+            if (Unavailable)
+            {
+                throw new ImageFactsUnavailableException("the database is down");
+            }
+
+            var image = Image is { } known && known.Id == imageId ? known : null;
+            return Task.FromResult((image, image is not null && member == Member));
+        }
+    }
+
+    private sealed class StaticMonitor(EdgePolicyOptions value) : IOptionsMonitor<EdgePolicyOptions>
+    {
+        public EdgePolicyOptions CurrentValue => value;
+
+        public EdgePolicyOptions Get(string? name) => value;
+
+        public IDisposable? OnChange(Action<EdgePolicyOptions, string?> listener) => null;
+    }
+}
