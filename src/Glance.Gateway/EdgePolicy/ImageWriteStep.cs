@@ -1,21 +1,22 @@
+using Glance.Policy.Routing;
+
 namespace Glance.Gateway.EdgePolicy;
 
 /// <summary>
-/// Keeps <see cref="ImageFactsCache"/> honest: a request that may change an image's visibility or
-/// owner (any method but GET and HEAD on <c>/v2/images/{id}</c> or below, the member resources
+/// Keeps <see cref="ImageFactsCache"/> honest: an operation that may change an image's visibility,
+/// owner or attributes (any routed operation on an image but GET and HEAD, the member resources
 /// excepted) forgets the image before it is forwarded and again once the backend has answered,
-/// so that no read racing the write can leave the old facts behind.
+/// so that no read racing the write can leave the old facts behind. The image is the one Glance's
+/// router took from the path.
 /// </summary>
 public sealed class ImageWriteStep(ImageFactsCache cache)
 {
-    private const string Prefix = "/v2/images/";
-
     /// <summary>Runs the step.</summary>
     public async Task InvokeAsync(HttpContext context, Func<Task> next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        var imageId = cache.IsEnabled ? ChangedImage(context.Request.Method, context.Request.Path) : null;
+        var imageId = cache.IsEnabled ? ChangedImage(Routing.GlanceRouterMiddleware.RoutingOf(context)) : null;
         if (imageId is null)
         {
             await next();
@@ -33,32 +34,14 @@ public sealed class ImageWriteStep(ImageFactsCache cache)
         }
     }
 
-    /// <summary>The image id a request may change the facts of, or null.</summary>
-    public static string? ChangedImage(string method, PathString path)
+    /// <summary>The image id a routed request may change the facts of, or null.</summary>
+    public static string? ChangedImage(GlanceRouting? routing)
     {
-        if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method))
+        if (routing is not { Operation: { } operation } || operation.Method is "GET" or "HEAD" || operation.Controller == "image_members")
         {
             return null;
         }
 
-        var value = path.Value;
-        if (value is null || !value.StartsWith(Prefix, StringComparison.Ordinal) || value.Length == Prefix.Length)
-        {
-            return null;
-        }
-
-        var rest = value.AsSpan(Prefix.Length);
-        var slash = rest.IndexOf('/');
-        if (slash == 0)
-        {
-            return null;
-        }
-
-        if (slash > 0 && rest[slash..].StartsWith("/members", StringComparison.Ordinal))
-        {
-            return null;
-        }
-
-        return (slash < 0 ? rest : rest[..slash]).ToString();
+        return routing.Value("image_id") is { Length: > 0 } imageId ? imageId : null;
     }
 }

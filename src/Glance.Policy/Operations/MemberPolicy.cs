@@ -90,10 +90,7 @@ public sealed class MemberPolicy
     /// writes <c>column == None</c> as <c>IS NULL</c>, so a caller without a project reads every
     /// row of an image without an owner (and no other).
     /// </summary>
-    public bool MayReadRow(string memberId) =>
-        _caller.IsAdmin
-        || string.Equals(_image.Owner, _caller.ProjectId, StringComparison.Ordinal)
-        || (_caller.ProjectId is not null && string.Equals(memberId, _caller.ProjectId, StringComparison.Ordinal));
+    public bool MayReadRow(string memberId) => MemberDeletePolicy.MayReadMemberRow(_image, _caller.IsAdmin, _caller.ProjectId, memberId);
 
     // MemberAPIPolicy._enforce: ImageAPIPolicy.get_image first, then the member rule.
     private Refusal? Enforce(string rule)

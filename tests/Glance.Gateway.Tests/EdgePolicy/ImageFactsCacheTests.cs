@@ -78,9 +78,18 @@ public sealed class ImageFactsCacheTests
     [InlineData("POST", "/v2/images", null)]
     [InlineData("POST", "/v2/images/", null)]
     [InlineData("DELETE", "/v2/images//members/m", null)]
-    public void ChangedImage_Request_NamesTheImageItMayChange(string method, string path, string? expected)
+    [InlineData("POST", "/v2/images/abc?_method=GET", null)]
+    [InlineData("GET", "/v2/images/abc?_method=DELETE", "abc")]
+    [InlineData("DELETE", "/v2/stores/file1/abc", "abc")]
+    [InlineData("POST", "/v2/images/abc/import", "abc")]
+    public void ChangedImage_RoutedRequest_NamesTheImageItMayChange(string method, string path, string? expected)
     {
-        Assert.Equal(expected, ImageWriteStep.ChangedImage(method, new PathString(path)));
+        var context = new DefaultHttpContext();
+        context.Request.Method = method;
+        context.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpRequestFeature>()!.RawTarget = path;
+        var routing = Glance.Policy.Routing.GlanceRoutes.Resolve(Glance.Policy.Routing.RequestTarget.Of(context), method);
+
+        Assert.Equal(expected, ImageWriteStep.ChangedImage(routing));
     }
 
     [Fact]
