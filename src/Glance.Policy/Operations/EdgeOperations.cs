@@ -43,6 +43,7 @@ public static class EdgeOperations
         Op("clear_cache", "cached_images", "clear_cache", PolicyRuleNames.CacheDelete, EdgeFactsNeeded.None, ServiceOperations.ClearCache),
         Op("delete_cache_entry", "cached_images", "delete_cache_entry", PolicyRuleNames.CacheDelete, EdgeFactsNeeded.Image, input => ServiceOperations.DeleteCacheEntry(input, inCache: false), mode: EdgeMode.Shadow, modeReason: DeleteCacheEntryModeReason),
         Op("queue_image", "cached_images", "queue_image_from_api", PolicyRuleNames.CacheImage, EdgeFactsNeeded.Image, ServiceOperations.QueueImage),
+        Op("list_metadef_resource_types", "metadef_resource_types", "index", PolicyRuleNames.ListMetadefResourceTypes, EdgeFactsNeeded.None, MetadefOperations.ListResourceTypes),
     ];
 
     private const string ImportModeReason =
