@@ -3,7 +3,6 @@ using Glance.ImageStore.Identity;
 using Glance.ImageStore.Images;
 using Glance.ImageStore.Routing;
 using Glance.Policy.Errors;
-using Glance.Policy.Rules;
 
 namespace Glance.ImageStore.Cache;
 
@@ -47,13 +46,13 @@ internal sealed partial class CacheEndpoints(ImageCache cache, CachePrefetcher p
     }
 
     /// <summary>Glance's 404 of the per-image calls.</summary>
-    public static string NotFound(string imageId) => $"Image {imageId} not found.";
+    public static string NotFound(string imageId) => ServiceOperations.CacheNotFound(imageId);
 
     // get_cache_state: cache_list, then {"cached_images": [...], "queued_images": [...]}.
     private async Task GetCacheStateAsync(HttpContext context)
     {
         var caller = context.GetCaller().Caller;
-        if (await RefusedAsync(context, CachePolicy.Enforce(caller, PolicyRuleNames.CacheList, null, cache.Enabled), "list", null))
+        if (await RefusedAsync(context, CachePolicy.Enforce(ServiceOperations.GetCacheState(new EdgeInput(caller, string.Empty, null)), cache.Enabled), "list", null))
         {
             return;
         }
@@ -67,7 +66,7 @@ internal sealed partial class CacheEndpoints(ImageCache cache, CachePrefetcher p
     private async Task ClearCacheAsync(HttpContext context)
     {
         var caller = context.GetCaller().Caller;
-        if (await RefusedAsync(context, CachePolicy.Enforce(caller, PolicyRuleNames.CacheDelete, null, cache.Enabled), "clear", null))
+        if (await RefusedAsync(context, CachePolicy.Enforce(ServiceOperations.ClearCache(new EdgeInput(caller, string.Empty, null)), cache.Enabled), "clear", null))
         {
             return;
         }
@@ -99,17 +98,13 @@ internal sealed partial class CacheEndpoints(ImageCache cache, CachePrefetcher p
     private async Task QueueImageAsync(HttpContext context, string imageId)
     {
         var caller = context.GetCaller().Caller;
-        var image = await imageLookup.FindVisibleAsync(imageId, caller, context.RequestAborted);
-        if (image is null)
+        var (found, input) = await imageLookup.LookupAsync(context, imageId, caller);
+        if (await RefusedAsync(context, CachePolicy.Enforce(ServiceOperations.QueueImage(input), cache.Enabled), "queue", imageId))
         {
-            await GlanceErrorWriter.WriteAsync(context, 404, NotFound(imageId));
             return;
         }
 
-        if (await RefusedAsync(context, CachePolicy.Enforce(caller, PolicyRuleNames.CacheImage, image.ToFacts(), cache.Enabled), "queue", image.Id))
-        {
-            return;
-        }
+        var image = found!;
 
         if (image.Status != ImageStatus.Active)
         {
@@ -128,8 +123,9 @@ internal sealed partial class CacheEndpoints(ImageCache cache, CachePrefetcher p
     private async Task DeleteCacheEntryAsync(HttpContext context, string imageId)
     {
         var caller = context.GetCaller().Caller;
-        var image = await imageLookup.FindVisibleAsync(imageId, caller, context.RequestAborted);
-        if (image is null)
+        var (_, input) = await imageLookup.LookupAsync(context, imageId, caller);
+        var inCache = false;
+        if (input.VisibleImage is null)
         {
             if (!cache.Enabled)
             {
@@ -139,14 +135,10 @@ internal sealed partial class CacheEndpoints(ImageCache cache, CachePrefetcher p
                 return;
             }
 
-            if (!await ExistsInCacheAsync(imageId, context.RequestAborted))
-            {
-                await GlanceErrorWriter.WriteAsync(context, 404, NotFound(imageId));
-                return;
-            }
+            inCache = await ExistsInCacheAsync(imageId, context.RequestAborted);
         }
 
-        if (await RefusedAsync(context, CachePolicy.Enforce(caller, PolicyRuleNames.CacheDelete, image?.ToFacts(), cache.Enabled), "delete", imageId))
+        if (await RefusedAsync(context, CachePolicy.Enforce(ServiceOperations.DeleteCacheEntry(input, inCache), cache.Enabled), "delete", imageId))
         {
             return;
         }

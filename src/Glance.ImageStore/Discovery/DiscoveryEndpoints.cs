@@ -1,3 +1,4 @@
+using Glance.ImageStore.Identity;
 using Glance.ImageStore.Routing;
 using Glance.Policy.Errors;
 using Microsoft.Extensions.Options;
@@ -14,7 +15,7 @@ namespace Glance.ImageStore.Discovery;
 /// </summary>
 internal sealed class DiscoveryEndpoints(IOptions<ImageStoreOptions> options)
 {
-    private const string MultiBackend = "Multi backend is not supported at this site.";
+    private const string MultiBackend = ServiceOperations.MultiBackendNotSupported;
     private readonly string[] _methods = options.Value.Import.MethodList();
 
     public Task ImportAsync(HttpContext context) => Get(context, () => JsonResponse.WriteAsync(context, 200, writer =>
@@ -35,6 +36,12 @@ internal sealed class DiscoveryEndpoints(IOptions<ImageStoreOptions> options)
     }));
 
     public static Task StoresAsync(HttpContext context) => Get(context, () => GlanceErrorWriter.WriteAsync(context, 404, MultiBackend));
+
+    // get_stores_detail, as the edge decides it: no enabled_backends here, so its 404 before the rule.
+    public static Task StoresDetailAsync(HttpContext context) => Get(context, () =>
+        ServiceOperations.StoresDetail(new EdgeInput(context.GetCaller().Caller, string.Empty, null), multiBackend: false) is { } refusal
+            ? refusal.WriteAsync(context)
+            : throw new InvalidOperationException("A store with one backend has no store details."));
 
     public static Task UsageAsync(HttpContext context) => Get(context, () => JsonResponse.WriteAsync(context, 200, writer =>
     {

@@ -11,7 +11,7 @@ internal static class DiscoveryExtensions
         var handlers = endpoints.ServiceProvider.GetRequiredService<DiscoveryEndpoints>();
         endpoints.Map("/v2/info/import", handlers.ImportAsync).WithDisplayName("info import");
         endpoints.Map("/v2/info/stores", DiscoveryEndpoints.StoresAsync).WithDisplayName("info stores");
-        endpoints.Map("/v2/info/stores/detail", DiscoveryEndpoints.StoresAsync).WithDisplayName("info stores detail");
+        endpoints.Map("/v2/info/stores/detail", DiscoveryEndpoints.StoresDetailAsync).WithDisplayName("info stores detail");
         endpoints.Map("/v2/info/usage", DiscoveryEndpoints.UsageAsync).WithDisplayName("info usage");
         return endpoints;
     }

@@ -93,33 +93,19 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
             return;
         }
 
+        // The request deserializer's checks, then ImagesController.create: the owner defaults to the
+        // caller's project, add_image (with its visibility rule and, legacy, the owner check), as the
+        // edge decides it; then the image factory's own checks.
         var caller = context.GetCaller().Caller;
         var root = body.RootElement;
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            await GlanceErrorWriter.WriteAsync(context, 400, $"Provided object does not match schema 'image': {PyRepr.Of(root)} is not of type 'object'");
-            return;
-        }
-
-        // The request deserializer's checks, then ImagesController.create: the owner defaults to the
-        // caller's project, add_image (with its visibility rule and, legacy, the owner check), then
-        // the image factory's own checks.
-        var refusal = DeserializeCreate(root);
-        if (refusal is not null)
-        {
-            await refusal.WriteAsync(context);
-            return;
-        }
-
-        var owner = root.TryGetProperty("owner", out var ownerElement) ? (ownerElement.ValueKind == JsonValueKind.Null ? null : ownerElement.GetString()) : caller.ProjectId;
-        var visibility = root.TryGetProperty("visibility", out var visibilityElement) ? visibilityElement.GetString() : null;
-        refusal = ImagePolicy.ForCreate(caller, owner, visibility).AddImage();
+        var refusal = CreateOperations.AddImage(new EdgeInput(caller, "(new)", null) { Body = root, ContentType = context.Request.ContentType });
         if (refusal is not null)
         {
             await Refused(context, "create", "(new)", refusal);
             return;
         }
 
+        var (owner, _) = CreateOperations.OwnerAndVisibility(root, caller);
         refusal = CheckNewImage(root);
         if (refusal is not null)
         {
@@ -193,47 +179,6 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
         }
 
         return origin + path;
-    }
-
-    // images.py RequestDeserializer.create: disallowed attributes, the schema, custom property
-    // names. Runs before any policy.
-    private static Refusal? DeserializeCreate(JsonElement root)
-    {
-        foreach (var property in root.EnumerateObject())
-        {
-            if (ImageSchemaRules.Disallowed.Contains(property.Name))
-            {
-                return new(403, $"Attribute '{property.Name}' is read-only.");
-            }
-        }
-
-        foreach (var property in root.EnumerateObject())
-        {
-            if (ImageSchemaRules.Check(property.Name, property.Value) is { } invalid)
-            {
-                return new(400, invalid);
-            }
-        }
-
-        foreach (var property in root.EnumerateObject())
-        {
-            if (ImageSchemaRules.Base.Contains(property.Name))
-            {
-                continue;
-            }
-
-            if (property.Name.EnumerateRunes().Count() > 255)
-            {
-                return new(400, "Custom property should not be greater than 255 characters.");
-            }
-
-            if (ImageSchemaRules.IsReserved(property.Name))
-            {
-                return Refusal.WithDetail(403, $"Attribute '{property.Name}' is reserved.");
-            }
-        }
-
-        return null;
     }
 
     // ImageFactory.new_image (read-only attributes) and the location proxy's factory: after the policy.

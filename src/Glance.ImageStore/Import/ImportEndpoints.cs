@@ -39,22 +39,21 @@ internal sealed partial class ImportEndpoints(
             return;
         }
 
-        var (request, refusal) = ImportRequest.Parse(body.RootElement, _methods);
+        // import_image up to and through its rule, as the edge decides it: the body, the image,
+        // its state for the method, then copy_image or modify_image.
+        var caller = context.GetCaller().Caller;
+        var (found, input) = await imageLookup.LookupAsync(context, imageId, caller);
+        var refusal = ImportOperations.Import(input with { Body = body.RootElement }, _methods);
         if (refusal is not null)
         {
+            var method = ImportOperations.MethodOf(body.RootElement) ?? "-";
+            Log.Refused(logger, context.TraceIdentifier, imageId, method, refusal.StatusCode, refusal.Explanation);
             await refusal.WriteAsync(context);
             return;
         }
 
-        var caller = context.GetCaller().Caller;
-        var image = await imageLookup.FindVisibleAsync(imageId, caller, context.RequestAborted);
-        if (image is null)
-        {
-            await GlanceErrorWriter.WriteAsync(context, 404, ImagesEndpoints.NoImage(imageId));
-            return;
-        }
-
-        refusal = CheckState(image, request!.Method) ?? ImagePolicy.For(caller, image.ToFacts()).ModifyImage();
+        var request = ImportRequest.Parse(body.RootElement, _methods).Request!;
+        var image = found!;
         if (refusal is null && ImageProperties.Get(image, ImageProperties.ImportTask) is { } holder)
         {
             refusal = await EnforceLockAsync(image, holder);
@@ -134,32 +133,6 @@ internal sealed partial class ImportEndpoints(
         context.Response.StatusCode = StatusCodes.Status202Accepted;
         context.Response.ContentType = GlanceErrorBody.HtmlContentType;
         context.Response.ContentLength = 0;
-    }
-
-    // import_image's checks of the image, in Glance's order (copy-image is never enabled here).
-    private static Refusal? CheckState(ImageRecord image, string method)
-    {
-        if (image.Status == ImageStatus.Active)
-        {
-            return new(409, "Image with status active cannot be target for import");
-        }
-
-        if (image.Status != ImageStatus.Queued && method == "web-download")
-        {
-            return new(409, "Image needs to be in 'queued' state to use 'web-download' method");
-        }
-
-        if (image.Status != ImageStatus.Uploading && method == "glance-direct")
-        {
-            return new(409, "Image needs to be staged before 'glance-direct' method can be used");
-        }
-
-        if (string.IsNullOrEmpty(image.ContainerFormat))
-        {
-            return new(409, "'container_format' needs to be set before import");
-        }
-
-        return string.IsNullOrEmpty(image.DiskFormat) ? new(409, "'disk_format' needs to be set before import") : null;
     }
 
     // _enforce_import_lock: a lock whose task is gone, or idle past the expiry (twice that while

@@ -25,37 +25,20 @@ internal sealed partial class StageEndpoints(
 
     private async Task PutAsync(HttpContext context, string imageId)
     {
-        // The request deserializer: the method must be enabled, the body octets.
-        if (!_enabled)
-        {
-            await GlanceErrorWriter.WriteAsync(context, 404, "'glance-direct' method is not available at this site.");
-            return;
-        }
-
-        var contentType = context.Request.ContentType;
-        if (contentType is null || !string.Equals(contentType.Split(';')[0].Trim(), "application/octet-stream", StringComparison.OrdinalIgnoreCase))
-        {
-            await GlanceErrorWriter.WriteAsync(context, 415, GlanceErrorBody.UnsupportedMediaType(contentType));
-            return;
-        }
-
-        // stage: image_repo.get, then modify_image (no policy of its own), then the status change.
+        // The request deserializer (the method must be enabled, the body octets), then stage:
+        // image_repo.get and modify_image (no policy of its own), as the edge decides it; then the
+        // status change.
         var caller = context.GetCaller().Caller;
-        var image = await imageLookup.FindVisibleAsync(imageId, caller, context.RequestAborted);
-        if (image is null)
-        {
-            await GlanceErrorWriter.WriteAsync(context, 404, ImagesEndpoints.NoImage(imageId));
-            return;
-        }
-
-        var refusal = ImagePolicy.For(caller, image.ToFacts()).ModifyImage();
+        var (found, input) = await imageLookup.LookupAsync(context, imageId, caller);
+        var refusal = ImportOperations.Stage(input, _enabled);
         if (refusal is not null)
         {
-            Log.Refused(logger, context.TraceIdentifier, image.Id, refusal.StatusCode);
+            Log.Refused(logger, context.TraceIdentifier, imageId, refusal.StatusCode);
             await refusal.WriteAsync(context);
             return;
         }
 
+        var image = found!;
         string? from = null;
         var (claimed, saved) = await images.MutateAsync(image.Id, candidate =>
         {

@@ -49,7 +49,7 @@ internal sealed class MetadefLookup(MetadefRepository repository)
             return null;
         }
 
-        var policy = MetadefPolicy.For(caller, ns);
+        var policy = MetadefPolicy.For(caller, ns.Owner, ns.Visibility);
         if (policy.Enforce(rules) is { } refused)
         {
             await refused.WriteAsync(context);

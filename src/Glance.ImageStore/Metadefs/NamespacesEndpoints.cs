@@ -106,7 +106,7 @@ internal sealed partial class NamespacesEndpoints(MetadefRepository repository, 
         var listed = await repository.ListNamespacesAsync(
             new MetadefNamespaceQuery(caller.IsAdmin, caller.ProjectId, string.IsNullOrEmpty(visibility) ? null : visibility, resourceTypes, markerNamespace, limit, sortKey, sortDir == "desc"),
             context.RequestAborted);
-        var visible = listed.Where(ns => MetadefPolicy.For(caller, ns).Check(PolicyRuleNames.GetMetadefNamespace)).ToList();
+        var visible = listed.Where(ns => MetadefPolicy.For(caller, ns.Owner, ns.Visibility).Check(PolicyRuleNames.GetMetadefNamespace)).ToList();
         var associations = await repository.AssociationsAsync([.. visible.Select(ns => ns.Id)], context.RequestAborted);
 
         var query = parameters.Where(p => p.Key != "marker").ToList();
@@ -304,7 +304,7 @@ internal sealed partial class NamespacesEndpoints(MetadefRepository repository, 
             return;
         }
 
-        var policy = MetadefPolicy.For(caller, ns);
+        var policy = MetadefPolicy.For(caller, ns.Owner, ns.Visibility);
         if (!ns.IsVisibleTo(caller.IsAdmin, caller.ProjectId) || policy.Enforce(PolicyRuleNames.GetMetadefNamespace) is not null)
         {
             await Refusal.ResourceNotFound.WriteAsync(context);

@@ -20,7 +20,7 @@ internal sealed class ResourceTypesEndpoints(MetadefRepository repository, Metad
     public async Task IndexAsync(HttpContext context)
     {
         var caller = context.GetCaller().Caller;
-        if (MetadefPolicy.For(caller).Enforce(PolicyRuleNames.ListMetadefResourceTypes) is { } refused)
+        if (MetadefOperations.ListResourceTypes(new EdgeInput(caller, string.Empty, null)) is { } refused)
         {
             await refused.WriteAsync(context);
             return;

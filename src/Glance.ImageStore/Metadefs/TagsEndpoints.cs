@@ -67,7 +67,7 @@ internal sealed class TagsEndpoints(MetadefRepository repository, MetadefLookup 
             return;
         }
 
-        if (MetadefPolicy.For(caller, ns).Enforce(PolicyRuleNames.AddMetadefTag) is { } refused)
+        if (MetadefPolicy.For(caller, ns.Owner, ns.Visibility).Enforce(PolicyRuleNames.AddMetadefTag) is { } refused)
         {
             await refused.WriteAsync(context);
             return;

@@ -55,9 +55,8 @@ internal sealed class TasksEndpoints(TaskRepository tasks, ImagesEndpoints image
 
     public static Task TasksSchemaAsync(HttpContext context) => SchemaAsync(context, TasksSchema);
 
-    // _enforce_access_policy: TasksAPIPolicy(context, {}).tasks_api_access().
-    private static Refusal? Access(Caller caller) =>
-        caller.IsAllowed(PolicyRuleNames.TasksApiAccess, EmptyTarget.Instance) ? null : Refusal.NotAuthorized(PolicyRuleNames.TasksApiAccess);
+    // _enforce_access_policy: TasksAPIPolicy(context, {}).tasks_api_access(), as the edge decides it.
+    private static Refusal? Access(Caller caller) => TaskOperations.Access(new EdgeInput(caller, string.Empty, null));
 
     private async Task ShowAsync(HttpContext context, string taskId)
     {
@@ -239,14 +238,14 @@ internal sealed class TasksEndpoints(TaskRepository tasks, ImagesEndpoints image
     private async Task ImageTasksGetAsync(HttpContext context, string imageId)
     {
         var caller = context.GetCaller().Caller;
-        var image = await imageLookup.FindVisibleAsync(imageId, caller, context.RequestAborted);
-        if (image is null || ImagePolicy.For(caller, image.ToFacts()).GetImage() is not null)
+        var (image, input) = await imageLookup.LookupAsync(context, imageId, caller);
+        if (TaskOperations.GetTaskInfo(input) is { } refusal)
         {
-            await GlanceErrorWriter.WriteAsync(context, 404, GlanceErrorWriter.ResourceNotFound);
+            await refusal.WriteAsync(context);
             return;
         }
 
-        var rows = await tasks.ForImageAsync(image.Id, caller.ProjectId, caller.IsAdmin, context.RequestAborted);
+        var rows = await tasks.ForImageAsync(image!.Id, caller.ProjectId, caller.IsAdmin, context.RequestAborted);
         await JsonResponse.WriteAsync(context, 200, writer =>
         {
             writer.WriteStartObject();

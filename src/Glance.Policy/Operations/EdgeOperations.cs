@@ -29,7 +29,37 @@ public static class EdgeOperations
         Op("add_member", "image_members", "create", PolicyRuleNames.AddMember, EdgeFactsNeeded.Image, MemberOperations.Add, readsJsonBody: true),
         Op("modify_member", "image_members", "update", PolicyRuleNames.ModifyMember, EdgeFactsNeeded.ImageAndMember, MemberOperations.Update, readsJsonBody: true),
         new("delete_member", "image_members", "delete", PolicyRuleNames.DeleteMember, EdgeFactsNeeded.ImageAndMember, readsJsonBody: false, DeleteMember, EdgeMode.Enforce, null),
+        Op("add_image", "images", "create", PolicyRuleNames.AddImage, EdgeFactsNeeded.None, CreateOperations.AddImage, readsJsonBody: true),
+        new("import_image", "images", "import_image", PolicyRuleNames.ModifyImage, EdgeFactsNeeded.Image, readsJsonBody: true, ImportImage, EdgeMode.Shadow, ImportModeReason),
+        Op("stage_image", "image_data", "stage", PolicyRuleNames.ModifyImage, EdgeFactsNeeded.Image, input => ImportOperations.Stage(input, glanceDirectEnabled: true), mode: EdgeMode.Shadow, modeReason: StageModeReason),
+        Op("delete_from_store", "images", "delete_from_store", PolicyRuleNames.DeleteImageLocation, EdgeFactsNeeded.Image, input => LocationOperations.DeleteFromStore(input, enabledBackends: null), mode: EdgeMode.Shadow, modeReason: DeleteFromStoreModeReason),
+        Op("add_task", "tasks", "create", PolicyRuleNames.TasksApiAccess, EdgeFactsNeeded.None, TaskOperations.Access),
+        Op("get_tasks", "tasks", "index", PolicyRuleNames.TasksApiAccess, EdgeFactsNeeded.None, TaskOperations.Access),
+        Op("get_task", "tasks", "get", PolicyRuleNames.TasksApiAccess, EdgeFactsNeeded.None, TaskOperations.Access),
+        Op("delete_task", "tasks", "delete", PolicyRuleNames.TasksApiAccess, EdgeFactsNeeded.None, TaskOperations.Access),
+        Op("get_task_info", "images", "get_task_info", PolicyRuleNames.GetImage, EdgeFactsNeeded.Image, TaskOperations.GetTaskInfo),
+        Op("stores_info_detail", "discovery", "get_stores_detail", PolicyRuleNames.StoresInfoDetail, EdgeFactsNeeded.None, input => ServiceOperations.StoresDetail(input, multiBackend: true), mode: EdgeMode.Shadow, modeReason: StoresDetailModeReason),
+        Op("get_cache_state", "cached_images", "get_cache_state", PolicyRuleNames.CacheList, EdgeFactsNeeded.None, ServiceOperations.GetCacheState),
+        Op("clear_cache", "cached_images", "clear_cache", PolicyRuleNames.CacheDelete, EdgeFactsNeeded.None, ServiceOperations.ClearCache),
+        Op("delete_cache_entry", "cached_images", "delete_cache_entry", PolicyRuleNames.CacheDelete, EdgeFactsNeeded.Image, input => ServiceOperations.DeleteCacheEntry(input, inCache: false), mode: EdgeMode.Shadow, modeReason: DeleteCacheEntryModeReason),
+        Op("queue_image", "cached_images", "queue_image_from_api", PolicyRuleNames.CacheImage, EdgeFactsNeeded.Image, ServiceOperations.QueueImage),
+        Op("list_metadef_resource_types", "metadef_resource_types", "index", PolicyRuleNames.ListMetadefResourceTypes, EdgeFactsNeeded.None, MetadefOperations.ListResourceTypes),
     ];
+
+    private const string ImportModeReason =
+        "Before its rule, import_image refuses a method the backend does not enable (enabled_import_methods; the edge assumes Glance's default) and, with use_keystone_limits, a caller over the Keystone image size quota: the backend's configuration and state.";
+
+    private const string StageModeReason =
+        "Before its rule, stage refuses when the backend does not enable glance-direct (enabled_import_methods; the edge assumes it does) and, with use_keystone_limits, a caller over the Keystone staging quota: the backend's configuration and state.";
+
+    private const string DeleteFromStoreModeReason =
+        "Before its rules, delete_from_store answers 404 without enabled_backends and 409 for a store not enabled: the backend's configuration (the edge assumes the store is enabled).";
+
+    private const string StoresDetailModeReason =
+        "Before its rule, get_stores_detail answers 404 without enabled_backends: the backend's configuration (the edge assumes multiple backends).";
+
+    private const string DeleteCacheEntryModeReason =
+        "An image the lookup misses is still removed when it is in the cache or its queue, else 404: the backend's cache contents (the edge assumes it is not).";
 
     private static readonly FrozenDictionary<(string Controller, string Action), EdgeOperation> ByRoute =
         Registered.ToFrozenDictionary(op => (op.Controller, op.Action));
@@ -50,6 +80,12 @@ public static class EdgeOperations
         new(name, controller, action, rule, facts, readsJsonBody, input => decide(input) is { } refusal
             ? EdgeDecision.Refused(name, refusal, "CodedCheck")
             : EdgeDecision.Allowed(name, rule), mode, modeReason);
+
+    // import_image: the rule of an allow is the body's: copy_image for copy-image, else modify_image.
+    private static EdgeDecision ImportImage(EdgeInput input) =>
+        ImportOperations.Import(input, ImportOperations.DefaultEnabledMethods) is { } refusal
+            ? EdgeDecision.Refused("import_image", refusal, "CodedCheck")
+            : EdgeDecision.Allowed("import_image", ImportOperations.RuleOf(ImportOperations.MethodOf(input.Body)));
 
     // CONFORMANCE.md section 1: the rows are the reasons.
     private static EdgeDecision DeleteMember(EdgeInput input)

@@ -142,6 +142,12 @@ public sealed class ImagePolicy
     /// <summary><c>update_locations</c>: <c>set_image_location</c>.</summary>
     public Refusal? UpdateLocations() => Enforce(PolicyRuleNames.SetImageLocation);
 
+    /// <summary><c>get_image_location</c>.</summary>
+    public Refusal? GetImageLocation() => Enforce(PolicyRuleNames.GetImageLocation);
+
+    /// <summary><c>copy_image</c> (no legacy ownership check).</summary>
+    public Refusal? CopyImage() => Enforce(PolicyRuleNames.CopyImage);
+
     /// <summary><c>delete_locations</c>: <c>delete_image_location</c>, then (legacy) <c>check_is_image_mutable</c>.</summary>
     public Refusal? DeleteLocations() => EnforceMutable(PolicyRuleNames.DeleteImageLocation);
 

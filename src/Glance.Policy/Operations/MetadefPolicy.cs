@@ -1,10 +1,7 @@
-using Glance.ImageStore.Identity;
-using Glance.ImageStore.Routing;
 using Glance.Policy.Language;
-using Glance.Policy.Members;
 using Glance.Policy.Rules;
 
-namespace Glance.ImageStore.Metadefs;
+namespace Glance.Policy.Operations;
 
 /// <summary>
 /// Glance 25's <c>MetadefAPIPolicy</c> (glance/api/v2/policy.py) for one caller and, optionally,
@@ -13,7 +10,7 @@ namespace Glance.ImageStore.Metadefs;
 /// rule is a bare 404 when it is <c>get_metadef_namespace</c> or when that rule refuses too (not
 /// to reveal a namespace the caller cannot see), otherwise 403 naming the rule.
 /// </summary>
-internal sealed class MetadefPolicy
+public sealed class MetadefPolicy
 {
     private readonly Caller _caller;
     private readonly DictionaryTarget _target;
@@ -28,12 +25,12 @@ internal sealed class MetadefPolicy
     public static MetadefPolicy For(Caller caller) =>
         new(caller, new DictionaryTarget(new Dictionary<string, string>(StringComparer.Ordinal) { ["project_id"] = Py(caller.ProjectId) }));
 
-    /// <summary>The policy over <paramref name="ns"/>.</summary>
-    public static MetadefPolicy For(Caller caller, MetadefNamespace ns) =>
+    /// <summary>The policy over a namespace of <paramref name="owner"/> with <paramref name="visibility"/>.</summary>
+    public static MetadefPolicy For(Caller caller, string? owner, string? visibility) =>
         new(caller, new DictionaryTarget(new Dictionary<string, string>(StringComparer.Ordinal)
         {
-            ["project_id"] = Py(ns.Owner),
-            ["visibility"] = ns.Visibility ?? "private",
+            ["project_id"] = Py(owner),
+            ["visibility"] = visibility ?? "private",
         }));
 
     /// <summary><c>MetadefAPIPolicy._enforce</c>: null when allowed, else Glance's refusal.</summary>
@@ -45,8 +42,8 @@ internal sealed class MetadefPolicy
         }
 
         return rule == PolicyRuleNames.GetMetadefNamespace || !_caller.IsAllowed(PolicyRuleNames.GetMetadefNamespace, _target)
-            ? Refusal.ResourceNotFound
-            : new Refusal(403, MemberDeletePolicy.NotAuthorized(rule));
+            ? Refusal.Hidden(rule)
+            : Refusal.NotAuthorized(rule);
     }
 
     /// <summary>The first refusal of <paramref name="rules"/>, in order, or null.</summary>

@@ -1,9 +1,7 @@
 using System.Text.Json;
-using Glance.ImageStore.Images;
-using Glance.ImageStore.Routing;
 using Glance.Policy.Errors;
 
-namespace Glance.ImageStore.Import;
+namespace Glance.Policy.Operations;
 
 /// <summary>
 /// The body of <c>POST /v2/images/{image_id}/import</c> as Glance's
@@ -11,7 +9,7 @@ namespace Glance.ImageStore.Import;
 /// ad-hoc checks index into something that is not a mapping (a list body, a string
 /// <c>method</c>) Python raises <c>TypeError</c> and Glance answers 500; so does this.
 /// </summary>
-internal sealed record ImportRequest(string Method, JsonElement Uri, JsonElement Url, bool AllStoresMustSucceed, JsonElement Body)
+public sealed record ImportRequest(string Method, JsonElement Uri, JsonElement Url, bool AllStoresMustSucceed, JsonElement Body)
 {
     /// <summary>The request, or the refusal Glance answers with.</summary>
     public static (ImportRequest? Request, Refusal? Refusal) Parse(JsonElement body, IReadOnlyCollection<string> enabledMethods)
