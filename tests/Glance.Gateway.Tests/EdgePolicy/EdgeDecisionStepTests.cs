@@ -34,6 +34,7 @@ public sealed class EdgeDecisionStepTests : IDisposable
     private const string Owner = "project-a";
     private const string Member = "project-b";
     private const string Stranger = "project-c";
+    private const string Admin = "admin-project";
     private static readonly Uri Store = new("http://127.0.0.1:9191/");
 
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().AddLogging().BuildServiceProvider();
@@ -73,6 +74,26 @@ public sealed class EdgeDecisionStepTests : IDisposable
         { "modify_member", "PUT", "/v2/images/{id}/members/" + Member, "{\"status\": \"accepted\"}", "application/json", Member, "shared", 0, null },
         { "delete_member", "DELETE", "/v2/images/{id}/members/" + Member, null, null, Member, "shared", 403, $"Not allowed to delete members for image {ImageId}." },
         { "delete_member", "DELETE", "/v2/images/{id}/members/" + Member, null, null, Owner, "shared", 0, null },
+        { "add_image", "POST", "/v2/images", "{\"name\": \"x\", \"owner\": \"project-x\"}", "application/json", Member, "shared", 403, "You are not permitted to create images owned by 'project-x'." },
+        { "add_image", "POST", "/v2/images", "{\"name\": \"x\"}", "application/json", Owner, "shared", 0, null },
+        { "import_image", "POST", "/v2/images/{id}/import", "{\"method\": {\"name\": \"glance-direct\"}}", "application/json", Stranger, "private", 404, $"No image found with ID {ImageId}" },
+        { "stage_image", "PUT", "/v2/images/{id}/stage", "data", "application/octet-stream", Stranger, "private", 404, $"No image found with ID {ImageId}" },
+        { "delete_from_store", "DELETE", "/v2/stores/file1/{id}", null, null, Stranger, "private", 404, null },
+        { "add_task", "POST", "/v2/tasks", "{}", "application/json", Owner, "shared", 403, "You are not authorized to complete tasks_api_access action." },
+        { "add_task", "POST", "/v2/tasks", "{}", "application/json", Admin, "shared", 0, null },
+        { "get_tasks", "GET", "/v2/tasks", null, null, Owner, "shared", 403, "You are not authorized to complete tasks_api_access action." },
+        { "get_task", "GET", "/v2/tasks/0a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d", null, null, Owner, "shared", 403, "You are not authorized to complete tasks_api_access action." },
+        { "delete_task", "DELETE", "/v2/tasks/0a9b8c7d-6e5f-4a3b-9c2d-1e0f9a8b7c6d", null, null, Admin, "shared", 0, null },
+        { "get_task_info", "GET", "/v2/images/{id}/tasks", null, null, Stranger, "private", 404, "The resource could not be found." },
+        { "get_task_info", "GET", "/v2/images/{id}/tasks", null, null, Owner, "private", 0, null },
+        { "stores_info_detail", "GET", "/v2/info/stores/detail", null, null, Owner, "shared", 403, "You are not authorized to complete stores_info_detail action." },
+        { "stores_info_detail", "GET", "/v2/info/stores/detail", null, null, Admin, "shared", 0, null },
+        { "get_cache_state", "GET", "/v2/cache", null, null, Owner, "shared", 403, "You are not authorized to complete cache_list action." },
+        { "clear_cache", "DELETE", "/v2/cache", null, null, Admin, "shared", 0, null },
+        { "delete_cache_entry", "DELETE", "/v2/cache/{id}", null, null, Owner, "shared", 403, "You are not authorized to complete cache_delete action." },
+        { "queue_image", "PUT", "/v2/cache/{id}", null, null, Owner, "shared", 403, "You are not authorized to complete cache_image action." },
+        { "queue_image", "PUT", "/v2/cache/{id}", null, null, Admin, "shared", 0, null },
+        { "list_metadef_resource_types", "GET", "/v2/metadefs/resource_types", null, null, Owner, "shared", 0, null },
     };
 
     [Fact]
@@ -197,7 +218,7 @@ public sealed class EdgeDecisionStepTests : IDisposable
         var routing = GlanceRoutes.Resolve(RequestTarget.Of(context), method);
         context.Features.Set(routing);
         EdgeRequestFeature.Attach(context, routing);
-        string[] roles = ["member", "reader"];
+        string[] roles = project == Admin ? ["admin", "member", "reader"] : ["member", "reader"];
         context.Features.Set<ICallerFeature>(new CallerFeature(
             new CallerIdentity("user-" + project, null, project, null, roles, false, DateTimeOffset.MaxValue), Glance.Gateway.TokenCache.TokenCacheResult.L1, 0));
         var destination = new DestinationState("store", new DestinationModel(new DestinationConfig { Address = Store.ToString() }));
@@ -226,9 +247,16 @@ public sealed class EdgeDecisionStepTests : IDisposable
         var metrics = new GatewayMetrics(_services.GetRequiredService<IMeterFactory>());
         var metadata = new ImageMetadataClient(backend, new BackendHttpClients(backend, _services, NullLoggerFactory.Instance), cache, metrics);
         var address = new ImageStoreAddress { Current = Store, Facts = _facts };
-        var modes = new EdgePolicyModes(
-            new StaticMonitor(new EdgePolicyOptions { Operations = { ["get_image"] = mode, ["add_member"] = mode } }),
-            NullLogger<EdgePolicyModes>.Instance);
+        // Every operation enforced (some default to Shadow), but the two the mode tests run in.
+        var options = new EdgePolicyOptions();
+        foreach (var operation in EdgeOperations.All)
+        {
+            options.Operations[operation.Name] = EdgeMode.Enforce;
+        }
+
+        options.Operations["get_image"] = mode;
+        options.Operations["add_member"] = mode;
+        var modes = new EdgePolicyModes(new StaticMonitor(options), NullLogger<EdgePolicyModes>.Instance);
         return new EdgeDecisionStep(new EdgeFactsReader(metadata, cache, address), modes, new PolicyRulesHolder(PolicyRules.Defaults(PolicyMode.Legacy)), NullLogger<EdgeDecisionStep>.Instance);
     }
 
