@@ -6,7 +6,6 @@ using Glance.ImageStore.Routing;
 using Glance.Policy.Errors;
 using Glance.Policy.Members;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace Glance.ImageStore.Images;
 
@@ -142,7 +141,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
                 continue;
             }
 
-            var apply = ImagePatch.Apply(image, new ImagePatch.Change("add", property.Name, property.Value));
+            var apply = ImagePatchApply.Apply(image, new ImagePatch.Change("add", property.Name, property.Value));
             if (apply is not null)
             {
                 await apply.WriteAsync(context);
@@ -257,8 +256,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
 
     private async Task UpdateAsync(HttpContext context, string imageId)
     {
-        var mediaType = MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var parsed) ? parsed.MediaType.Value : null;
-        if (mediaType is not (ImagePatch.MediaTypeV21 or ImagePatch.MediaTypeV20))
+        if (ImagePatch.Draft4Of(context.Request.ContentType) is not { } draft4)
         {
             context.Response.Headers["Accept-Patch"] = ImagePatch.AcceptPatch;
             await GlanceErrorWriter.WriteAsync(context, 415, GlanceErrorBody.UnsupportedMediaType(context.Request.ContentType));
@@ -271,7 +269,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
             return;
         }
 
-        var (changes, refusal) = ImagePatch.Parse(body.RootElement, draft4: mediaType == ImagePatch.MediaTypeV20);
+        var (changes, refusal) = ImagePatch.Parse(body.RootElement, draft4);
         if (refusal is not null)
         {
             await refusal.WriteAsync(context);
@@ -291,7 +289,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
         // changes left it (Glance's ImageTarget reads the live image).
         foreach (var change in changes!)
         {
-            refusal = AuthorizeChange(caller, image, change) ?? ImagePatch.Apply(image, change);
+            refusal = AuthorizeChange(caller, image, change) ?? ImagePatchApply.Apply(image, change);
             if (refusal is not null)
             {
                 if (refusal.StatusCode is 403 or 404)

@@ -2,13 +2,14 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Glance.Policy.Members;
 
-namespace Glance.ImageStore.Images;
+namespace Glance.Policy.Operations;
 
 /// <summary>
 /// The checks Glance's image schema makes (images.py get_base_properties), with jsonschema's
-/// messages, plus the read-only and reserved attribute lists of its request deserializer.
+/// messages, plus the read-only and reserved attribute lists of its request deserializer. Pure:
+/// the store's create and update and the edge's PATCH decision read the same lists.
 /// </summary>
-internal static partial class ImageSchemaRules
+public static partial class ImageSchemaRules
 {
     /// <summary>Attributes a client may never send (403 "Attribute 'x' is read-only.").</summary>
     public static readonly HashSet<string> Disallowed = new(StringComparer.Ordinal) { "direct_url", "self", "file", "schema", "stores" };
