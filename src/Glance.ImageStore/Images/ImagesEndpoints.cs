@@ -310,11 +310,18 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
     }
 
     // _do_add, _do_replace, _do_remove up to the point where they change the image: the shared
-    // checks and rules, then the store's own refusal of "add /owner" by a caller who is not admin.
+    // checks and rules, a draft-4 add of what the image has (409), then the store's own refusal of
+    // "add /owner" by a caller who is not admin.
     private static Refusal? AuthorizeChange(Caller caller, ImageRecord image, ImagePatch.Change change)
     {
         var facts = image.ToFacts();
         var refusal = ImagePatchOperation.AuthorizeChange(caller, facts, change);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        refusal = ImagePatchOperation.AlreadyPresent(facts, change);
         if (refusal is not null)
         {
             return refusal;

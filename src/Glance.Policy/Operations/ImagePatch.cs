@@ -40,8 +40,8 @@ public static partial class ImagePatch
         };
     }
 
-    /// <summary>One operation on one top-level attribute.</summary>
-    public sealed record Change(string Op, string Path, JsonElement Value);
+    /// <summary>One operation on one top-level attribute; <paramref name="Draft4"/> when it came in a v2.0 (draft 4) patch.</summary>
+    public sealed record Change(string Op, string Path, JsonElement Value, bool Draft4 = false);
 
     /// <summary>Parses a patch document; <paramref name="draft4"/> for the v2.0 media type.</summary>
     public static (List<Change>? Changes, Refusal? Refusal) Parse(JsonElement body, bool draft4)
@@ -102,7 +102,7 @@ public static partial class ImagePatch
                 return (null, new(400, invalid));
             }
 
-            changes.Add(new Change(op!, root, op == "remove" ? default : value.Clone()));
+            changes.Add(new Change(op!, root, op == "remove" ? default : value.Clone(), draft4));
         }
 
         return (changes, null);

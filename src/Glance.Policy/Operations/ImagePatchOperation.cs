@@ -157,15 +157,40 @@ public static class ImagePatchOperation
     }
 
     /// <summary>
+    /// <c>_do_add</c>'s refusal, after the rules, of a draft-4 <c>add</c> of an attribute the image
+    /// has: every base attribute (the domain image has them all) or a custom property it carries
+    /// (409 <c>Property {name} already present.</c>); null otherwise.
+    /// </summary>
+    public static Refusal? AlreadyPresent(ImageFacts image, ImagePatch.Change change)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(change);
+        return change.Op == "add" && change.Draft4 && change.Path != "locations"
+            && (ImageSchemaRules.Base.Contains(change.Path) || image.Properties?.ContainsKey(change.Path) == true)
+                ? Refusal.WithDetail(409, $"Property {change.Path} already present.") with { Reason = "PropertyPresent" }
+                : null;
+    }
+
+    /// <summary>
     /// The change's effect on the facts, as the store applies it to the image: the refusal it
-    /// meets (a base attribute removed: 403; a custom property replaced or removed that is not
-    /// there: 409; a custom property name over 255: 400), or the image after it, or neither when
+    /// meets (a draft-4 add of an attribute the image has: 409, <see cref="AlreadyPresent"/>; a
+    /// base attribute removed: 403; a custom property replaced or removed that is not there: 409; a custom property name over 255: 400), or the image after it, or neither when
     /// the edge cannot know (see the type's remarks).
     /// </summary>
     public static (ImageFacts? Next, Refusal? Refusal) ApplyToFacts(Caller caller, ImageFacts image, ImagePatch.Change change)
     {
         ArgumentNullException.ThrowIfNull(image);
         ArgumentNullException.ThrowIfNull(change);
+        if (change.Op == "add" && change.Draft4 && change.Path != "locations" && !ImageSchemaRules.Base.Contains(change.Path) && image.Properties is null)
+        {
+            return (null, null);
+        }
+
+        if (AlreadyPresent(image, change) is { } present409)
+        {
+            return (null, present409);
+        }
+
         if (change.Path is "locations" or "tags" || IsOwnerAddByNonAdmin(caller, image, change))
         {
             return (null, null);

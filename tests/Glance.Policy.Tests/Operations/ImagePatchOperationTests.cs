@@ -118,6 +118,33 @@ public sealed class ImagePatchOperationTests
             "Unable to find `op` in JSON Schema change. It must be one of the following: add, remove, replace.");
     }
 
+    [Theory]
+    [InlineData("name")]
+    [InlineData("visibility")]
+    [InlineData("hw_disk_bus")]
+    public void A_draft_4_add_of_what_the_image_has_is_409_after_the_rules(string path)
+    {
+        var json = $$"""[{"add": "/{{path}}", "value": "private"}]""";
+        AssertRefused(Decide(Who.Owner, Legacy, json, contentType: V20), 409, Conflict409, detail: $"Property {path} already present.");
+        AssertRefused(Decide(Who.Member, Legacy, json, contentType: V20, member: true), 403, "You do not own this image");
+        Assert.Null(Decide(Who.Owner, Legacy, json.Replace("\"add\"", "\"replace\"", StringComparison.Ordinal), contentType: V20));
+    }
+
+    [Fact]
+    public void A_draft_4_add_of_another_owner_by_a_non_admin_is_409_not_left_to_the_backend()
+    {
+        AssertRefused(Decide(Who.Owner, Legacy, """[{"add": "/owner", "value": "someone-else"}]""", contentType: V20), 409, Conflict409,
+            detail: "Property owner already present.");
+    }
+
+    [Fact]
+    public void A_draft_4_add_of_a_new_property_goes_on_and_without_the_properties_the_edge_stops()
+    {
+        var json = """[{"add": "/os_distro", "value": "x"}, {"replace": "/visibility", "value": "public"}]""";
+        AssertRefused(Decide(Who.Owner, Legacy, json, contentType: V20), 403, NotAuthorized(PolicyRuleNames.PublicizeImage), rule: PolicyRuleNames.PublicizeImage);
+        Assert.Null(Decide(Who.Owner, Legacy, json, new ImageFacts(ImageId, ImageVisibility.Shared, OwnerProject), contentType: V20));
+    }
+
     // --- the lookup -----------------------------------------------------------------------------
 
     [Theory]
