@@ -259,7 +259,6 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
         // RequestDeserializer.update: the media type before the body is read.
         if (ImagePatchOperation.UnsupportedMediaType(context.Request.ContentType) is { } unsupported)
         {
-            context.Response.Headers["Accept-Patch"] = ImagePatch.AcceptPatch;
             await unsupported.WriteAsync(context);
             return;
         }

@@ -69,12 +69,14 @@ public static class ImagePatchOperation
 
     /// <summary>
     /// The deserializer's 415 when <paramref name="contentType"/> is not a JSON-patch type, else
-    /// null. Glance's answer also carries <c>Accept-Patch: </c><see cref="ImagePatch.AcceptPatch"/>.
+    /// null; as Glance's, it carries <c>Accept-Patch: </c><see cref="ImagePatch.AcceptPatch"/>.
     /// </summary>
     public static Refusal? UnsupportedMediaType(string? contentType) =>
         ImagePatch.Draft4Of(contentType) is null
-            ? new(415, GlanceErrorBody.UnsupportedMediaType(contentType), Reason: "UnsupportedMediaType")
+            ? new(415, GlanceErrorBody.UnsupportedMediaType(contentType), Reason: "UnsupportedMediaType") { Headers = AcceptPatchHeader }
             : null;
+
+    private static readonly KeyValuePair<string, string>[] AcceptPatchHeader = [new("Accept-Patch", ImagePatch.AcceptPatch)];
 
     /// <summary>
     /// Each change's checks and rules on <paramref name="image"/> as the earlier changes leave it,

@@ -64,6 +64,8 @@ public sealed class ImagePatchOperationTests
     {
         var refusal = Decide(Who.Owner, Legacy, """[{"op": "replace", "path": "/name", "value": "x"}]""", contentType: contentType);
         AssertRefused(refusal, 415, $"The request media type {contentType} is not supported by this server.");
+        var header = Assert.Single(refusal!.Headers!);
+        Assert.Equal(("Accept-Patch", "application/openstack-images-v2.0-json-patch, application/openstack-images-v2.1-json-patch"), (header.Key, header.Value));
     }
 
     [Fact]
@@ -468,5 +470,10 @@ public sealed class ImagePatchOperationTests
         Assert.False(decision.IsAllowed);
         Assert.Equal(403, decision.StatusCode);
         Assert.Equal(PolicyRuleNames.PublicizeImage, decision.PolicyRule);
+
+        // A 415's Accept-Patch header reaches the edge's answer.
+        var unsupported = operation.Decide(new EdgeInput(new Caller(For(Who.Owner), Legacy), ImageId, null) { Image = Image(), ContentType = "application/json" });
+        Assert.Equal(415, unsupported.StatusCode);
+        Assert.Equal("Accept-Patch", Assert.Single(unsupported.Headers!).Key);
     }
 }
