@@ -60,6 +60,7 @@ public sealed partial class EdgeDecisionStep(
         edge.Decide(decision, mode, forwarded: decision.IsAllowed || mode == EdgeMode.Shadow);
         if (mode == EdgeMode.Enforce && !decision.IsAllowed)
         {
+            Refusal.WriteHeaders(context, decision.Headers);
             await GlanceErrorWriter.WriteAsync(context, decision.StatusCode, decision.Explanation!, decision.Allow, decision.Detail);
             return;
         }

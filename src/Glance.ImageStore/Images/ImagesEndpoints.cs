@@ -6,7 +6,6 @@ using Glance.ImageStore.Routing;
 using Glance.Policy.Errors;
 using Glance.Policy.Members;
 using Microsoft.Extensions.Options;
-using Microsoft.Net.Http.Headers;
 
 namespace Glance.ImageStore.Images;
 
@@ -128,7 +127,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
                 continue;
             }
 
-            var apply = ImagePatch.Apply(image, new ImagePatch.Change("add", property.Name, property.Value));
+            var apply = ImagePatchApply.Apply(image, new ImagePatch.Change("add", property.Name, property.Value));
             if (apply is not null)
             {
                 await apply.WriteAsync(context);
@@ -202,11 +201,10 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
 
     private async Task UpdateAsync(HttpContext context, string imageId)
     {
-        var mediaType = MediaTypeHeaderValue.TryParse(context.Request.ContentType, out var parsed) ? parsed.MediaType.Value : null;
-        if (mediaType is not (ImagePatch.MediaTypeV21 or ImagePatch.MediaTypeV20))
+        // RequestDeserializer.update: the media type before the body is read.
+        if (ImagePatchOperation.UnsupportedMediaType(context.Request.ContentType) is { } unsupported)
         {
-            context.Response.Headers["Accept-Patch"] = ImagePatch.AcceptPatch;
-            await GlanceErrorWriter.WriteAsync(context, 415, GlanceErrorBody.UnsupportedMediaType(context.Request.ContentType));
+            await unsupported.WriteAsync(context);
             return;
         }
 
@@ -216,35 +214,28 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
             return;
         }
 
-        var (changes, refusal) = ImagePatch.Parse(body.RootElement, draft4: mediaType == ImagePatch.MediaTypeV20);
+        // The shared decision (the edge's): the patch, image_repo.get, then each change's checks
+        // and rules on the image as the earlier changes leave it, up to where the edge stops.
+        var caller = context.GetCaller().Caller;
+        var (found, input) = await LookupAsync(context, imageId, caller);
+        var refusal = ImagePatchOperation.Decide(input with { Body = body.RootElement });
         if (refusal is not null)
         {
-            await refusal.WriteAsync(context);
-            return;
-        }
-
-        var caller = context.GetCaller().Caller;
-        var image = await FindVisibleAsync(imageId, caller, context.RequestAborted);
-        if (image is null)
-        {
-            await GlanceErrorWriter.WriteAsync(context, 404, NoImage(imageId));
+            await RefusedUpdate(context, imageId, refusal);
             return;
         }
 
         // ImagesController.update: each change in order, its checks then its effect; the first
         // refusal answers and nothing is saved. The policy target is the image as the earlier
         // changes left it (Glance's ImageTarget reads the live image).
+        var image = found!;
+        var (changes, _) = ImagePatch.Parse(body.RootElement, ImagePatch.Draft4Of(context.Request.ContentType)!.Value);
         foreach (var change in changes!)
         {
-            refusal = AuthorizeChange(caller, image, change) ?? ImagePatch.Apply(image, change);
+            refusal = AuthorizeChange(caller, image, change) ?? ImagePatchApply.Apply(image, change);
             if (refusal is not null)
             {
-                if (refusal.StatusCode is 403 or 404)
-                {
-                    Log.Refused(logger, context.TraceIdentifier, "update", image.Id, refusal.StatusCode, refusal.Detail ?? refusal.Explanation);
-                }
-
-                await refusal.WriteAsync(context);
+                await RefusedUpdate(context, imageId, refusal);
                 return;
             }
         }
@@ -262,28 +253,19 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
         await JsonResponse.WriteAsync(context, 200, writer => ImageJson.Write(writer, image));
     }
 
-    // _do_add, _do_replace, _do_remove up to the point where they change the image.
+    // _do_add, _do_replace, _do_remove up to the point where they change the image: the shared
+    // checks and rules, a draft-4 add of what the image has (409), then the store's own refusal of
+    // "add /owner" by a caller who is not admin.
     private static Refusal? AuthorizeChange(Caller caller, ImageRecord image, ImagePatch.Change change)
     {
-        var policy = ImagePolicy.For(caller, image.ToFacts());
-        if (change.Path == "locations")
+        var facts = image.ToFacts();
+        var refusal = ImagePatchOperation.AuthorizeChange(caller, facts, change);
+        if (refusal is not null)
         {
-            if (change.Op == "replace" && IsFalsy(change.Value))
-            {
-                return Refusal.WithDetail(403, "Cannot set locations to empty list.");
-            }
-
-            return change.Op == "remove" ? policy.DeleteLocations() : policy.UpdateLocations();
+            return refusal;
         }
 
-        // Coded, before any policy: only an admin may replace the owner (whatever the value).
-        if (change.Op == "replace" && change.Path == "owner" && !caller.IsAdmin)
-        {
-            return Refusal.WithDetail(403, OwnerNotAdmin);
-        }
-
-        var value = change.Op != "remove" && change.Value.ValueKind == JsonValueKind.String ? change.Value.GetString() : null;
-        var refusal = policy.UpdateProperty(change.Path, value);
+        refusal = ImagePatchOperation.AlreadyPresent(facts, change);
         if (refusal is not null)
         {
             return refusal;
@@ -292,25 +274,20 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
         // Glance lets "add /owner" through to the database, whose visibility check then refuses
         // the save (403 "Forbidding request, image ... not visible"); the store refuses it here,
         // with the replace's words, and changes nothing either way.
-        if (change.Op == "add" && change.Path == "owner" && !caller.IsAdmin
-            && (change.Value.ValueKind == JsonValueKind.Null ? null : change.Value.GetString()) != image.Owner)
-        {
-            return Refusal.WithDetail(403, OwnerNotAdmin);
-        }
-
-        return null;
+        return ImagePatchOperation.IsOwnerAddByNonAdmin(caller, facts, change)
+            ? Refusal.WithDetail(403, ImagePatchOperation.OwnerNotAdmin)
+            : null;
     }
 
-    // Python's "not value" for a JSON value.
-    private static bool IsFalsy(JsonElement value) => value.ValueKind switch
+    private Task RefusedUpdate(HttpContext context, string imageId, Refusal refusal)
     {
-        JsonValueKind.Null or JsonValueKind.False or JsonValueKind.Undefined => true,
-        JsonValueKind.Array => value.GetArrayLength() == 0,
-        JsonValueKind.Object => !value.EnumerateObject().Any(),
-        JsonValueKind.String => value.GetString()!.Length == 0,
-        JsonValueKind.Number => value.GetDouble() == 0,
-        _ => false,
-    };
+        if (refusal.StatusCode is 403 or 404)
+        {
+            Log.Refused(logger, context.TraceIdentifier, "update", imageId, refusal.StatusCode, refusal.Detail ?? refusal.Explanation);
+        }
+
+        return refusal.WriteAsync(context);
+    }
 
     private async Task DeleteAsync(HttpContext context, string imageId)
     {
@@ -455,8 +432,6 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
 
         return pairs;
     }
-
-    private const string OwnerNotAdmin = "Owner can't be updated by non admin.";
 
     private Task Refused(HttpContext context, string action, string imageId, Refusal refusal)
     {

@@ -14,6 +14,9 @@ public sealed record EdgeDecision(string Operation, string Reason, int? Row, str
     /// <summary>The reason of a refused policy rule.</summary>
     public const string PolicyRefusedReason = "PolicyRefused";
 
+    /// <summary>Headers the refusal's answer carries beside the body (<see cref="Refusal.Headers"/>), or null.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? Headers { get; init; }
+
     /// <summary>True when the request goes on to the backend (its status is then the backend's).</summary>
     public bool IsAllowed => Reason == AllowedReason;
 
@@ -25,6 +28,9 @@ public sealed record EdgeDecision(string Operation, string Reason, int? Row, str
     public static EdgeDecision Refused(string operation, Refusal refusal, string reason)
     {
         ArgumentNullException.ThrowIfNull(refusal);
-        return new(operation, refusal.PolicyRule is null ? refusal.Reason ?? reason : PolicyRefusedReason, null, refusal.PolicyRule, refusal.StatusCode, refusal.Explanation, refusal.Detail);
+        return new(operation, refusal.PolicyRule is null ? refusal.Reason ?? reason : PolicyRefusedReason, null, refusal.PolicyRule, refusal.StatusCode, refusal.Explanation, refusal.Detail)
+        {
+            Headers = refusal.Headers,
+        };
     }
 }

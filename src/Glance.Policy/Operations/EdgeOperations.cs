@@ -18,6 +18,7 @@ public static class EdgeOperations
         Op("get_images", "images", "index", PolicyRuleNames.GetImages, EdgeFactsNeeded.None, ImageOperations.List),
         Op("get_image", "images", "show", PolicyRuleNames.GetImage, EdgeFactsNeeded.Image, ImageOperations.Show),
         Op("delete_image", "images", "delete", PolicyRuleNames.DeleteImage, EdgeFactsNeeded.Image, ImageOperations.Delete),
+        Op("modify_image", "images", "update", PolicyRuleNames.ModifyImage, EdgeFactsNeeded.Image, ImagePatchOperation.Decide, readsJsonBody: true),
         Op("deactivate", "image_actions", "deactivate", PolicyRuleNames.Deactivate, EdgeFactsNeeded.Image, ImageOperations.Deactivate),
         Op("reactivate", "image_actions", "reactivate", PolicyRuleNames.Reactivate, EdgeFactsNeeded.Image, ImageOperations.Reactivate),
         Op("download_image", "image_data", "download", PolicyRuleNames.DownloadImage, EdgeFactsNeeded.Image, ImageOperations.Download),

@@ -6,7 +6,8 @@ namespace Glance.Policy.Operations;
 
 /// <summary>
 /// The checks Glance's image schema makes (images.py get_base_properties), with jsonschema's
-/// messages, plus the read-only and reserved attribute lists of its request deserializer.
+/// messages, plus the read-only and reserved attribute lists of its request deserializer. Pure:
+/// the store's create and update and the edge's PATCH decision read the same lists.
 /// </summary>
 public static partial class ImageSchemaRules
 {

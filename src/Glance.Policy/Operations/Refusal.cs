@@ -33,6 +33,24 @@ public sealed record Refusal(int StatusCode, string Explanation, bool FromCodedC
     /// <summary>The 403 of a refused policy rule: Glance's <c>Forbidden</c> message naming the rule.</summary>
     public static Refusal NotAuthorized(string rule) => new(403, MemberDeletePolicy.NotAuthorized(rule), PolicyRule: rule);
 
-    /// <summary>Writes Glance's error body.</summary>
-    public Task WriteAsync(HttpContext context) => GlanceErrorWriter.WriteAsync(context, StatusCode, Explanation, detail: Detail);
+    /// <summary>Headers Glance's answer carries beside the body (a PATCH's 415: <c>Accept-Patch</c>), or null.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>>? Headers { get; init; }
+
+    /// <summary>Writes <see cref="Headers"/> and Glance's error body.</summary>
+    public Task WriteAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        WriteHeaders(context, Headers);
+        return GlanceErrorWriter.WriteAsync(context, StatusCode, Explanation, detail: Detail);
+    }
+
+    /// <summary>Sets each of <paramref name="headers"/> on the response.</summary>
+    public static void WriteHeaders(HttpContext context, IReadOnlyList<KeyValuePair<string, string>>? headers)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var (name, value) in headers ?? [])
+        {
+            context.Response.Headers[name] = value;
+        }
+    }
 }

@@ -54,6 +54,25 @@ public sealed class WireFormatTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Patch_WrongMediaType_Is415AtTheEdgeWithAcceptPatch()
+    {
+        var image = await GlanceApi.CreateImageAsync(_fx.Client, _fx.Ids.Owner, "private");
+        using var request = GlanceApi.Request(HttpMethod.Patch, $"/v2/images/{image}", _fx.Ids.Owner);
+        request.Content = new StringContent("[{\"op\": \"replace\", \"path\": \"/name\", \"value\": \"x\"}]", System.Text.Encoding.UTF8, "application/json");
+
+        using var response = await _fx.Client.SendAsync(request);
+
+        // images.py RequestDeserializer.update: webob's 415 with the two patch types.
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/openstack-images-v2.0-json-patch, application/openstack-images-v2.1-json-patch", Assert.Single(response.Headers.GetValues("Accept-Patch")));
+        Assert.Equal(GlanceErrorBody.Render(415, "The request media type application/json; charset=utf-8 is not supported by this server.", AcceptNegotiation.Choose(null)).Body,
+            await response.Content.ReadAsStringAsync());
+        var decision = Assert.Single(await AuditEvent.EventuallyAsync(() => _fx.Gateway.AuditEvents().Where(e => e.Get("Operation") == "modify_image")));
+        Assert.Equal("deny", decision.Get("Decision"));
+        Assert.False(decision.Number("BackendStatus").HasValue);
+    }
+
+    [Fact]
     public async Task RequestId_ClientSupplied_IsEchoedWithPrefixAndPassedToTheStore()
     {
         using var request = GlanceApi.Request(HttpMethod.Delete, "/v2/images/abc/members/def", _fx.Ids.Stranger);

@@ -87,6 +87,34 @@ public abstract partial class BadInputTests(StoreFixture fixture)
     }
 
     [Theory]
+    [InlineData("[{\"add\": \"/name\", \"value\": \"after\"}]", 409, "Property name already present.")]
+    [InlineData("[{\"add\": \"/os_distro\", \"value\": \"after\"}]", 409, "Property os_distro already present.")]
+    [InlineData("[{\"add\": \"/owner\", \"value\": \"someone-else\"}]", 409, "Property owner already present.")]
+    [InlineData("[{\"add\": \"/hw_disk_bus\", \"value\": \"scsi\"}, {\"replace\": \"/name\", \"value\": \"after\"}]", 200, null)]
+    public async Task PatchImage_Draft4Add_OfWhatTheImageHas_Is409(string patch, int status, string? detail)
+    {
+        // _do_add: json_schema_version 4 refuses an add of an attribute the image has (every base
+        // attribute, or a custom property it carries), after the rules and before the change.
+        var owner = NewOwner();
+        var imageId = await owner.CreateImageIdAsync("{\"name\": \"before\", \"os_distro\": \"ubuntu\"}");
+        var content = new StringContent(patch, Encoding.UTF8);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/openstack-images-v2.0-json-patch");
+        using var response = await owner.SendAsync(HttpMethod.Patch, $"v2/images/{imageId}", content);
+        Assert.Equal(status, (int)response.StatusCode);
+        var image = (await owner.GetImageAsync(imageId))!;
+        if (detail is not null)
+        {
+            Assert.Equal("There was a conflict when trying to complete your request.\n" + detail, await ErrorText.ExplanationAsync(response));
+            Assert.Equal("before", (string?)image["name"]);
+        }
+        else
+        {
+            Assert.Equal("after", (string?)image["name"]);
+            Assert.Equal("scsi", (string?)image["hw_disk_bus"]);
+        }
+    }
+
+    [Theory]
     [InlineData("upper")]
     [InlineData("long")]
     [InlineData("non-uuid")]

@@ -1,17 +1,17 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using Glance.ImageStore.Routing;
+using Microsoft.Net.Http.Headers;
 
-namespace Glance.ImageStore.Images;
+namespace Glance.Policy.Operations;
 
 /// <summary>
-/// Glance's JSON-patch for images (images.py RequestDeserializer.update and ImagesController
-/// _do_add/_do_replace/_do_remove): parses the operations with Glance's messages, then applies
-/// them to an <see cref="ImageRecord"/>. Either step returns the refusal instead of throwing.
-/// Who may apply a change is not decided here: the endpoint asks <see cref="ImagePolicy"/> before
-/// each change, in Glance's order.
+/// Glance's JSON-patch deserializer for images (images.py <c>RequestDeserializer.update</c>): the
+/// media type, then each operation with Glance's messages (400 malformed, 403 read-only or reserved
+/// attributes, 400 the schema's refusal of a value). Pure: the store parses with it and the edge's
+/// <see cref="ImagePatchOperation"/> decides with it, so both read a patch the same way. Applying
+/// the changes is not here (the store's <c>ImagePatchApply</c>).
 /// </summary>
-internal static partial class ImagePatch
+public static partial class ImagePatch
 {
     /// <summary>The media type of draft-10 patches (what python-glanceclient sends).</summary>
     public const string MediaTypeV21 = "application/openstack-images-v2.1-json-patch";
@@ -24,8 +24,24 @@ internal static partial class ImagePatch
 
     private const string Operations = "add, remove, replace";
 
-    /// <summary>One operation on one top-level attribute.</summary>
-    public sealed record Change(string Op, string Path, JsonElement Value);
+    /// <summary>
+    /// The patch's draft as webob's <c>request.content_type</c> names it (the media type without
+    /// its parameters, compared exactly): false for draft 10 (v2.1), true for draft 4 (v2.0),
+    /// null for any other type (Glance's 415).
+    /// </summary>
+    public static bool? Draft4Of(string? contentType)
+    {
+        var mediaType = MediaTypeHeaderValue.TryParse(contentType, out var parsed) ? parsed.MediaType.Value : null;
+        return mediaType switch
+        {
+            MediaTypeV21 => false,
+            MediaTypeV20 => true,
+            _ => null,
+        };
+    }
+
+    /// <summary>One operation on one top-level attribute; <paramref name="Draft4"/> when it came in a v2.0 (draft 4) patch.</summary>
+    public sealed record Change(string Op, string Path, JsonElement Value, bool Draft4 = false);
 
     /// <summary>Parses a patch document; <paramref name="draft4"/> for the v2.0 media type.</summary>
     public static (List<Change>? Changes, Refusal? Refusal) Parse(JsonElement body, bool draft4)
@@ -86,84 +102,10 @@ internal static partial class ImagePatch
                 return (null, new(400, invalid));
             }
 
-            changes.Add(new Change(op!, root, op == "remove" ? default : value.Clone()));
+            changes.Add(new Change(op!, root, op == "remove" ? default : value.Clone(), draft4));
         }
 
         return (changes, null);
-    }
-
-    /// <summary>Applies one parsed change; returns the refusal, or null when it applied.</summary>
-    public static Refusal? Apply(ImageRecord image, Change change)
-    {
-        ArgumentNullException.ThrowIfNull(image);
-        ArgumentNullException.ThrowIfNull(change);
-        return change.Op == "remove" ? Remove(image, change.Path) : Set(image, change);
-    }
-
-    private static Refusal? Set(ImageRecord image, Change change)
-    {
-        var value = change.Value;
-        switch (change.Path)
-        {
-            case "name": image.Name = value.ValueKind == JsonValueKind.Null ? null : value.GetString(); break;
-            case "visibility": image.Visibility = value.GetString()!; break;
-            case "protected": image.Protected = value.GetBoolean(); break;
-            case "os_hidden": image.OsHidden = value.GetBoolean(); break;
-            case "min_ram": image.MinRam = value.GetInt64(); break;
-            case "min_disk": image.MinDisk = value.GetInt64(); break;
-            case "disk_format": image.DiskFormat = value.ValueKind == JsonValueKind.Null ? null : value.GetString(); break;
-            case "container_format": image.ContainerFormat = value.ValueKind == JsonValueKind.Null ? null : value.GetString(); break;
-            case "tags" when value.GetArrayLength() > ImageTagsEndpoints.TagQuota:
-                // The quota proxy's _enforce_image_tag_quota on the list as given (duplicates count).
-                return new(413, $"The limit has been exceeded on the number of allowed image tags. Attempted: {value.GetArrayLength()}, Maximum: {ImageTagsEndpoints.TagQuota}");
-            case "tags": image.Tags = [.. value.EnumerateArray().Select(t => t.GetString()!).Distinct(StringComparer.Ordinal)]; break;
-            case "owner": image.Owner = value.ValueKind == JsonValueKind.Null ? null : value.GetString(); break;
-            case "locations":
-                // show_multiple_locations is off: _do_replace_locations / _do_add_locations refuse.
-                return new(403, $"It's not allowed to {(change.Op == "replace" ? "update" : "add")} locations if locations are invisible.");
-            default:
-                var index = image.Properties.FindIndex(p => p.Key == change.Path);
-                if (change.Op == "replace" && index < 0)
-                {
-                    return Refusal.WithDetail(409, $"Property {change.Path} does not exist.");
-                }
-
-                if (change.Path.Length > 255)
-                {
-                    return new(400, "Custom property should not be greater than 255 characters.");
-                }
-
-                var property = new KeyValuePair<string, string>(change.Path, value.GetString()!);
-                if (index < 0)
-                {
-                    image.Properties.Add(property);
-                }
-                else
-                {
-                    image.Properties[index] = property;
-                }
-
-                break;
-        }
-
-        return null;
-    }
-
-    private static Refusal? Remove(ImageRecord image, string path)
-    {
-        if (ImageSchemaRules.Base.Contains(path))
-        {
-            return Refusal.WithDetail(403, $"Property {path} may not be removed.");
-        }
-
-        var index = image.Properties.FindIndex(p => p.Key == path);
-        if (index < 0)
-        {
-            return Refusal.WithDetail(409, $"Property {path} does not exist.");
-        }
-
-        image.Properties.RemoveAt(index);
-        return null;
     }
 
     private static (string? Op, string? Pointer, Refusal? Refusal) OperationDraft10(JsonElement raw)
