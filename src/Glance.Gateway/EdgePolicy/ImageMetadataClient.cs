@@ -103,9 +103,11 @@ public sealed partial class ImageMetadataClient(
             Checksum = image.Checksum,
             OsHashAlgo = image.OsHashAlgo,
             OsHashValue = image.OsHashValue,
-            Properties = properties,
+            Properties = properties ?? NoProperties, // the document lists every property: none is a fact, not an unknown
         };
     }
+
+    private static readonly IReadOnlyDictionary<string, string> NoProperties = new Dictionary<string, string>(StringComparer.Ordinal);
 
     private static readonly HashSet<string> NotProperties = new(StringComparer.Ordinal)
     {

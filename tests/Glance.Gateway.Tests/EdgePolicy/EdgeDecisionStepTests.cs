@@ -93,6 +93,9 @@ public sealed class EdgeDecisionStepTests : IDisposable
         { "delete_cache_entry", "DELETE", "/v2/cache/{id}", null, null, Owner, "shared", 403, "You are not authorized to complete cache_delete action." },
         { "queue_image", "PUT", "/v2/cache/{id}", null, null, Owner, "shared", 403, "You are not authorized to complete cache_image action." },
         { "queue_image", "PUT", "/v2/cache/{id}", null, null, Admin, "shared", 0, null },
+        { "modify_image", "PATCH", "/v2/images/{id}", "[{\"op\": \"replace\", \"path\": \"/visibility\", \"value\": \"public\"}]", "application/openstack-images-v2.1-json-patch", Owner, "shared", 403, "You are not authorized to complete publicize_image action." },
+        { "modify_image", "PATCH", "/v2/images/{id}", "[{\"op\": \"replace\", \"path\": \"/name\", \"value\": \"n\"}]", "application/json", Owner, "shared", 415, null },
+        { "modify_image", "PATCH", "/v2/images/{id}", "[{\"op\": \"replace\", \"path\": \"/name\", \"value\": \"n\"}]", "application/openstack-images-v2.1-json-patch", Owner, "shared", 0, null },
         { "list_metadef_resource_types", "GET", "/v2/metadefs/resource_types", null, null, Owner, "shared", 0, null },
     };
 
