@@ -1,0 +1,473 @@
+using System.Reflection;
+using System.Text.Json;
+using Glance.Gateway.EndToEnd.Tests.Support;
+using Glance.Gateway.Tests.Telemetry;
+using Glance.Testing;
+
+namespace Glance.Gateway.EndToEnd.Tests.RealGlance;
+
+/// <summary>
+/// Every operation the edge decides (<c>Glance.Policy.Operations.EdgeOperations</c>: get_images,
+/// get_image, delete_image, deactivate, reactivate, download_image, upload_image, add_image_tag,
+/// delete_image_tag, get_members, get_member, add_member, modify_member, delete_member), compared
+/// with a real Glance 25.1 behind the real Keystone, in legacy and in secure RBAC mode:
+/// <list type="bullet">
+/// <item>fronting (<c>*_CallerAndImage_SameAnswerAsGlance</c>): the gateway in front of Glance
+/// against Glance itself, each with its own fixture image made through Glance;</item>
+/// <item>hosted (<see cref="Hosted_LegacyRow_SameAnswerAsGlance"/>): the gateway hosting its own
+/// store against Glance (legacy mode, the hosted store's default), each fixture image made
+/// through that side's own API, the same legacy rows;</item>
+/// <item>shadow (<see cref="Shadow_GatewayPolicyDiffersFromGlance_ForwardsAndCountsEachDisagreementOnce"/>):
+/// a gateway whose policy file differs from its Glance's, get_image and delete_image in
+/// <c>Shadow</c> mode.</item>
+/// </list>
+/// Callers: admin, owner, member (of a shared image: pending, accepted or rejected), stranger,
+/// reader (reader role only, owner project), system-admin (system scope), none (no token). The
+/// rows are those where the rules differ; each names the status Glance answers, checked so that a
+/// fixture gone wrong cannot pass. Compared: status, Content-Type, Allow, WWW-Authenticate, body
+/// (image id and times read alike), the gateway's request id, and the image and its members
+/// afterwards, read by the admin through each side's own API.
+/// </summary>
+[Collection(SharedKeystoneGroup.Name)]
+public sealed class EdgeOperationsParityTests(KeystoneFixture keystoneFixture, RealGlanceFixture glanceFixture, HostedStoreGatewayFixture hostedFixture)
+    : IAsyncLifetime, IClassFixture<HostedStoreGatewayFixture>
+{
+    private readonly KeystoneServer _keystone = keystoneFixture.Keystone;
+    private RealGlanceSuite _suite = null!;
+    private ParityScenario _scenario = null!;
+    private EdgeOperationsCheck _check = null!;
+
+    public async Task InitializeAsync()
+    {
+        _suite = await glanceFixture.StartAsync(_keystone);
+        _scenario = new ParityScenario(_suite);
+        _check = new EdgeOperationsCheck(_suite, _scenario);
+    }
+
+    public Task DisposeAsync() => Task.CompletedTask;
+
+    /// <summary>Every legacy row of the fronting theories, with its operation (for the hosted store).</summary>
+    public static IEnumerable<object?[]> HostedRows()
+    {
+        foreach (var theory in typeof(EdgeOperationsParityTests).GetMethods().Where(m => m.Name.EndsWith("_CallerAndImage_SameAnswerAsGlance", StringComparison.Ordinal)))
+        {
+            var op = OperationOf(theory.Name);
+            foreach (var row in theory.GetCustomAttributes<InlineDataAttribute>().SelectMany(a => a.GetData(theory)))
+            {
+                // The listing of the hosted store holds other images than Glance's: compared by ImageListParityHostedTests.
+                if ((GlanceRbac)row[0]! == GlanceRbac.Legacy && (op != "get_images" || (string)row[1]! == "none"))
+                {
+                    yield return [op, row[1], row[2], row[3]];
+                }
+            }
+        }
+    }
+
+    // Every registered operation has its theory here.
+    [Fact]
+    public void Theories_EveryRegisteredOperation_HasRowsInBothModes()
+    {
+        var theories = typeof(EdgeOperationsParityTests).GetMethods()
+            .Where(m => m.Name.EndsWith("_CallerAndImage_SameAnswerAsGlance", StringComparison.Ordinal))
+            .ToDictionary(m => OperationOf(m.Name), m => m.GetCustomAttributes<InlineDataAttribute>().SelectMany(a => a.GetData(m)).ToList());
+        Assert.Equal(
+            Glance.Policy.Operations.EdgeOperations.All.Select(op => op.Name).Order(StringComparer.Ordinal),
+            theories.Keys.Order(StringComparer.Ordinal));
+        Assert.All(theories.Values, rows =>
+        {
+            Assert.Contains(rows, r => (GlanceRbac)r[0]! == GlanceRbac.Legacy);
+            Assert.Contains(rows, r => (GlanceRbac)r[0]! == GlanceRbac.Secure);
+            Assert.Contains(rows, r => (string)r[1]! == "none");
+        });
+    }
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "owner", "none", 200)]
+    [InlineData(GlanceRbac.Legacy, "stranger", "none", 200)]
+    [InlineData(GlanceRbac.Legacy, "reader", "none", 200)]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "none", 200)]
+    [InlineData(GlanceRbac.Legacy, "none", "none", 401)]
+    [InlineData(GlanceRbac.Secure, "owner", "none", 200)]
+    [InlineData(GlanceRbac.Secure, "stranger", "none", 200)]
+    [InlineData(GlanceRbac.Secure, "reader", "none", 200)]
+    [InlineData(GlanceRbac.Secure, "system-admin", "none", 403)]
+    [InlineData(GlanceRbac.Secure, "none", "none", 401)]
+    public Task GetImages_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status) =>
+        AssertThroughAsync(mode, "get_images", who, kind, status);
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "owner", "private", 200)]
+    [InlineData(GlanceRbac.Legacy, "admin", "private", 200)]
+    [InlineData(GlanceRbac.Legacy, "reader", "private", 200)]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "private", 200)]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-pending", 200)]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-rejected", 200)]
+    [InlineData(GlanceRbac.Legacy, "stranger", "shared-accepted", 404)]
+    [InlineData(GlanceRbac.Legacy, "stranger", "community", 200)]
+    [InlineData(GlanceRbac.Legacy, "member", "private", 404)]
+    [InlineData(GlanceRbac.Legacy, "none", "private", 401)]
+    [InlineData(GlanceRbac.Secure, "owner", "private", 200)]
+    [InlineData(GlanceRbac.Secure, "admin", "private", 200)]
+    [InlineData(GlanceRbac.Secure, "reader", "private", 200)]
+    [InlineData(GlanceRbac.Secure, "system-admin", "private", 404)]
+    [InlineData(GlanceRbac.Secure, "member", "shared-pending", 200)]
+    [InlineData(GlanceRbac.Secure, "member", "shared-rejected", 200)]
+    [InlineData(GlanceRbac.Secure, "stranger", "shared-accepted", 404)]
+    [InlineData(GlanceRbac.Secure, "stranger", "community", 200)]
+    [InlineData(GlanceRbac.Secure, "member", "private", 404)]
+    [InlineData(GlanceRbac.Secure, "none", "private", 401)]
+    public Task GetImage_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status) =>
+        AssertThroughAsync(mode, "get_image", who, kind, status);
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "owner", "private", 204)]
+    [InlineData(GlanceRbac.Legacy, "admin", "public", 204)]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-accepted", 403)]
+    [InlineData(GlanceRbac.Legacy, "stranger", "public", 403)]
+    [InlineData(GlanceRbac.Legacy, "stranger", "private", 404)]
+    [InlineData(GlanceRbac.Legacy, "reader", "private", 204)]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "private", 204)]
+    [InlineData(GlanceRbac.Legacy, "owner", "shared-protected", 403)]
+    [InlineData(GlanceRbac.Legacy, "none", "private", 401)]
+    [InlineData(GlanceRbac.Secure, "owner", "private", 204)]
+    [InlineData(GlanceRbac.Secure, "admin", "public", 204)]
+    [InlineData(GlanceRbac.Secure, "member", "shared-accepted", 403)]
+    [InlineData(GlanceRbac.Secure, "stranger", "public", 403)]
+    [InlineData(GlanceRbac.Secure, "stranger", "private", 404)]
+    [InlineData(GlanceRbac.Secure, "reader", "private", 403)]
+    [InlineData(GlanceRbac.Secure, "system-admin", "private", 404)]
+    [InlineData(GlanceRbac.Secure, "owner", "shared-protected", 403)]
+    [InlineData(GlanceRbac.Secure, "none", "private", 401)]
+    public Task DeleteImage_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status) =>
+        AssertThroughAsync(mode, "delete_image", who, kind, status);
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "owner", "public+data", 204)]
+    [InlineData(GlanceRbac.Legacy, "owner", "private+data", 204)]
+    [InlineData(GlanceRbac.Legacy, "admin", "private+data", 204)]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-accepted+data", 403)]
+    [InlineData(GlanceRbac.Legacy, "stranger", "public+data", 403)]
+    [InlineData(GlanceRbac.Legacy, "reader", "private+data", 204)]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "private+data", 204)]
+    [InlineData(GlanceRbac.Legacy, "owner", "private", 403)]
+    [InlineData(GlanceRbac.Legacy, "none", "private", 401)]
+    [InlineData(GlanceRbac.Secure, "owner", "public+data", 204)]
+    [InlineData(GlanceRbac.Secure, "owner", "private+data", 204)]
+    [InlineData(GlanceRbac.Secure, "admin", "private+data", 204)]
+    [InlineData(GlanceRbac.Secure, "member", "shared-accepted+data", 403)]
+    [InlineData(GlanceRbac.Secure, "stranger", "public+data", 403)]
+    [InlineData(GlanceRbac.Secure, "reader", "private+data", 403)]
+    [InlineData(GlanceRbac.Secure, "system-admin", "private+data", 404)]
+    [InlineData(GlanceRbac.Secure, "owner", "private", 403)]
+    [InlineData(GlanceRbac.Secure, "none", "private", 401)]
+    public Task Deactivate_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status) =>
+        AssertThroughAsync(mode, "deactivate", who, kind, status);
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "admin", "shared-deactivated", 204)]
+    [InlineData(GlanceRbac.Legacy, "owner", "shared-deactivated", 204)]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-deactivated", 403)]
+    [InlineData(GlanceRbac.Legacy, "stranger", "shared-deactivated", 404)]
+    [InlineData(GlanceRbac.Legacy, "reader", "shared-deactivated", 204)]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "shared-deactivated", 204)]
+    [InlineData(GlanceRbac.Legacy, "none", "shared-deactivated", 401)]
+    [InlineData(GlanceRbac.Secure, "admin", "shared-deactivated", 204)]
+    [InlineData(GlanceRbac.Secure, "owner", "shared-deactivated", 204)]
+    [InlineData(GlanceRbac.Secure, "member", "shared-deactivated", 403)]
+    [InlineData(GlanceRbac.Secure, "stranger", "shared-deactivated", 404)]
+    [InlineData(GlanceRbac.Secure, "reader", "shared-deactivated", 403)]
+    [InlineData(GlanceRbac.Secure, "system-admin", "shared-deactivated", 404)]
+    [InlineData(GlanceRbac.Secure, "none", "shared-deactivated", 401)]
+    public Task Reactivate_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status) =>
+        AssertThroughAsync(mode, "reactivate", who, kind, status);
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "owner", "private+data", 200)]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-accepted+data", 200)]
+    [InlineData(GlanceRbac.Legacy, "stranger", "public+data", 200)]
+    [InlineData(GlanceRbac.Legacy, "stranger", "private+data", 404)]
+    [InlineData(GlanceRbac.Legacy, "reader", "private+data", 200)]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "public+data", 200)]
+    [InlineData(GlanceRbac.Legacy, "owner", "private", 204)]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-deactivated", 403)]
+    [InlineData(GlanceRbac.Legacy, "owner", "shared-deactivated", 403)]
+    [InlineData(GlanceRbac.Legacy, "admin", "shared-deactivated", 200)]
+    [InlineData(GlanceRbac.Legacy, "none", "private+data", 401)]
+    [InlineData(GlanceRbac.Secure, "owner", "private+data", 200)]
+    [InlineData(GlanceRbac.Secure, "member", "shared-accepted+data", 200)]
+    [InlineData(GlanceRbac.Secure, "stranger", "public+data", 200)]
+    [InlineData(GlanceRbac.Secure, "stranger", "private+data", 404)]
+    [InlineData(GlanceRbac.Secure, "reader", "private+data", 403)]
+    [InlineData(GlanceRbac.Secure, "system-admin", "public+data", 404)]
+    [InlineData(GlanceRbac.Secure, "owner", "private", 204)]
+    [InlineData(GlanceRbac.Secure, "member", "shared-deactivated", 403)]
+    [InlineData(GlanceRbac.Secure, "owner", "shared-deactivated", 403)]
+    [InlineData(GlanceRbac.Secure, "admin", "shared-deactivated", 200)]
+    [InlineData(GlanceRbac.Secure, "none", "private+data", 401)]
+    public Task DownloadImage_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status) =>
+        AssertThroughAsync(mode, "download_image", who, kind, status);
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "owner", "private", 204)]
+    [InlineData(GlanceRbac.Legacy, "admin", "private", 204)]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-accepted", 403)]
+    [InlineData(GlanceRbac.Legacy, "stranger", "public", 403)]
+    [InlineData(GlanceRbac.Legacy, "stranger", "private", 404)]
+    [InlineData(GlanceRbac.Legacy, "reader", "private", 204)]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "private", 204)]
+    [InlineData(GlanceRbac.Legacy, "owner", "private+data", 409)]
+    [InlineData(GlanceRbac.Legacy, "none", "private", 401)]
+    [InlineData(GlanceRbac.Secure, "owner", "private", 204)]
+    [InlineData(GlanceRbac.Secure, "admin", "private", 204)]
+    [InlineData(GlanceRbac.Secure, "member", "shared-accepted", 403)]
+    [InlineData(GlanceRbac.Secure, "stranger", "public", 403)]
+    [InlineData(GlanceRbac.Secure, "stranger", "private", 404)]
+    [InlineData(GlanceRbac.Secure, "reader", "private", 403)]
+    [InlineData(GlanceRbac.Secure, "system-admin", "private", 404)]
+    [InlineData(GlanceRbac.Secure, "owner", "private+data", 409)]
+    [InlineData(GlanceRbac.Secure, "none", "private", 401)]
+    public Task UploadImage_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status) =>
+        AssertThroughAsync(mode, "upload_image", who, kind, status);
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "owner", "private", 204)]
+    [InlineData(GlanceRbac.Legacy, "admin", "public", 204)]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-accepted", 403)]
+    [InlineData(GlanceRbac.Legacy, "stranger", "public", 403)]
+    [InlineData(GlanceRbac.Legacy, "stranger", "private", 404)]
+    [InlineData(GlanceRbac.Legacy, "reader", "private", 204)]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "private", 204)]
+    [InlineData(GlanceRbac.Legacy, "none", "private", 401)]
+    [InlineData(GlanceRbac.Secure, "owner", "private", 204)]
+    [InlineData(GlanceRbac.Secure, "admin", "public", 204)]
+    [InlineData(GlanceRbac.Secure, "member", "shared-accepted", 403)]
+    [InlineData(GlanceRbac.Secure, "stranger", "public", 403)]
+    [InlineData(GlanceRbac.Secure, "stranger", "private", 404)]
+    [InlineData(GlanceRbac.Secure, "reader", "private", 403)]
+    [InlineData(GlanceRbac.Secure, "system-admin", "private", 404)]
+    [InlineData(GlanceRbac.Secure, "none", "private", 401)]
+    public Task AddImageTag_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status) =>
+        AssertThroughAsync(mode, "add_image_tag", who, kind, status);
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "owner", "private+tag", 204)]
+    [InlineData(GlanceRbac.Legacy, "admin", "public+tag", 204)]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-accepted+tag", 403)]
+    [InlineData(GlanceRbac.Legacy, "stranger", "public+tag", 403)]
+    [InlineData(GlanceRbac.Legacy, "reader", "private+tag", 204)]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "private+tag", 204)]
+    [InlineData(GlanceRbac.Legacy, "owner", "private", 404)]
+    [InlineData(GlanceRbac.Legacy, "none", "private+tag", 401)]
+    [InlineData(GlanceRbac.Secure, "owner", "private+tag", 204)]
+    [InlineData(GlanceRbac.Secure, "admin", "public+tag", 204)]
+    [InlineData(GlanceRbac.Secure, "member", "shared-accepted+tag", 403)]
+    [InlineData(GlanceRbac.Secure, "stranger", "public+tag", 403)]
+    [InlineData(GlanceRbac.Secure, "reader", "private+tag", 403)]
+    [InlineData(GlanceRbac.Secure, "system-admin", "private+tag", 404)]
+    [InlineData(GlanceRbac.Secure, "owner", "private", 404)]
+    [InlineData(GlanceRbac.Secure, "none", "private+tag", 401)]
+    public Task DeleteImageTag_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status) =>
+        AssertThroughAsync(mode, "delete_image_tag", who, kind, status);
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "owner", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Legacy, "admin", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-pending", 200)]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-rejected", 200)]
+    [InlineData(GlanceRbac.Legacy, "stranger", "shared-accepted", 404)]
+    [InlineData(GlanceRbac.Legacy, "owner", "public", 403)]
+    [InlineData(GlanceRbac.Legacy, "reader", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Legacy, "none", "shared-accepted", 401)]
+    [InlineData(GlanceRbac.Secure, "owner", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Secure, "admin", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Secure, "member", "shared-pending", 200)]
+    [InlineData(GlanceRbac.Secure, "member", "shared-rejected", 200)]
+    [InlineData(GlanceRbac.Secure, "stranger", "shared-accepted", 404)]
+    [InlineData(GlanceRbac.Secure, "owner", "public", 403)]
+    [InlineData(GlanceRbac.Secure, "reader", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Secure, "system-admin", "shared-accepted", 404)]
+    [InlineData(GlanceRbac.Secure, "none", "shared-accepted", 401)]
+    public Task GetMembers_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status) =>
+        AssertThroughAsync(mode, "get_members", who, kind, status);
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "owner", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Legacy, "admin", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-pending", 200)]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-rejected", 200)]
+    [InlineData(GlanceRbac.Legacy, "stranger", "shared-accepted", 404)]
+    [InlineData(GlanceRbac.Legacy, "owner", "private", 404)]
+    [InlineData(GlanceRbac.Legacy, "reader", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Legacy, "none", "shared-accepted", 401)]
+    [InlineData(GlanceRbac.Secure, "owner", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Secure, "admin", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Secure, "member", "shared-pending", 200)]
+    [InlineData(GlanceRbac.Secure, "member", "shared-rejected", 200)]
+    [InlineData(GlanceRbac.Secure, "stranger", "shared-accepted", 404)]
+    [InlineData(GlanceRbac.Secure, "owner", "private", 404)]
+    [InlineData(GlanceRbac.Secure, "reader", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Secure, "system-admin", "shared-accepted", 404)]
+    [InlineData(GlanceRbac.Secure, "none", "shared-accepted", 401)]
+    public Task GetMember_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status) =>
+        AssertThroughAsync(mode, "get_member", who, kind, status);
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "owner", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Legacy, "admin", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-accepted", 403)]
+    [InlineData(GlanceRbac.Legacy, "stranger", "shared-accepted", 404)]
+    [InlineData(GlanceRbac.Legacy, "owner", "public", 403)]
+    [InlineData(GlanceRbac.Legacy, "owner", "private", 403)]
+    [InlineData(GlanceRbac.Legacy, "reader", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Legacy, "none", "shared-accepted", 401)]
+    [InlineData(GlanceRbac.Secure, "owner", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Secure, "admin", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Secure, "member", "shared-accepted", 403)]
+    [InlineData(GlanceRbac.Secure, "stranger", "shared-accepted", 404)]
+    [InlineData(GlanceRbac.Secure, "owner", "public", 403)]
+    [InlineData(GlanceRbac.Secure, "owner", "private", 403)]
+    [InlineData(GlanceRbac.Secure, "reader", "shared-accepted", 403)]
+    [InlineData(GlanceRbac.Secure, "system-admin", "shared-accepted", 404)]
+    [InlineData(GlanceRbac.Secure, "none", "shared-accepted", 401)]
+    public Task AddMember_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status) =>
+        AssertThroughAsync(mode, "add_member", who, kind, status);
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-pending", 200)]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-rejected", 200)]
+    [InlineData(GlanceRbac.Legacy, "owner", "shared-accepted", 403)]
+    [InlineData(GlanceRbac.Legacy, "admin", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Legacy, "stranger", "shared-accepted", 404)]
+    [InlineData(GlanceRbac.Legacy, "reader", "shared-accepted", 403)]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Legacy, "none", "shared-pending", 401)]
+    [InlineData(GlanceRbac.Secure, "member", "shared-pending", 200)]
+    [InlineData(GlanceRbac.Secure, "member", "shared-rejected", 200)]
+    [InlineData(GlanceRbac.Secure, "owner", "shared-accepted", 403)]
+    [InlineData(GlanceRbac.Secure, "admin", "shared-accepted", 200)]
+    [InlineData(GlanceRbac.Secure, "stranger", "shared-accepted", 404)]
+    [InlineData(GlanceRbac.Secure, "reader", "shared-accepted", 403)]
+    [InlineData(GlanceRbac.Secure, "system-admin", "shared-accepted", 404)]
+    [InlineData(GlanceRbac.Secure, "none", "shared-pending", 401)]
+    public Task ModifyMember_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status) =>
+        AssertThroughAsync(mode, "modify_member", who, kind, status);
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "owner", "shared-accepted", 204)]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-accepted", 403)]
+    [InlineData(GlanceRbac.Legacy, "stranger", "shared-accepted", 404)]
+    [InlineData(GlanceRbac.Legacy, "reader", "shared-accepted", 204)]
+    [InlineData(GlanceRbac.Legacy, "none", "shared-accepted", 401)]
+    [InlineData(GlanceRbac.Secure, "owner", "shared-accepted", 204)]
+    [InlineData(GlanceRbac.Secure, "member", "shared-accepted", 403)]
+    [InlineData(GlanceRbac.Secure, "stranger", "shared-accepted", 404)]
+    [InlineData(GlanceRbac.Secure, "reader", "shared-accepted", 403)]
+    [InlineData(GlanceRbac.Secure, "none", "shared-accepted", 401)]
+    public Task DeleteMember_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status) =>
+        AssertThroughAsync(mode, "delete_member", who, kind, status);
+
+    [Theory]
+    [MemberData(nameof(HostedRows))]
+    public async Task Hosted_LegacyRow_SameAnswerAsGlance(string op, string who, string kind, int status)
+    {
+        var gateway = await hostedFixture.StartAsync(_keystone);
+        await _check.AssertSameAsync(_suite.Legacy.Direct, gateway.Client, gateway.Client, "hosted store vs Glance (legacy):", op, who, kind, status);
+    }
+
+    // Glance with an operator's file making delete_image admin-only; the gateway in front of it
+    // with another file making get_image admin-only, both operations in Shadow mode. The gateway
+    // forwards everything and answers what Glance answers; each prediction Glance contradicts is
+    // counted once (glance_gateway_edge_disagreements_total) and audited with Disagreement true,
+    // the agreements are neither.
+    [Fact]
+    public async Task Shadow_GatewayPolicyDiffersFromGlance_ForwardsAndCountsEachDisagreementOnce()
+    {
+        var side = await _suite.WithPolicyFileAsync("edge-shadow-delete-admin", "\"delete_image\": \"role:admin\"\n");
+        var gatewayFile = Path.Combine(Path.GetTempPath(), $"edge-shadow-{Guid.NewGuid():N}.yaml");
+        await File.WriteAllTextAsync(gatewayFile, "\"get_image\": \"role:admin\"\n");
+        var redis = await RedisServer.SharedOrNewAsync();
+        try
+        {
+            await using var gateway = await EndToEndGateway.StartAsync(_keystone, redis, new Dictionary<string, string?>
+            {
+                ["ImageStore:Enabled"] = "false",
+                ["Backend:Identity"] = "Token",
+                ["Policy:EnforceNewDefaults"] = "false",
+                ["Policy:EnforceScope"] = "false",
+                ["Policy:File"] = gatewayFile,
+                ["EdgePolicy:Operations:get_image"] = "Shadow",
+                ["EdgePolicy:Operations:delete_image"] = "Shadow",
+            }, GatewayHost.RoutesToward(side.Glance.Url));
+
+            // (operation, caller, kind, Glance's status, the gateway's prediction: 0 allow, else a status; null: agrees)
+            (string Op, string Who, string Kind, int Status, string? Disagreement)[] cases =
+            [
+                ("get_image", "owner", "private", 200, "404"),        // gateway: admin only; Glance: the owner sees it
+                ("get_image", "admin", "private", 200, null),
+                ("get_image", "stranger", "private", 404, null),
+                ("get_image", "member", "shared-accepted", 200, "404"),
+                ("delete_image", "owner", "private", 403, "allow"),    // gateway: the owner may; Glance: admin only
+                ("delete_image", "admin", "private", 204, null),
+                ("delete_image", "stranger", "private", 404, null),
+                ("delete_image", "member", "shared-accepted", 403, null),
+            ];
+
+            var requestIds = new List<(string RequestId, string? Disagreement)>();
+            foreach (var (op, who, kind, status, disagreement) in cases)
+            {
+                var glanceImage = await _check.CreateAsync(side.Direct, kind);
+                var gatewayImage = await _check.CreateAsync(side.Direct, kind);
+                var request = _check.RequestFor(op, who);
+                var (glance, _) = await Parity.SendAsync(side.Direct, request, glanceImage, glanceImage);
+                var (through, requestId) = await Parity.SendAsync(gateway.Client, request, gatewayImage, gatewayImage);
+                var what = $"shadow {op} by {who} on {kind}";
+                Assert.True(glance.Status == status, $"{what}: Glance answered {glance.Status}, the case expects {status}");
+                Assert.True(EdgeOperationsCheck.Normalise(glance) == EdgeOperationsCheck.Normalise(through), $"{what}: {Parity.Difference(glance, through)}");
+                Assert.Equal(await _check.SnapshotAsync(side.Direct, glanceImage), await _check.SnapshotAsync(side.Direct, gatewayImage));
+                requestIds.Add((requestId!, disagreement));
+            }
+
+            var events = await AuditEvent.EventuallyAsync(
+                () => gateway.AuditEvents().Where(e => requestIds.Any(r => r.RequestId == e.Get("RequestId"))), requestIds.Count);
+            foreach (var (requestId, disagreement) in requestIds)
+            {
+                var audit = Assert.Single(events, e => e.Get("RequestId") == requestId);
+                Assert.Equal("Shadow", audit.Get("EdgeMode"));
+                var flagged = audit.Json.TryGetProperty("Disagreement", out var value) && value.ValueKind == JsonValueKind.True;
+                Assert.True(flagged == (disagreement is not null), $"request {requestId} ({audit.Get("Operation")} {audit.Get("Decision")}, predicted {audit.Json.GetProperty("PredictedStatus")}, status {audit.Number("Status")}): Disagreement {flagged}, expected {disagreement is not null}");
+            }
+
+            using var metrics = await gateway.Client.GetAsync(new Uri("/metrics", UriKind.Relative));
+            var samples = PrometheusSample.Parse(await metrics.Content.ReadAsStringAsync())
+                .Where(s => s.Name == "glance_gateway_edge_disagreements_total")
+                .Select(s => $"{s.Labels["operation"]} predicted={s.Labels["predicted"]} actual={s.Labels["actual"]}: {s.Value}")
+                .Order(StringComparer.Ordinal);
+            Assert.Equal(
+                [
+                    "delete_image predicted=allow actual=403: 1",
+                    "get_image predicted=404 actual=200: 2",
+                ],
+                samples);
+        }
+        finally
+        {
+            await redis.DisposeAsync();
+            File.Delete(gatewayFile);
+        }
+    }
+
+    private static string OperationOf(string theory)
+    {
+        var words = theory[..theory.IndexOf('_', StringComparison.Ordinal)];
+        return string.Concat(words.Select((c, i) => char.IsUpper(c) && i > 0 ? "_" + char.ToLowerInvariant(c) : char.ToLowerInvariant(c).ToString()));
+    }
+
+    private Task AssertThroughAsync(GlanceRbac mode, string op, string who, string kind, int status)
+    {
+        var side = _suite.For(mode);
+        return _check.AssertSameAsync(side.Direct, side.Through, side.Direct, $"gateway in front of Glance ({mode}):", op, who, kind, status);
+    }
+}
