@@ -15,6 +15,9 @@ namespace Glance.Gateway.EndToEnd.Tests.RealGlance;
 /// </summary>
 public sealed partial class EdgeOperationsCheck(RealGlanceSuite suite, ParityScenario scenario)
 {
+    // Images of the read-only rows, by client, kind and slot (0: Glance's, 1: the gateway's), for the whole run.
+    private static readonly Dictionary<(HttpClient Client, string Kind, int Slot), Task<string>> SharedImages = [];
+
     /// <summary>The tag the tag requests name.</summary>
     public const string Tag = "edge-tag";
 
@@ -76,22 +79,29 @@ public sealed partial class EdgeOperationsCheck(RealGlanceSuite suite, ParitySce
     /// One image of <paramref name="kind"/> on each side (Glance's through <paramref name="glanceClient"/>,
     /// the gateway's through <paramref name="gatewayApi"/>: Glance itself when the gateway fronts it), the
     /// request sent to each; the same answer, the status the row gives, a request id from the
-    /// gateway when <paramref name="expectRequestId"/>, and the same image and members afterwards.
+    /// gateway when <paramref name="expectRequestId"/>, the same image and members afterwards, and,
+    /// with <paramref name="audited"/> (the gateway), its audit event: an enforced decision of the operation.
+    /// <paramref name="memberOrderFree"/>: a member listing's entries compared in any order (the hosted
+    /// store orders members added in the same second otherwise than Glance:
+    /// <c>EdgeOperationsParityTests.Hosted_MembersAddedInTheSameSecond_ListedInGlancesOrder</c>).
     /// </summary>
     public async Task AssertSameAsync(
-        HttpClient glanceClient, HttpClient gatewayClient, HttpClient gatewayApi, string label, string op, string who, string kind, int status, bool expectRequestId = true)
+        HttpClient glanceClient, HttpClient gatewayClient, HttpClient gatewayApi, string label, string op, string who, string kind, int status,
+        GatewayHost? audited = null, bool expectRequestId = true, bool memberOrderFree = false)
     {
         ArgumentNullException.ThrowIfNull(glanceClient);
         ArgumentNullException.ThrowIfNull(gatewayClient);
-        // Both at once: the fixtures are most of a row's time.
-        var images = await Task.WhenAll(CreateAsync(glanceClient, kind), CreateAsync(gatewayApi, kind));
-        var (glanceImage, gatewayImage) = (images[0], images[1]);
+        // The fixtures are most of a row's time: a read changes nothing, so the rows that read
+        // share their images (one per side and kind); a write gets fresh ones.
         var request = RequestFor(op, who);
+        var readOnly = request.Method == HttpMethod.Get;
+        var glanceImage = await (readOnly ? SharedAsync(glanceClient, kind, 0) : CreateAsync(glanceClient, kind));
+        var gatewayImage = await (readOnly ? SharedAsync(gatewayApi, kind, 1) : CreateAsync(gatewayApi, kind));
 
         var (glance, _) = await Parity.SendAsync(glanceClient, request, glanceImage, glanceImage);
         var (gateway, requestId) = await Parity.SendAsync(gatewayClient, request, gatewayImage, gatewayImage);
-        glance = Normalise(glance);
-        gateway = Normalise(gateway);
+        glance = Normalise(glance, memberOrderFree);
+        gateway = Normalise(gateway, memberOrderFree);
 
         var problems = new List<string>();
         if (glance != gateway)
@@ -110,17 +120,45 @@ public sealed partial class EdgeOperationsCheck(RealGlanceSuite suite, ParitySce
         }
 
         // What a writing operation did (a read changes nothing: not read back).
-        if (kind != "none" && request.Method != HttpMethod.Get)
+        if (kind != "none" && !readOnly)
         {
-            var after = await Task.WhenAll(SnapshotAsync(glanceClient, glanceImage), SnapshotAsync(gatewayApi, gatewayImage));
-            var (before, afterGateway) = (after[0], after[1]);
+            var before = await SnapshotAsync(glanceClient, glanceImage);
+            var afterGateway = await SnapshotAsync(gatewayApi, gatewayImage);
             if (before != afterGateway)
             {
                 problems.Add($"afterwards the images differ\n  Glance:  {before}\n  gateway: {afterGateway}");
             }
         }
 
+        if (audited is not null && who != "none" && requestId is not null)
+        {
+            // The edge decided the operation itself (a refusal answered at the edge, an allow forwarded).
+            var events = await AuditEvent.EventuallyAsync(() => audited.AuditEvents().Where(e => e.Get("RequestId") == requestId));
+            var audit = events[0];
+            if (audit.Get("Operation") != op || audit.Get("EdgeMode") != "Enforce" || audit.Get("Decision") is not ("allow" or "deny")
+                || audit.Number("Status") != gateway.Status || (audit.Get("Decision") == "deny" && audit.Has("BackendStatus") && audit.Number("BackendStatus") is not null))
+            {
+                problems.Add($"the edge's audit event is not an enforced decision of {op} answered {gateway.Status}: {audit.Line}");
+            }
+        }
+
         Assert.True(problems.Count == 0, $"{label} {op} by {who} on {kind} ({request.Method} {request.Path}):\n{string.Join('\n', problems)}");
+    }
+
+    // The image of one side, kind and slot that read-only rows share, made on first use.
+    private Task<string> SharedAsync(HttpClient client, string kind, int slot)
+    {
+        lock (SharedImages)
+        {
+            var key = (client, kind, slot);
+            if (!SharedImages.TryGetValue(key, out var image) || image.IsFaulted)
+            {
+                image = CreateAsync(client, kind);
+                SharedImages[key] = image;
+            }
+
+            return image;
+        }
     }
 
     /// <summary>The image as the admin reads it, and its members (times and id read alike).</summary>
@@ -133,11 +171,20 @@ public sealed partial class EdgeOperationsCheck(RealGlanceSuite suite, ParitySce
         return Time().Replace(shown.Replace(image, "{image}", StringComparison.Ordinal), "{time}") + " members: " + await scenario.MembersInGlanceAsync(client, image);
     }
 
-    /// <summary>Times read as <c>{time}</c> (each side made its image at its own moment).</summary>
-    public static ParityAnswer Normalise(ParityAnswer answer)
+    /// <summary>Times read as <c>{time}</c> (each side made its image at its own moment); with <paramref name="memberOrderFree"/>, member entries sorted.</summary>
+    public static ParityAnswer Normalise(ParityAnswer answer, bool memberOrderFree = false)
     {
         ArgumentNullException.ThrowIfNull(answer);
-        return answer with { Body = Time().Replace(answer.Body, "{time}") };
+        var body = Time().Replace(answer.Body, "{time}");
+        if (memberOrderFree)
+        {
+            // Each entry is a flat object: sorted as text, the rest of the body as it was.
+            var entries = MemberEntry().Matches(body).Select(m => m.Value).Order(StringComparer.Ordinal).ToList();
+            var i = 0;
+            body = MemberEntry().Replace(body, _ => entries[i++]);
+        }
+
+        return answer with { Body = body };
     }
 
     // A JSON object with its properties sorted (a store may write them in another order), so
@@ -153,6 +200,9 @@ public sealed partial class EdgeOperationsCheck(RealGlanceSuite suite, ParitySce
 
         return sorted.ToJsonString();
     }
+
+    [GeneratedRegex(@"\{""member_id"": [^{}]*\}")]
+    private static partial Regex MemberEntry();
 
     [GeneratedRegex(@"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|\+00:00)?")]
     private static partial Regex Time();

@@ -374,7 +374,41 @@ public sealed class EdgeOperationsParityTests(KeystoneFixture keystoneFixture, R
     public async Task Hosted_LegacyRow_SameAnswerAsGlance(string op, string who, string kind, int status)
     {
         var gateway = await hostedFixture.StartAsync(_keystone);
-        await _check.AssertSameAsync(_suite.Legacy.Direct, gateway.Client, gateway.Client, "hosted store vs Glance (legacy):", op, who, kind, status);
+        await _check.AssertSameAsync(_suite.Legacy.Direct, gateway.Client, gateway.Client, "hosted store vs Glance (legacy):", op, who, kind, status,
+            memberOrderFree: true);
+    }
+
+    // Defect (hosted store): Glance lists an image's members in the order they were added (its
+    // query has no ORDER BY: the table's row order); the store orders them by created_at, stored
+    // to the second, then member_id, so two members added within one second come out by id. Two
+    // members whose ids sort against their order of addition, added back to back; tried up to
+    // three times so that the two adds fall in one second on the store (its created_at then equal).
+    [Fact(Skip = "Defect in src/Glance.ImageStore/Persistence/MemberRepository.cs (ORDER BY m.created_at, m.member_id; created_at to the second): members added within one second are listed by id, Glance lists them in the order added")]
+    public async Task Hosted_MembersAddedInTheSameSecond_ListedInGlancesOrder()
+    {
+        var gateway = await hostedFixture.StartAsync(_keystone);
+        for (var attempt = 1; ; attempt++)
+        {
+            var lists = new List<(IReadOnlyList<string> Ids, string Body)>();
+            foreach (var client in new[] { _suite.Legacy.Direct, gateway.Client })
+            {
+                var image = await GlanceApi.CreateImageAsync(client, _suite.Tokens.Owner, "shared");
+                await GlanceApi.AddMemberAsync(client, _suite.Tokens.Owner, image, "edge-order-z");
+                await GlanceApi.AddMemberAsync(client, _suite.Tokens.Owner, image, "edge-order-a");
+                using var response = await GlanceApi.GetAsync(client, $"/v2/images/{image}/members", _suite.Tokens.Owner);
+                var body = await response.Content.ReadAsStringAsync();
+                lists.Add((await GlanceApi.MembersAsync(client, _suite.Tokens.Owner, image), body));
+            }
+
+            Assert.Equal(["edge-order-z", "edge-order-a"], lists[0].Ids);
+            var storeTimes = JsonDocument.Parse(lists[1].Body).RootElement.GetProperty("members").EnumerateArray()
+                .Select(m => m.GetProperty("created_at").GetString()).Distinct().Count();
+            if (storeTimes == 1 || attempt == 3)
+            {
+                Assert.Equal(lists[0].Ids, lists[1].Ids);
+                return;
+            }
+        }
     }
 
     // Glance with an operator's file making delete_image admin-only; the gateway in front of it
@@ -468,6 +502,6 @@ public sealed class EdgeOperationsParityTests(KeystoneFixture keystoneFixture, R
     private Task AssertThroughAsync(GlanceRbac mode, string op, string who, string kind, int status)
     {
         var side = _suite.For(mode);
-        return _check.AssertSameAsync(side.Direct, side.Through, side.Direct, $"gateway in front of Glance ({mode}):", op, who, kind, status);
+        return _check.AssertSameAsync(side.Direct, side.Through, side.Direct, $"gateway in front of Glance ({mode}):", op, who, kind, status, side.Gateway);
     }
 }
