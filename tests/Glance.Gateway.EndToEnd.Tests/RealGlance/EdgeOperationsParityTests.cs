@@ -17,9 +17,9 @@ namespace Glance.Gateway.EndToEnd.Tests.RealGlance;
 /// <item>hosted (<see cref="Hosted_LegacyRow_SameAnswerAsGlance"/>): the gateway hosting its own
 /// store against Glance (legacy mode, the hosted store's default), each fixture image made
 /// through that side's own API, the same legacy rows;</item>
-/// <item>shadow (<see cref="Shadow_GatewayPolicyDiffersFromGlance_ForwardsAndCountsEachDisagreementOnce"/>):
-/// a gateway whose policy file differs from its Glance's, get_image and delete_image in
-/// <c>Shadow</c> mode.</item>
+/// <item>shadow (<c>Shadow_*</c>): a gateway whose policy differs from its Glance's (another
+/// policy file; secure RBAC in front of legacy Glance), the operations in <c>Shadow</c> mode:
+/// Glance's answers, each disagreement audited and counted once, agreements not.</item>
 /// </list>
 /// Callers: admin, owner, member (of a shared image: pending, accepted or rejected), stranger,
 /// reader (reader role only, owner project), system-admin (system scope), none (no token). The
@@ -422,35 +422,82 @@ public sealed class EdgeOperationsParityTests(KeystoneFixture keystoneFixture, R
         var side = await _suite.WithPolicyFileAsync("edge-shadow-delete-admin", "\"delete_image\": \"role:admin\"\n");
         var gatewayFile = Path.Combine(Path.GetTempPath(), $"edge-shadow-{Guid.NewGuid():N}.yaml");
         await File.WriteAllTextAsync(gatewayFile, "\"get_image\": \"role:admin\"\n");
-        var redis = await RedisServer.SharedOrNewAsync();
         try
         {
-            await using var gateway = await EndToEndGateway.StartAsync(_keystone, redis, new Dictionary<string, string?>
-            {
-                ["ImageStore:Enabled"] = "false",
-                ["Backend:Identity"] = "Token",
-                ["Policy:EnforceNewDefaults"] = "false",
-                ["Policy:EnforceScope"] = "false",
-                ["Policy:File"] = gatewayFile,
-                ["EdgePolicy:Operations:get_image"] = "Shadow",
-                ["EdgePolicy:Operations:delete_image"] = "Shadow",
-            }, GatewayHost.RoutesToward(side.Glance.Url));
-
-            // (operation, caller, kind, Glance's status, the gateway's prediction: 0 allow, else a status; null: agrees)
-            (string Op, string Who, string Kind, int Status, string? Disagreement)[] cases =
+            await AssertShadowAsync(side, secure: false, gatewayFile, ["get_image", "delete_image"],
             [
-                ("get_image", "owner", "private", 200, "404"),        // gateway: admin only; Glance: the owner sees it
+                ("get_image", "owner", "private", 200, "404"),       // gateway: admin only; Glance: the owner sees it
                 ("get_image", "admin", "private", 200, null),
                 ("get_image", "stranger", "private", 404, null),
                 ("get_image", "member", "shared-accepted", 200, "404"),
-                ("delete_image", "owner", "private", 403, "allow"),    // gateway: the owner may; Glance: admin only
+                ("delete_image", "owner", "private", 403, "allow"),   // gateway: the owner may; Glance: admin only
                 ("delete_image", "admin", "private", 204, null),
                 ("delete_image", "stranger", "private", 404, null),
-                ("delete_image", "member", "shared-accepted", 403, null),
-            ];
+                ("delete_image", "member", "shared-accepted", 403, null), // both refuse with 403 (for different reasons)
+            ]);
+        }
+        finally
+        {
+            File.Delete(gatewayFile);
+        }
+    }
 
-            var requestIds = new List<(string RequestId, string? Disagreement)>();
-            foreach (var (op, who, kind, status, disagreement) in cases)
+    // The gateway in secure RBAC (Policy:EnforceNewDefaults and EnforceScope true) in front of the
+    // legacy Glance, every operation in Shadow mode: the secure defaults refuse the reader's
+    // writes and the system-scoped admin where legacy Glance allows them (disagreements); where
+    // both refuse, or the gateway allows and Glance refuses for a reason after the policy (a
+    // protected image, data already uploaded), nothing is counted.
+    [Fact]
+    public Task Shadow_GatewaySecureInFrontOfLegacyGlance_ForwardsAndCountsEachDisagreementOnce() =>
+        AssertShadowAsync(_suite.Legacy, secure: true, policyFile: null, Glance.Policy.Operations.EdgeOperations.All.Select(op => op.Name).ToList(),
+        [
+            ("get_images", "system-admin", "none", 200, "403"),
+            ("get_image", "system-admin", "private", 200, "404"),
+            ("download_image", "system-admin", "public+data", 200, "404"),
+            ("delete_image", "reader", "private", 204, "403"),
+            ("upload_image", "reader", "private", 204, "403"),
+            ("add_member", "reader", "shared-accepted", 200, "403"),
+            ("get_image", "owner", "private", 200, null),
+            ("delete_image", "stranger", "private", 404, null),
+            ("delete_image", "member", "shared-accepted", 403, null),
+            ("delete_image", "owner", "shared-protected", 403, null),
+            ("upload_image", "owner", "private+data", 409, null),
+            ("download_image", "member", "shared-deactivated", 403, null),
+            ("modify_member", "member", "shared-pending", 200, null),
+        ]);
+
+    // A gateway in front of side's Glance, the named operations in Shadow mode; each case sent to
+    // Glance and through the gateway (each its own image, made through Glance): the same answer,
+    // the status the case gives, the same image afterwards; then the audit (Shadow, Disagreement
+    // exactly where the case names the gateway's prediction) and the disagreement counter (one per
+    // disagreement, by operation, prediction and Glance's status; nothing else).
+    private async Task AssertShadowAsync(
+        GlanceAndGateway side, bool secure, string? policyFile, IReadOnlyList<string> shadowed,
+        IReadOnlyList<(string Op, string Who, string Kind, int Status, string? Predicted)> cases)
+    {
+        var settings = new Dictionary<string, string?>
+        {
+            ["ImageStore:Enabled"] = "false",
+            ["Backend:Identity"] = "Token",
+            ["Policy:EnforceNewDefaults"] = secure ? "true" : "false",
+            ["Policy:EnforceScope"] = secure ? "true" : "false",
+        };
+        if (policyFile is not null)
+        {
+            settings["Policy:File"] = policyFile;
+        }
+
+        foreach (var op in shadowed)
+        {
+            settings[$"EdgePolicy:Operations:{op}"] = "Shadow";
+        }
+
+        var redis = await RedisServer.SharedOrNewAsync();
+        try
+        {
+            await using var gateway = await EndToEndGateway.StartAsync(_keystone, redis, settings, GatewayHost.RoutesToward(side.Glance.Url));
+            var sent = new List<(string RequestId, string What, string? Predicted)>();
+            foreach (var (op, who, kind, status, predicted) in cases)
             {
                 var glanceImage = await _check.CreateAsync(side.Direct, kind);
                 var gatewayImage = await _check.CreateAsync(side.Direct, kind);
@@ -460,36 +507,40 @@ public sealed class EdgeOperationsParityTests(KeystoneFixture keystoneFixture, R
                 var what = $"shadow {op} by {who} on {kind}";
                 Assert.True(glance.Status == status, $"{what}: Glance answered {glance.Status}, the case expects {status}");
                 Assert.True(EdgeOperationsCheck.Normalise(glance) == EdgeOperationsCheck.Normalise(through), $"{what}: {Parity.Difference(glance, through)}");
-                Assert.Equal(await _check.SnapshotAsync(side.Direct, glanceImage), await _check.SnapshotAsync(side.Direct, gatewayImage));
-                requestIds.Add((requestId!, disagreement));
+                if (kind != "none")
+                {
+                    Assert.Equal(await _check.SnapshotAsync(side.Direct, glanceImage), await _check.SnapshotAsync(side.Direct, gatewayImage));
+                }
+
+                Assert.NotNull(requestId);
+                sent.Add((requestId, what, predicted));
             }
 
             var events = await AuditEvent.EventuallyAsync(
-                () => gateway.AuditEvents().Where(e => requestIds.Any(r => r.RequestId == e.Get("RequestId"))), requestIds.Count);
-            foreach (var (requestId, disagreement) in requestIds)
+                () => gateway.AuditEvents().Where(e => sent.Any(r => r.RequestId == e.Get("RequestId"))), sent.Count);
+            foreach (var (requestId, what, predicted) in sent)
             {
                 var audit = Assert.Single(events, e => e.Get("RequestId") == requestId);
-                Assert.Equal("Shadow", audit.Get("EdgeMode"));
                 var flagged = audit.Json.TryGetProperty("Disagreement", out var value) && value.ValueKind == JsonValueKind.True;
-                Assert.True(flagged == (disagreement is not null), $"request {requestId} ({audit.Get("Operation")} {audit.Get("Decision")}, predicted {audit.Json.GetProperty("PredictedStatus")}, status {audit.Number("Status")}): Disagreement {flagged}, expected {disagreement is not null}");
+                Assert.True(
+                    audit.Get("EdgeMode") == "Shadow" && flagged == (predicted is not null),
+                    $"{what}: Disagreement {flagged}, expected {predicted is not null}: {audit.Line}");
             }
 
             using var metrics = await gateway.Client.GetAsync(new Uri("/metrics", UriKind.Relative));
-            var samples = PrometheusSample.Parse(await metrics.Content.ReadAsStringAsync())
-                .Where(s => s.Name == "glance_gateway_edge_disagreements_total")
+            var counted = PrometheusSample.Parse(await metrics.Content.ReadAsStringAsync())
+                .Where(s => s.Name == "glance_gateway_edge_disagreements_total" && s.Value != 0)
                 .Select(s => $"{s.Labels["operation"]} predicted={s.Labels["predicted"]} actual={s.Labels["actual"]}: {s.Value}")
                 .Order(StringComparer.Ordinal);
-            Assert.Equal(
-                [
-                    "delete_image predicted=allow actual=403: 1",
-                    "get_image predicted=404 actual=200: 2",
-                ],
-                samples);
+            var expected = cases.Where(c => c.Predicted is not null)
+                .GroupBy(c => $"{c.Op} predicted={c.Predicted} actual={c.Status}")
+                .Select(g => $"{g.Key}: {g.Count()}")
+                .Order(StringComparer.Ordinal);
+            Assert.Equal(expected, counted);
         }
         finally
         {
             await redis.DisposeAsync();
-            File.Delete(gatewayFile);
         }
     }
 
