@@ -178,7 +178,8 @@ public sealed partial class EdgeOperationsCheck(RealGlanceSuite suite, ParitySce
         var body = Time().Replace(answer.Body, "{time}");
         if (memberOrderFree)
         {
-            // Each entry is a flat object: sorted as text, the rest of the body as it was.
+            // Each entry is a flat object (its only braces those of {image} and {time}): sorted as
+            // text, the rest of the body as it was.
             var entries = MemberEntry().Matches(body).Select(m => m.Value).Order(StringComparer.Ordinal).ToList();
             var i = 0;
             body = MemberEntry().Replace(body, _ => entries[i++]);
@@ -201,7 +202,7 @@ public sealed partial class EdgeOperationsCheck(RealGlanceSuite suite, ParitySce
         return sorted.ToJsonString();
     }
 
-    [GeneratedRegex(@"\{""member_id"": [^{}]*\}")]
+    [GeneratedRegex(@"\{""member_id"": (?:[^{}]|\{image\}|\{time\})*\}")]
     private static partial Regex MemberEntry();
 
     [GeneratedRegex(@"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|\+00:00)?")]
