@@ -80,14 +80,14 @@ public sealed partial class EdgeOperationsCheck(RealGlanceSuite suite, ParitySce
     /// the gateway's through <paramref name="gatewayApi"/>: Glance itself when the gateway fronts it), the
     /// request sent to each; the same answer, the status the row gives, a request id from the
     /// gateway when <paramref name="expectRequestId"/>, the same image and members afterwards, and,
-    /// with <paramref name="audited"/> (the gateway), its audit event: an enforced decision of the operation.
+    /// with <paramref name="audited"/> (the gateway), its audit event: the enforced decision <paramref name="edge"/> of the operation.
     /// <paramref name="memberOrderFree"/>: a member listing's entries compared in any order (the hosted
     /// store orders members added in the same second otherwise than Glance:
     /// <c>EdgeOperationsParityTests.Hosted_MembersAddedInTheSameSecond_ListedInGlancesOrder</c>).
     /// </summary>
     public async Task AssertSameAsync(
         HttpClient glanceClient, HttpClient gatewayClient, HttpClient gatewayApi, string label, string op, string who, string kind, int status,
-        GatewayHost? audited = null, bool expectRequestId = true, bool memberOrderFree = false)
+        GatewayHost? audited = null, string? edge = null, bool expectRequestId = true, bool memberOrderFree = false)
     {
         ArgumentNullException.ThrowIfNull(glanceClient);
         ArgumentNullException.ThrowIfNull(gatewayClient);
@@ -135,10 +135,10 @@ public sealed partial class EdgeOperationsCheck(RealGlanceSuite suite, ParitySce
             // The edge decided the operation itself (a refusal answered at the edge, an allow forwarded).
             var events = await AuditEvent.EventuallyAsync(() => audited.AuditEvents().Where(e => e.Get("RequestId") == requestId));
             var audit = events[0];
-            if (audit.Get("Operation") != op || audit.Get("EdgeMode") != "Enforce" || audit.Get("Decision") is not ("allow" or "deny")
+            if (audit.Get("Operation") != op || audit.Get("EdgeMode") != "Enforce" || audit.Get("Decision") != edge
                 || audit.Number("Status") != gateway.Status || (audit.Get("Decision") == "deny" && audit.Has("BackendStatus") && audit.Number("BackendStatus") is not null))
             {
-                problems.Add($"the edge's audit event is not an enforced decision of {op} answered {gateway.Status}: {audit.Line}");
+                problems.Add($"the edge's audit event is not an enforced {edge} of {op} answered {gateway.Status}: {audit.Line}");
             }
         }
 
