@@ -25,7 +25,7 @@ internal sealed class MemberRepository(IStoreDatabase database)
         await using var command = connection.CreateCommand();
         command.CommandText = includeRows
             ? "SELECT " + ImageColumns + ", FALSE, m.member_id, m.status, m.created_at, m.updated_at "
-              + "FROM images i LEFT JOIN image_members m ON m.image_id = i.id WHERE i.id = @id AND i.deleted = FALSE ORDER BY m.created_at, m.member_id"
+              + "FROM images i LEFT JOIN image_members m ON m.image_id = i.id WHERE i.id = @id AND i.deleted = FALSE ORDER BY m.seq"
             : "SELECT " + ImageColumns + ", "
               + "EXISTS (SELECT 1 FROM image_members c WHERE c.image_id = i.id AND c.member_id = @caller), "
               + "m.member_id, m.status, m.created_at, m.updated_at "

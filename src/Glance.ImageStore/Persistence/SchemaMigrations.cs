@@ -307,5 +307,29 @@ internal static class SchemaMigrations
                 );
                 CREATE INDEX cached_images_last_accessed ON cached_images (last_accessed);
                 """),
+
+        // Members in the order they were added, as Glance lists them (its query has no ORDER BY:
+        // the table's insertion order); created_at has whole seconds only, so two members added in
+        // one second could not be told apart by it. Rows already there keep their old order.
+        new(6,
+            Sqlite: """
+                CREATE TABLE image_members_v6 (
+                    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                    image_id TEXT NOT NULL,
+                    member_id TEXT NOT NULL,
+                    status TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL,
+                    UNIQUE (image_id, member_id)
+                );
+                INSERT INTO image_members_v6 (image_id, member_id, status, created_at, updated_at)
+                    SELECT image_id, member_id, status, created_at, updated_at FROM image_members ORDER BY created_at, member_id;
+                DROP TABLE image_members;
+                ALTER TABLE image_members_v6 RENAME TO image_members;
+                CREATE INDEX image_members_member ON image_members (member_id);
+                """,
+            PostgreSql: """
+                ALTER TABLE image_members ADD COLUMN seq bigint GENERATED ALWAYS AS IDENTITY;
+                """),
     ];
 }
