@@ -8,10 +8,10 @@ namespace Glance.Gateway.EdgePolicy;
 /// <summary>
 /// The facts an operation's decision reads (<see cref="EdgeOperation.Facts"/>): the image and the
 /// one member row that matters for this caller. In process from the hosted store (its own reader,
-/// one indexed statement), or over the backend's Glance API with the service identity, through
-/// <see cref="ImageFactsCache"/>: at most one image read and one member read per request, none for
-/// the image while its facts are cached. A caller asks for <c>fresh</c> facts to re-check a refusal
-/// that rested on cached ones.
+/// one indexed statement), or over the backend's Glance API with the service identity, both
+/// through <see cref="ImageFactsCache"/>: at most one image read and one member read per request,
+/// none for the image while its facts are cached (membership is never cached). A caller asks for
+/// <c>fresh</c> facts to re-check a refusal that rested on cached ones.
 /// </summary>
 public sealed class EdgeFactsReader(ImageMetadataClient metadata, ImageFactsCache images, ImageStoreAddress hostedStore)
 {
@@ -30,11 +30,19 @@ public sealed class EdgeFactsReader(ImageMetadataClient metadata, ImageFactsCach
         var (isAdmin, project) = (caller.IsAdmin, caller.ProjectId);
         if (hostedStore.Facts is { } local && IsHostedStore(destination))
         {
-            // Which row to read with the image depends on its owner and visibility: what was last
-            // read of it picks it, so that one statement usually does; the facts decided on are
-            // always the ones just read, and a wrong pick costs a second read.
-            var guess = !fresh && images.TryGet(imageId, out var known)
-                ? operation.MembershipToRead(isAdmin, project, known.Visibility, known.Owner, memberId)
+            // What was read of the image less than the cache period ago decides when no member row
+            // takes part (the store decides again itself, and a refusal is checked on a fresh
+            // read); otherwise it picks the row to read with the image, so that one statement
+            // usually does: the facts decided on are then the ones just read, and a wrong pick
+            // costs a second read.
+            var remembered = !fresh && images.TryGet(imageId, out var known) ? known : null;
+            if (remembered is not null && operation.MembershipToRead(isAdmin, project, remembered.Visibility, remembered.Owner, memberId) is null)
+            {
+                return new(remembered, default, true);
+            }
+
+            var guess = remembered is not null
+                ? operation.MembershipToRead(isAdmin, project, remembered.Visibility, remembered.Owner, memberId)
                 : isAdmin ? memberId : project;
             var (image, isMember) = await local.ReadAsync(imageId, guess, context.RequestAborted);
             if (image is null)

@@ -67,7 +67,7 @@ public sealed class OpenStackCliTests(KeystoneFixture keystoneFixture, RealGlanc
 
         Assert.True(exit == 0, $"image remove project: exit {exit}: {output}");
         Assert.Empty(await MemberListAsync(image));
-        var audit = Assert.Single(Side.Gateway.AuditEvents(), e => e.Get("ImageId") == image);
+        var audit = Assert.Single(Side.Gateway.AuditEvents("delete_member"), e => e.Get("ImageId") == image);
         Assert.Equal("allow", audit.Get("Decision"));
         Assert.Equal(204, audit.Number("Status"));
         Assert.Equal(_keystone.Owner.UserId, audit.Get("UserId"));
@@ -86,7 +86,7 @@ public sealed class OpenStackCliTests(KeystoneFixture keystoneFixture, RealGlanc
         Assert.Contains($"Not allowed to delete members for image {image}.", output, StringComparison.Ordinal);
         Assert.Contains($"{Side.Gateway.Address.GetLeftPart(UriPartial.Authority)}/v2/images/{image}/members/{_keystone.Member.ProjectId}", output, StringComparison.Ordinal);
         Assert.Equal([$"{_keystone.Member.ProjectId}:pending"], await MemberListAsync(image));
-        var audit = Assert.Single(Side.Gateway.AuditEvents(), e => e.Get("ImageId") == image);
+        var audit = Assert.Single(Side.Gateway.AuditEvents("delete_member"), e => e.Get("ImageId") == image);
         Assert.Equal("deny", audit.Get("Decision"));
         Assert.Equal(403, audit.Number("Status"));
     }

@@ -38,7 +38,7 @@ public sealed class TokenValidationCacheTests(KeystoneFixture fixture) : IAsyncL
 
         Assert.Equal(Enumerable.Repeat(new[] { HttpStatusCode.Forbidden, HttpStatusCode.OK, HttpStatusCode.OK }, 10).SelectMany(s => s), statuses);
         Assert.Equal(before + 1, await _keystone.ValidationCountAsync());
-        var cache = gateway.AuditEvents().Where(e => e.Get("UserId") == _keystone.Member.UserId).Select(e => e.Get("TokenCache")).ToList();
+        var cache = gateway.AuditEvents("delete_member").Where(e => e.Get("UserId") == _keystone.Member.UserId).Select(e => e.Get("TokenCache")).ToList();
         Assert.Equal(["miss", .. Enumerable.Repeat("L1", 9)], cache);
     }
 
@@ -87,8 +87,8 @@ public sealed class TokenValidationCacheTests(KeystoneFixture fixture) : IAsyncL
             Assert.Equal(HttpStatusCode.OK, list.StatusCode);
             Assert.Equal(HttpStatusCode.OK, show.StatusCode);
             Assert.Equal(before + 1, await _keystone.ValidationCountAsync());
-            Assert.Equal("miss", Assert.Single(one.AuditEvents(), e => e.Get("UserId") == _keystone.Member.UserId).Get("TokenCache"));
-            Assert.Equal("L2", Assert.Single(two.AuditEvents(), e => e.Get("UserId") == _keystone.Member.UserId).Get("TokenCache"));
+            Assert.Equal("miss", Assert.Single(one.AuditEvents("delete_member"), e => e.Get("UserId") == _keystone.Member.UserId).Get("TokenCache"));
+            Assert.Equal("L2", Assert.Single(two.AuditEvents("delete_member"), e => e.Get("UserId") == _keystone.Member.UserId).Get("TokenCache"));
         }
     }
 

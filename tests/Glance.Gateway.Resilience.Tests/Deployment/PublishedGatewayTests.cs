@@ -33,7 +33,7 @@ public sealed class PublishedGatewayTests
         using (var metrics = await gateway.Client.GetAsync(new Uri("/metrics", UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
-            Assert.Contains("glance_gateway_member_decisions_total", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            Assert.Contains("glance_gateway_edge_decisions_total{operation=\"delete_member\"", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }
 
         await gateway.Process.StopAsync();

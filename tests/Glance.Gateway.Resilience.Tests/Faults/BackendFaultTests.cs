@@ -45,7 +45,7 @@ public sealed class BackendFaultTests : IDisposable
         await ExpectAsync(fx, HttpMethod.Get, "/v2/images", fx.Ids.Owner, HttpStatusCode.OK);
         await ExpectAsync(fx, HttpMethod.Delete, $"/v2/images/{BackendStub.ImageId}/members/project-b", fx.Ids.Owner, HttpStatusCode.NoContent);
         Assert.Single(back.LogEntries, e => e.RequestMessage.Method == "DELETE");
-        Assert.Equal(["error", "allow"], fx.Gateway.AuditEvents().Select(e => e.Get("Decision")));
+        Assert.Equal(["error", "allow"], fx.Gateway.AuditEvents("delete_member", "member_path").Select(e => e.Get("Decision")));
     }
 
     [Fact]
@@ -75,7 +75,7 @@ public sealed class BackendFaultTests : IDisposable
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("\"code\": \"503 Service Unavailable\"", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Empty(_backend.Deletes);
-        Assert.Equal("error", Assert.Single(fx.Gateway.AuditEvents()).Get("Decision"));
+        Assert.Equal("error", Assert.Single(fx.Gateway.AuditEvents("delete_member", "member_path")).Get("Decision"));
     }
 
     private static string RoutingExplanation(int status) => Glance.Gateway.Routing.RoutingExtensions.Explanation(status);

@@ -54,7 +54,7 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
         using var response = await _fx.Client.SendAsync(request);
 
         Assert.Equal(status, (int)response.StatusCode);
-        var audit = Assert.Single(_fx.Gateway.AuditEvents());
+        var audit = Assert.Single(_fx.Gateway.AuditEvents("delete_member", "member_path"));
         Assert.Equal("deny", audit.Get("Decision"));
         if (who is "member" or "stranger")
         {
@@ -137,7 +137,7 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
 
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
         Assert.Equal(0, _fx.Keystone.ValidationCalls(token));
-        Assert.Equal(1, Assert.Single(_fx.Gateway.AuditEvents()).Number("Rule"));
+        Assert.Equal(1, Assert.Single(_fx.Gateway.AuditEvents("delete_member", "member_path")).Number("Rule"));
         await AssertNothingChangedAsync();
     }
 
@@ -162,7 +162,7 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
         using var response = await _fx.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.RequestHeaderFieldsTooLarge, response.StatusCode);
-        Assert.Empty(_fx.Gateway.AuditEvents());
+        Assert.Empty(_fx.Gateway.AuditEvents("delete_member", "member_path"));
         await AssertNothingChangedAsync();
     }
 
@@ -174,7 +174,7 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
         using var response = await _fx.Client.SendAsync(GlanceApi.Request(HttpMethod.Delete, path, _fx.Ids.Owner));
 
         Assert.Equal(HttpStatusCode.RequestUriTooLong, response.StatusCode);
-        Assert.Empty(_fx.Gateway.AuditEvents());
+        Assert.Empty(_fx.Gateway.AuditEvents("delete_member", "member_path"));
         await AssertNothingChangedAsync();
     }
 
@@ -220,7 +220,7 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
         using var response = await SendRawPathAsync(HttpMethod.Delete, path, _fx.Ids.Admin);
 
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
-        var audit = Assert.Single(_fx.Gateway.AuditEvents());
+        var audit = Assert.Single(_fx.Gateway.AuditEvents("delete_member", "member_path"));
         Assert.Equal(Identities.MemberProject, audit.Get("MemberId"));
         Assert.Equal("allow", audit.Get("Decision"));
         Assert.False(await GlanceApi.MemberExistsAsync(_fx.Client, _fx.Ids.Admin, _image, Identities.MemberProject));
@@ -243,7 +243,7 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal(GlanceErrorBody.Render(404, GlanceErrorWriter.ResourceNotFound, GlanceErrorFormat.Plain).Body, await response.Content.ReadAsStringAsync());
-        Assert.Empty(_fx.Gateway.AuditEvents());
+        Assert.Empty(_fx.Gateway.AuditEvents("delete_member", "member_path"));
         await AssertNothingChangedAsync();
     }
 
@@ -257,7 +257,7 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
             HttpMethod.Get, $"/v2/images/{_image}/members/{Identities.MemberProject}?_method=DELETE", _fx.Ids.Member));
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal(7, Assert.Single(_fx.Gateway.AuditEvents()).Number("Rule"));
+        Assert.Equal(7, Assert.Single(_fx.Gateway.AuditEvents("delete_member", "member_path")).Number("Rule"));
         await AssertNothingChangedAsync();
     }
 
@@ -272,7 +272,7 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
         using var response = await _fx.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(4, Assert.Single(_fx.Gateway.AuditEvents()).Number("Rule"));
+        Assert.Equal(4, Assert.Single(_fx.Gateway.AuditEvents("delete_member", "member_path")).Number("Rule"));
         await AssertNothingChangedAsync();
     }
 
@@ -317,7 +317,7 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
 
-        Assert.Empty(_fx.Gateway.AuditEvents());
+        Assert.Empty(_fx.Gateway.AuditEvents("delete_member", "member_path"));
         await AssertNothingChangedAsync();
     }
 
@@ -351,7 +351,7 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
             Assert.Contains("\r\nConnection: close\r\n", answer, StringComparison.OrdinalIgnoreCase);
         }
 
-        Assert.Empty(_fx.Gateway.AuditEvents());
+        Assert.Empty(_fx.Gateway.AuditEvents("delete_member", "member_path"));
         await AssertNothingChangedAsync();
     }
 
@@ -368,7 +368,7 @@ public sealed class HostileInputTests(Xunit.Abstractions.ITestOutputHelper outpu
         using var response = await _fx.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
-        Assert.Equal(7, Assert.Single(_fx.Gateway.AuditEvents()).Number("Rule"));
+        Assert.Equal(7, Assert.Single(_fx.Gateway.AuditEvents("delete_member", "member_path")).Number("Rule"));
         await AssertNothingChangedAsync();
     }
 

@@ -80,7 +80,7 @@ public sealed class Http2Tests : IAsyncLifetime, IDisposable
 
         Assert.False(await GlanceApi.MemberExistsAsync(_http1, _fx.Ids.Admin, _image, Identities.OtherMemberProject));
         Assert.True(await GlanceApi.MemberExistsAsync(_http1, _fx.Ids.Admin, _image, Identities.MemberProject));
-        Assert.Equal(["deny", "deny", "allow"], _fx.Gateway.AuditEvents().Select(e => e.Get("Decision")));
+        Assert.Equal(["deny", "deny", "allow"], _fx.Gateway.AuditEvents("delete_member", "member_path").Select(e => e.Get("Decision")));
     }
 
     [Fact]

@@ -29,7 +29,7 @@ public sealed class RaceTests(ITestOutputHelper output)
         start.SetResult();
         var statuses = await Task.WhenAll(racers);
 
-        var events = fx.Gateway.AuditEvents();
+        var events = fx.Gateway.AuditEvents("delete_member", "member_path");
         var forwarded = events.Count(e => e.Get("Decision") == "allow");
         Figures.Report(output, "race-64", $"clients=64 204={statuses.Count(s => s == 204)} 404={statuses.Count(s => s == 404)} other={statuses.Count(s => s is not 204 and not 404)} " +
             $"audit-events={events.Count} allow-204={events.Count(e => e.Get("Decision") == "allow" && e.Number("BackendStatus") == 204)} allowed-and-forwarded={forwarded} (store answered 404 to {forwarded - 1}) denied-at-edge={events.Count(e => e.Get("Decision") == "deny")}");

@@ -17,7 +17,7 @@ public sealed class AuditJsonFormatterTests
             exception: null,
             new MessageTemplateParser().Parse("Member delete {Decision} with status {Status}"),
             [
-                new LogEventProperty("EventId", new StructureValue([new LogEventProperty("Id", new ScalarValue(9001)), new LogEventProperty("Name", new ScalarValue("MemberDeleteDecision"))])),
+                new LogEventProperty("EventId", new StructureValue([new LogEventProperty("Id", new ScalarValue(9001)), new LogEventProperty("Name", new ScalarValue("EdgeDecision"))])),
                 new LogEventProperty("Decision", new ScalarValue("deny")),
                 new LogEventProperty("Status", new ScalarValue(403)),
                 new LogEventProperty("BackendStatus", new ScalarValue(null)),
@@ -30,7 +30,7 @@ public sealed class AuditJsonFormatterTests
         Assert.Equal("2026-12-01T11:00:00.0000000Z", json.GetProperty("@t").GetString());
         Assert.Equal("Information", json.GetProperty("@l").GetString());
         Assert.Equal(9001, json.GetProperty("EventId").GetProperty("Id").GetInt32());
-        Assert.Equal("MemberDeleteDecision", json.GetProperty("EventId").GetProperty("Name").GetString());
+        Assert.Equal("EdgeDecision", json.GetProperty("EventId").GetProperty("Name").GetString());
         Assert.Equal("deny", json.GetProperty("Decision").GetString());
         Assert.Equal(403, json.GetProperty("Status").GetInt32());
         Assert.Equal(JsonValueKind.Null, json.GetProperty("BackendStatus").ValueKind);

@@ -39,6 +39,8 @@ public sealed class EdgeDecisionStepTests : IDisposable
 
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().AddLogging().BuildServiceProvider();
     private readonly FactsReader _facts = new();
+    private double _cacheSeconds;
+    private ImageFactsCache? _cache;
 
     public void Dispose() => _services.Dispose();
 
@@ -203,6 +205,34 @@ public sealed class EdgeDecisionStepTests : IDisposable
         Assert.Null(EdgeRequestFeature.Of(context)!.Decision);
     }
 
+    [Fact]
+    public async Task HostedStore_FactsReadLessThanTheCachePeriodAgo_DecideAnAllowWithoutARead()
+    {
+        _facts.Image = new ImageFacts(ImageId, "private", Owner);
+        _cacheSeconds = 60;
+
+        var (_, first) = await RunAsync("GET", "/v2/images/{id}", null, null, Owner, EdgeMode.Enforce);
+        var (_, second) = await RunAsync("GET", "/v2/images/{id}", null, null, Owner, EdgeMode.Enforce);
+
+        Assert.True(first() && second());
+        Assert.Equal(1, _facts.Reads);
+    }
+
+    [Fact]
+    public async Task HostedStore_ARefusalOnCachedFacts_IsDecidedAgainOnAFreshRead()
+    {
+        _facts.Image = new ImageFacts(ImageId, "private", Owner);
+        _cacheSeconds = 60;
+        await RunAsync("GET", "/v2/images/{id}", null, null, Owner, EdgeMode.Enforce);
+        _facts.Image = _facts.Image with { Visibility = "public" }; // changed elsewhere (another replica)
+
+        var (context, nextCalled) = await RunAsync("GET", "/v2/images/{id}", null, null, Stranger, EdgeMode.Enforce);
+
+        Assert.True(nextCalled());
+        Assert.True(EdgeRequestFeature.Of(context)!.Decision!.IsAllowed);
+        Assert.Equal(2, _facts.Reads);
+    }
+
     private async Task<(HttpContext Context, Func<bool> NextCalled)> RunAsync(
         string method, string path, string? body, string? contentType, string project, EdgeMode mode)
     {
@@ -245,8 +275,8 @@ public sealed class EdgeDecisionStepTests : IDisposable
 
     private EdgeDecisionStep Step(EdgeMode mode)
     {
-        var backend = Options.Create(new BackendOptions { MetadataCacheSeconds = 0 });
-        var cache = new ImageFactsCache(backend, TimeProvider.System);
+        var backend = Options.Create(new BackendOptions { MetadataCacheSeconds = _cacheSeconds });
+        var cache = _cache ??= new ImageFactsCache(backend, TimeProvider.System);
         var metrics = new GatewayMetrics(_services.GetRequiredService<IMeterFactory>());
         var metadata = new ImageMetadataClient(backend, new BackendHttpClients(backend, _services, NullLoggerFactory.Instance), cache, metrics);
         var address = new ImageStoreAddress { Current = Store, Facts = _facts };
