@@ -33,12 +33,13 @@ public sealed class PublishedGatewayTests
         using (var metrics = await gateway.Client.GetAsync(new Uri("/metrics", UriKind.Relative)))
         {
             Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
-            Assert.Contains("glance_gateway_edge_decisions_total{operation=\"delete_member\"", await metrics.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+            var scraped = await metrics.Content.ReadAsStringAsync();
+            Assert.Contains(scraped.Split('\n'), line => line.StartsWith("glance_gateway_edge_decisions_total{", StringComparison.Ordinal) && line.Contains("operation=\"delete_member\"", StringComparison.Ordinal));
         }
 
         await gateway.Process.StopAsync();
         Assert.Equal(0, gateway.Process.ExitCode);
-        var decisions = AuditEvent.ReadAll(gateway.AuditPath).Select(e => (e.Get("Decision"), e.Number("Status"))).ToList();
+        var decisions = AuditEvent.ReadAll(gateway.AuditPath).Where(e => e.Get("Operation") == "delete_member").Select(e => (e.Get("Decision"), e.Number("Status"))).ToList();
         Assert.Equal([("deny", 404), ("allow", 204)], decisions);
     }
 
@@ -79,7 +80,7 @@ public sealed class PublishedGatewayTests
 
             await gateway.Process.StopAsync();
             Assert.Equal(0, gateway.Process.ExitCode);
-            Assert.Equal([("allow", 204)], AuditEvent.ReadAll(gateway.AuditPath).Select(e => (e.Get("Decision"), e.Number("Status"))).ToList());
+            Assert.Equal([("allow", 204)], AuditEvent.ReadAll(gateway.AuditPath).Where(e => e.Get("Operation") == "delete_member").Select(e => (e.Get("Decision"), e.Number("Status"))).ToList());
         }
         finally
         {

@@ -51,11 +51,13 @@ public sealed class BackendFaultTests : IDisposable
     [Fact]
     public async Task BackendStalling_BeyondTheRoutesActivityTimeout_Returns504InGlanceFormat()
     {
-        _backend.Server.Given(Request.Create().WithPath("/v2/images/stalling").UsingGet()).AtPriority(0)
+        // A request the edge forwards without reading anything first (the image schema is not
+        // policy-checked): the stall is the forwarded request's, not a facts read's.
+        _backend.Server.Given(Request.Create().WithPath("/v2/schemas/image").UsingGet()).AtPriority(0)
             .RespondWith(Response.Create().WithStatusCode(200).WithDelay(TimeSpan.FromSeconds(6)).WithBody("{}"));
         await using var fx = await StartAsync(activityTimeout: "00:00:01");
 
-        using var response = await fx.Client.SendAsync(GlanceApi.Request(HttpMethod.Get, "/v2/images/stalling", fx.Ids.Owner, "application/json"));
+        using var response = await fx.Client.SendAsync(GlanceApi.Request(HttpMethod.Get, "/v2/schemas/image", fx.Ids.Owner, "application/json"));
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         Assert.Equal(GlanceErrorBody.Render(504, RoutingExplanation(504), GlanceErrorFormat.Json).Body, await response.Content.ReadAsStringAsync());
