@@ -88,7 +88,8 @@ public sealed class ImagePolicy
 
     /// <summary>
     /// <c>add_image</c>: the rule (refused for another owner: <c>You are not permitted to create
-    /// images owned by '{owner}'</c>, without a full stop, as Glance words it), then the visibility
+    /// images owned by '{owner}'</c>, without a full stop, as Glance words it, and as webob's detail
+    /// after the default explanation: Glance raises <c>HTTPForbidden(msg)</c>), then the visibility
     /// rule of the requested visibility, then in the legacy mode <c>check_admin_or_same_owner</c>
     /// (<c>... owned by '{owner}'.</c>, with one).
     /// </summary>
@@ -97,7 +98,7 @@ public sealed class ImagePolicy
         if (!_caller.IsAllowed(PolicyRuleNames.AddImage, _target))
         {
             return !string.Equals(_proposedOwner, _caller.ProjectId, StringComparison.Ordinal)
-                ? new(403, $"You are not permitted to create images owned by '{PythonText.Of(_proposedOwner)}'")
+                ? Refusal.WithDetail(403, $"You are not permitted to create images owned by '{PythonText.Of(_proposedOwner)}'")
                 : Refusal.NotAuthorized(PolicyRuleNames.AddImage);
         }
 

@@ -9,8 +9,11 @@ namespace Glance.Gateway.EndToEnd.Tests.RealGlance;
 /// <summary>
 /// Every operation the edge decides (<c>Glance.Policy.Operations.EdgeOperations</c>: get_images,
 /// get_image, delete_image, deactivate, reactivate, download_image, upload_image, add_image_tag,
-/// delete_image_tag, get_members, get_member, add_member, modify_member, delete_member), compared
-/// with a real Glance 25.1 behind the real Keystone, in legacy and in secure RBAC mode:
+/// delete_image_tag, get_members, get_member, add_member, modify_member, delete_member,
+/// modify_image, add_image, import_image, stage_image, delete_from_store, the tasks, get_task_info,
+/// stores_info_detail, the cache, list_metadef_resource_types), compared with a real Glance 25.1
+/// behind the real Keystone, in legacy and in secure RBAC mode, each in its default mode (the
+/// Shadow ones forwarded, their prediction checked in the audit event):
 /// <list type="bullet">
 /// <item>fronting (<c>*_CallerAndImage_SameAnswerAsGlance</c>): the gateway in front of Glance
 /// against Glance itself, each with its own fixture image made through Glance;</item>
@@ -55,8 +58,14 @@ public sealed class EdgeOperationsParityTests(KeystoneFixture keystoneFixture, R
             var op = OperationOf(theory.Name);
             foreach (var row in theory.GetCustomAttributes<InlineDataAttribute>().SelectMany(a => a.GetData(theory)))
             {
-                // The listing of the hosted store holds other images than Glance's: compared by ImageListParityHostedTests.
-                if ((GlanceRbac)row[0]! == GlanceRbac.Legacy && (op != "get_images" || (string)row[1]! == "none"))
+                // The listing of the hosted store holds other images than Glance's: compared by ImageListParityHostedTests;
+                // its task list other tasks; its metadefs are loaded (the suite's Glance has none:
+                // compared by MetadefsParityTests, with Glance's loaded). A task the store does not
+                // create: Hosted_AddTask_AllowedCaller_GlanceAnswers400 (skipped, a known gap).
+                var who = (string)row[1]!;
+                var listing = op is "get_images" or "get_tasks" or "list_metadef_resource_types";
+                var notImplemented = op == "add_task" && (int)row[3]! != 403 && who != "none";
+                if ((GlanceRbac)row[0]! == GlanceRbac.Legacy && (!listing || who == "none") && !notImplemented)
                 {
                     yield return [op, row[1], row[2], row[3], row[4]];
                 }
@@ -369,6 +378,276 @@ public sealed class EdgeOperationsParityTests(KeystoneFixture keystoneFixture, R
     [InlineData(GlanceRbac.Secure, "none", "shared-accepted", 401, "none")]
     public Task DeleteMember_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
         AssertThroughAsync(mode, "delete_member", who, kind, status, edge);
+
+    // kind>variant: the fixture image, then the patch (name, public: visibility, owner: to the stranger's
+    // project, wrong-type: the name change as application/json).
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "owner", "private>name", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "admin", "private>public", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "owner", "private>public", 403, "deny")]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-accepted>name", 403, "deny")]
+    [InlineData(GlanceRbac.Legacy, "stranger", "public>name", 403, "deny")]
+    [InlineData(GlanceRbac.Legacy, "stranger", "private>name", 404, "deny")]
+    [InlineData(GlanceRbac.Legacy, "reader", "private>name", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "private>name", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "owner", "private>owner", 403, "deny")]
+    [InlineData(GlanceRbac.Legacy, "owner", "private>wrong-type", 415, "deny")]
+    [InlineData(GlanceRbac.Legacy, "none", "private>name", 401, "none")]
+    [InlineData(GlanceRbac.Secure, "owner", "private>name", 200, "allow")]
+    [InlineData(GlanceRbac.Secure, "admin", "private>public", 200, "allow")]
+    [InlineData(GlanceRbac.Secure, "owner", "private>public", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "member", "shared-accepted>name", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "stranger", "public>name", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "stranger", "private>name", 404, "deny")]
+    [InlineData(GlanceRbac.Secure, "reader", "private>name", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "system-admin", "private>name", 404, "deny")]
+    [InlineData(GlanceRbac.Secure, "owner", "private>owner", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "owner", "private>wrong-type", 415, "deny")]
+    [InlineData(GlanceRbac.Secure, "none", "private>name", 401, "none")]
+    public Task ModifyImage_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
+        AssertThroughAsync(mode, "modify_image", who, kind, status, edge);
+
+    // No fixture image (none); the variant is the body (plain, other-owner: the stranger's project, public).
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "owner", "none>plain", 201, "allow")]
+    [InlineData(GlanceRbac.Legacy, "owner", "none>other-owner", 403, "deny")]
+    [InlineData(GlanceRbac.Legacy, "admin", "none>other-owner", 201, "allow")]
+    [InlineData(GlanceRbac.Legacy, "owner", "none>public", 403, "deny")]
+    [InlineData(GlanceRbac.Legacy, "admin", "none>public", 201, "allow")]
+    [InlineData(GlanceRbac.Legacy, "reader", "none>plain", 201, "allow")]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "none>plain", 201, "allow")]
+    [InlineData(GlanceRbac.Legacy, "none", "none>plain", 401, "none")]
+    [InlineData(GlanceRbac.Secure, "owner", "none>plain", 201, "allow")]
+    [InlineData(GlanceRbac.Secure, "owner", "none>other-owner", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "admin", "none>other-owner", 201, "allow")]
+    [InlineData(GlanceRbac.Secure, "owner", "none>public", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "admin", "none>public", 201, "allow")]
+    [InlineData(GlanceRbac.Secure, "reader", "none>plain", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "system-admin", "none>plain", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "none", "none>plain", 401, "none")]
+    public Task AddImage_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
+        AssertThroughAsync(mode, "add_image", who, kind, status, edge);
+
+    // Shadow by default: forwarded, Glance's answer; the edge's prediction agrees (400: all_stores_must_succeed
+    // without enabled_backends, after the rules).
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "owner", "private", 400, "allow")]
+    [InlineData(GlanceRbac.Legacy, "admin", "private", 400, "allow")]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-accepted", 403, "deny")]
+    [InlineData(GlanceRbac.Legacy, "stranger", "public", 403, "deny")]
+    [InlineData(GlanceRbac.Legacy, "stranger", "private", 404, "deny")]
+    [InlineData(GlanceRbac.Legacy, "reader", "private", 400, "allow")]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "private", 400, "allow")]
+    [InlineData(GlanceRbac.Legacy, "none", "private", 401, "none")]
+    [InlineData(GlanceRbac.Secure, "owner", "private", 400, "allow")]
+    [InlineData(GlanceRbac.Secure, "admin", "private", 400, "allow")]
+    [InlineData(GlanceRbac.Secure, "member", "shared-accepted", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "stranger", "public", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "stranger", "private", 404, "deny")]
+    [InlineData(GlanceRbac.Secure, "reader", "private", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "system-admin", "private", 404, "deny")]
+    [InlineData(GlanceRbac.Secure, "none", "private", 401, "none")]
+    public Task ImportImage_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
+        AssertThroughAsync(mode, "import_image", who, kind, status, edge);
+
+    // Shadow by default.
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "owner", "private", 204, "allow")]
+    [InlineData(GlanceRbac.Legacy, "admin", "private", 204, "allow")]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-accepted", 403, "deny")]
+    [InlineData(GlanceRbac.Legacy, "stranger", "private", 404, "deny")]
+    [InlineData(GlanceRbac.Legacy, "reader", "private", 204, "allow")]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "private", 204, "allow")]
+    [InlineData(GlanceRbac.Legacy, "none", "private", 401, "none")]
+    [InlineData(GlanceRbac.Secure, "owner", "private", 204, "allow")]
+    [InlineData(GlanceRbac.Secure, "admin", "private", 204, "allow")]
+    [InlineData(GlanceRbac.Secure, "member", "shared-accepted", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "stranger", "private", 404, "deny")]
+    [InlineData(GlanceRbac.Secure, "reader", "private", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "system-admin", "private", 404, "deny")]
+    [InlineData(GlanceRbac.Secure, "none", "private", 401, "none")]
+    public Task StageImage_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
+        AssertThroughAsync(mode, "stage_image", who, kind, status, edge);
+
+    // Shadow by default: the test Glance has no enabled_backends, so it answers a bare 404 before any rule; the
+    // edge, assuming the store enabled, predicts the rules' 403 where they refuse (secure: delete_image_location
+    // is admin only, the owner refused too): a disagreement, audited.
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "owner", "private", 404, "allow")]
+    [InlineData(GlanceRbac.Legacy, "admin", "private", 404, "allow")]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-accepted", 404, "deny+disagree")]
+    [InlineData(GlanceRbac.Legacy, "stranger", "private", 404, "deny")]
+    [InlineData(GlanceRbac.Legacy, "reader", "private", 404, "allow")]
+    [InlineData(GlanceRbac.Legacy, "none", "private", 401, "none")]
+    [InlineData(GlanceRbac.Secure, "owner", "private", 404, "deny+disagree")]
+    [InlineData(GlanceRbac.Secure, "admin", "private", 404, "allow")]
+    [InlineData(GlanceRbac.Secure, "member", "shared-accepted", 404, "deny+disagree")]
+    [InlineData(GlanceRbac.Secure, "stranger", "private", 404, "deny")]
+    [InlineData(GlanceRbac.Secure, "reader", "private", 404, "deny+disagree")]
+    [InlineData(GlanceRbac.Secure, "none", "private", 401, "none")]
+    public Task DeleteFromStore_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
+        AssertThroughAsync(mode, "delete_from_store", who, kind, status, edge);
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "admin", "none", 400, "allow")]
+    [InlineData(GlanceRbac.Legacy, "owner", "none", 403, "deny")]
+    [InlineData(GlanceRbac.Legacy, "reader", "none", 403, "deny")]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "none", 400, "allow")]
+    [InlineData(GlanceRbac.Legacy, "none", "none", 401, "none")]
+    [InlineData(GlanceRbac.Secure, "admin", "none", 400, "allow")]
+    [InlineData(GlanceRbac.Secure, "owner", "none", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "reader", "none", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "system-admin", "none", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "none", "none", 401, "none")]
+    public Task AddTask_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
+        AssertThroughAsync(mode, "add_task", who, kind, status, edge);
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "admin", "none", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "owner", "none", 403, "deny")]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "none", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "none", "none", 401, "none")]
+    [InlineData(GlanceRbac.Secure, "admin", "none", 200, "allow")]
+    [InlineData(GlanceRbac.Secure, "owner", "none", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "system-admin", "none", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "none", "none", 401, "none")]
+    public Task GetTasks_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
+        AssertThroughAsync(mode, "get_tasks", who, kind, status, edge);
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "admin", "none", 404, "allow")]
+    [InlineData(GlanceRbac.Legacy, "owner", "none", 403, "deny")]
+    [InlineData(GlanceRbac.Legacy, "stranger", "none", 403, "deny")]
+    [InlineData(GlanceRbac.Legacy, "none", "none", 401, "none")]
+    [InlineData(GlanceRbac.Secure, "admin", "none", 404, "allow")]
+    [InlineData(GlanceRbac.Secure, "owner", "none", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "stranger", "none", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "none", "none", 401, "none")]
+    public Task GetTask_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
+        AssertThroughAsync(mode, "get_task", who, kind, status, edge);
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "admin", "none", 405, "allow")]
+    [InlineData(GlanceRbac.Legacy, "owner", "none", 403, "deny")]
+    [InlineData(GlanceRbac.Legacy, "none", "none", 401, "none")]
+    [InlineData(GlanceRbac.Secure, "admin", "none", 405, "allow")]
+    [InlineData(GlanceRbac.Secure, "owner", "none", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "none", "none", 401, "none")]
+    public Task DeleteTask_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
+        AssertThroughAsync(mode, "delete_task", who, kind, status, edge);
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "owner", "private", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "admin", "private", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "member", "shared-accepted", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "member", "private", 404, "deny")]
+    [InlineData(GlanceRbac.Legacy, "stranger", "public", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "reader", "private", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "private", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "none", "private", 401, "none")]
+    [InlineData(GlanceRbac.Secure, "owner", "private", 200, "allow")]
+    [InlineData(GlanceRbac.Secure, "admin", "private", 200, "allow")]
+    [InlineData(GlanceRbac.Secure, "member", "shared-accepted", 200, "allow")]
+    [InlineData(GlanceRbac.Secure, "member", "private", 404, "deny")]
+    [InlineData(GlanceRbac.Secure, "stranger", "public", 200, "allow")]
+    [InlineData(GlanceRbac.Secure, "reader", "private", 200, "allow")]
+    [InlineData(GlanceRbac.Secure, "system-admin", "private", 404, "deny")]
+    [InlineData(GlanceRbac.Secure, "none", "private", 401, "none")]
+    public Task GetTaskInfo_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
+        AssertThroughAsync(mode, "get_task_info", who, kind, status, edge);
+
+    // Shadow by default: the test Glance has no enabled_backends (404 before the rule); the edge, assuming
+    // multiple backends, predicts the rule's 403 for a caller who is not admin: a disagreement, audited.
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "admin", "none", 404, "allow")]
+    [InlineData(GlanceRbac.Legacy, "owner", "none", 404, "deny+disagree")]
+    [InlineData(GlanceRbac.Legacy, "none", "none", 401, "none")]
+    [InlineData(GlanceRbac.Secure, "admin", "none", 404, "allow")]
+    [InlineData(GlanceRbac.Secure, "owner", "none", 404, "deny+disagree")]
+    [InlineData(GlanceRbac.Secure, "none", "none", 401, "none")]
+    public Task StoresInfoDetail_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
+        AssertThroughAsync(mode, "stores_info_detail", who, kind, status, edge);
+
+    // The test Glance has no image cache: the rule first (403), then 404 "Caching via API is not supported".
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "admin", "none", 404, "allow")]
+    [InlineData(GlanceRbac.Legacy, "owner", "none", 403, "deny")]
+    [InlineData(GlanceRbac.Legacy, "reader", "none", 403, "deny")]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "none", 404, "allow")]
+    [InlineData(GlanceRbac.Legacy, "none", "none", 401, "none")]
+    [InlineData(GlanceRbac.Secure, "admin", "none", 404, "allow")]
+    [InlineData(GlanceRbac.Secure, "owner", "none", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "reader", "none", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "system-admin", "none", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "none", "none", 401, "none")]
+    public Task GetCacheState_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
+        AssertThroughAsync(mode, "get_cache_state", who, kind, status, edge);
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "admin", "none", 404, "allow")]
+    [InlineData(GlanceRbac.Legacy, "owner", "none", 403, "deny")]
+    [InlineData(GlanceRbac.Legacy, "none", "none", 401, "none")]
+    [InlineData(GlanceRbac.Secure, "admin", "none", 404, "allow")]
+    [InlineData(GlanceRbac.Secure, "owner", "none", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "none", "none", 401, "none")]
+    public Task ClearCache_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
+        AssertThroughAsync(mode, "clear_cache", who, kind, status, edge);
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "admin", "private", 404, "allow")]
+    [InlineData(GlanceRbac.Legacy, "owner", "private", 403, "deny")]
+    [InlineData(GlanceRbac.Legacy, "stranger", "private", 404, "deny")]
+    [InlineData(GlanceRbac.Legacy, "admin", "none", 404, "deny")]
+    [InlineData(GlanceRbac.Legacy, "none", "private", 401, "none")]
+    [InlineData(GlanceRbac.Secure, "admin", "private", 404, "allow")]
+    [InlineData(GlanceRbac.Secure, "owner", "private", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "stranger", "private", 404, "deny")]
+    [InlineData(GlanceRbac.Secure, "admin", "none", 404, "deny")]
+    [InlineData(GlanceRbac.Secure, "none", "private", 401, "none")]
+    public Task QueueImage_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
+        AssertThroughAsync(mode, "queue_image", who, kind, status, edge);
+
+    // Shadow by default. An image the lookup misses: Glance asks its cache, which a site without one does not
+    // have (self.cache is None): a 500; the edge, assuming the image is not in the cache, predicts the 404.
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "admin", "private", 404, "allow")]
+    [InlineData(GlanceRbac.Legacy, "owner", "private", 403, "deny")]
+    [InlineData(GlanceRbac.Legacy, "stranger", "private", 500, "deny+disagree")]
+    [InlineData(GlanceRbac.Legacy, "none", "private", 401, "none")]
+    [InlineData(GlanceRbac.Secure, "admin", "private", 404, "allow")]
+    [InlineData(GlanceRbac.Secure, "owner", "private", 403, "deny")]
+    [InlineData(GlanceRbac.Secure, "stranger", "private", 500, "deny+disagree")]
+    [InlineData(GlanceRbac.Secure, "none", "private", 401, "none")]
+    public Task DeleteCacheEntry_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
+        AssertThroughAsync(mode, "delete_cache_entry", who, kind, status, edge);
+
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "owner", "none", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "admin", "none", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "stranger", "none", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "reader", "none", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "none", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "none", "none", 401, "none")]
+    [InlineData(GlanceRbac.Secure, "owner", "none", 200, "allow")]
+    [InlineData(GlanceRbac.Secure, "admin", "none", 200, "allow")]
+    [InlineData(GlanceRbac.Secure, "stranger", "none", 200, "allow")]
+    [InlineData(GlanceRbac.Secure, "reader", "none", 200, "allow")]
+    [InlineData(GlanceRbac.Secure, "system-admin", "none", 404, "deny")]
+    [InlineData(GlanceRbac.Secure, "none", "none", 401, "none")]
+    public Task ListMetadefResourceTypes_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
+        AssertThroughAsync(mode, "list_metadef_resource_types", who, kind, status, edge);
+
+    // The hosted store does not create tasks (POST /v2/tasks, the deprecated import task type:
+    // TasksEndpoints says so): past tasks_api_access it answers 404 where Glance's deserializer
+    // answers 400 for this body (no input). The rows Glance answers after the rule, documented.
+    [Theory(Skip = "Known gap: the hosted store does not implement POST /v2/tasks (404 \"The resource could not be found.\" where Glance answers 400 \"Task 'input' is required\")")]
+    [InlineData("admin", 400)]
+    [InlineData("system-admin", 400)]
+    public async Task Hosted_AddTask_AllowedCaller_GlanceAnswers400(string who, int status)
+    {
+        var gateway = await hostedFixture.StartAsync(_keystone);
+        await _check.AssertSameAsync(_suite.Legacy.Direct, gateway.Client, gateway.Client, "hosted store vs Glance (legacy):", "add_task", who, "none", status);
+    }
 
     [Theory]
     [MemberData(nameof(HostedRows))]

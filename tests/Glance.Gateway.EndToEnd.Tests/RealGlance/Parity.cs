@@ -13,9 +13,10 @@ public sealed record ParityRequest(HttpMethod Method, string Path, string? Token
 
 /// <summary>
 /// What one side answered: status, the headers that carry the error format and the challenge, and
-/// the body, with that side's image id replaced by <c>{image}</c> (each side has its own image).
+/// the body, with that side's image id replaced by <c>{image}</c> (each side has its own image), and
+/// <c>Accept-Patch</c> (Glance sends it with the 415 of an image PATCH only).
 /// </summary>
-public sealed record ParityAnswer(int Status, string? ContentType, string? Allow, string? WwwAuthenticate, string Body)
+public sealed record ParityAnswer(int Status, string? ContentType, string? Allow, string? WwwAuthenticate, string Body, string? AcceptPatch = null)
 {
     /// <inheritdoc />
     public override string ToString()
@@ -34,6 +35,11 @@ public sealed record ParityAnswer(int Status, string? ContentType, string? Allow
         if (WwwAuthenticate is not null)
         {
             text.Append(" WWW-Authenticate: ").Append(WwwAuthenticate);
+        }
+
+        if (AcceptPatch is not null)
+        {
+            text.Append(" Accept-Patch: ").Append(AcceptPatch);
         }
 
         return text.Append(" body: ").Append(System.Text.Json.JsonSerializer.Serialize(Body)).ToString();
@@ -100,7 +106,8 @@ public static class Parity
             Header(response, "Content-Type"),
             Header(response, "Allow"),
             Header(response, "WWW-Authenticate"),
-            body);
+            body,
+            Header(response, "Accept-Patch"));
         return (answer, Header(response, RequestId.HeaderName));
     }
 

@@ -48,11 +48,12 @@ public abstract partial class SecureRbacTests(SecureStoreFixture fixture)
     [Fact]
     public async Task CreateImage_ForAnotherOwner_Is403WithAddImagesOwnWording()
     {
-        // add_image's own message has no full stop; the legacy check_admin_or_same_owner's has one.
+        // add_image's own message has no full stop and is webob's detail (HTTPForbidden(msg)); the
+        // legacy check_admin_or_same_owner's has one and is the explanation.
         var id = Guid.NewGuid().ToString();
 
         await AssertRefusedAsync(Client(Caller.Project(NewProject("p"))).SendAsync(HttpMethod.Post, "v2/images", StoreClient.Json(CreateBody(id, "\"owner\": \"someone-else\""))),
-            403, "You are not permitted to create images owned by 'someone-else'");
+            403, "Access was denied to this resource.\nYou are not permitted to create images owned by 'someone-else'");
 
         Assert.Null(await ImageAsAdminAsync(Store, id));
     }

@@ -33,13 +33,18 @@ public sealed class CreateOperationTests
     public void Secure_another_owner_is_refused_by_add_image_worded_without_a_full_stop()
     {
         var refusal = CreateOperations.AddImage(Input(Owner(true), json: $$"""{"owner": "{{StrangerProject}}"}"""));
-        AssertRefused(refusal, 403, $"You are not permitted to create images owned by '{StrangerProject}'");
-        Assert.False(refusal!.FromCodedCheck);
+        AssertRefused(refusal, 403, "Access was denied to this resource.");
+        Assert.Equal($"You are not permitted to create images owned by '{StrangerProject}'", refusal!.Detail);
+        Assert.False(refusal.FromCodedCheck);
     }
 
     [Fact]
-    public void Secure_a_null_owner_is_refused_as_None() =>
-        AssertRefused(CreateOperations.AddImage(Input(Owner(true), json: """{"owner": null}""")), 403, "You are not permitted to create images owned by 'None'");
+    public void Secure_a_null_owner_is_refused_as_None()
+    {
+        var refusal = CreateOperations.AddImage(Input(Owner(true), json: """{"owner": null}"""));
+        AssertRefused(refusal, 403, "Access was denied to this resource.");
+        Assert.Equal("You are not permitted to create images owned by 'None'", refusal!.Detail);
+    }
 
     [Fact]
     public void Secure_a_reader_is_refused_add_image() =>
