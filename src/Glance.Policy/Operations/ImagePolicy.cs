@@ -98,7 +98,7 @@ public sealed class ImagePolicy
         if (!_caller.IsAllowed(PolicyRuleNames.AddImage, _target))
         {
             return !string.Equals(_proposedOwner, _caller.ProjectId, StringComparison.Ordinal)
-                ? Refusal.WithDetail(403, $"You are not permitted to create images owned by '{PythonText.Of(_proposedOwner)}'")
+                ? Refusal.WithDetail(403, $"You are not permitted to create images owned by '{PythonText.Of(_proposedOwner)}'") with { PolicyRule = PolicyRuleNames.AddImage }
                 : Refusal.NotAuthorized(PolicyRuleNames.AddImage);
         }
 
