@@ -27,9 +27,9 @@ internal sealed class MetadefLookup(MetadefRepository repository)
     public async Task<MetadefNamespace?> FindVisibleAsync(HttpContext context, Caller caller, string name, bool missingIsNotFound = false)
     {
         var ns = await repository.FindNamespaceAsync(name, context.RequestAborted);
-        if (ns is null || !ns.IsVisibleTo(caller.IsAdmin, caller.ProjectId))
+        if (MetadefOperations.Lookup(caller, name, ns?.ToFacts(), missingIsNotFound) is { } missing)
         {
-            await GlanceErrorWriter.WriteAsync(context, 404, ns is null && missingIsNotFound ? NamespacesEndpoints.NotFound(name) : $"Namespace {name} not found");
+            await missing.WriteAsync(context);
             return null;
         }
 
