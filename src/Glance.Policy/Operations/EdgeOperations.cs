@@ -51,6 +51,10 @@ public static class EdgeOperations
         Op("get_metadef_objects", "metadef_objects", "index", PolicyRuleNames.GetMetadefObjects, EdgeFactsNeeded.Namespace, MetadefOperations.ListObjects),
         Op("get_metadef_properties", "metadef_properties", "index", PolicyRuleNames.GetMetadefProperties, EdgeFactsNeeded.Namespace, MetadefOperations.ListProperties),
         Op("get_metadef_tags", "metadef_tags", "index", PolicyRuleNames.GetMetadefTags, EdgeFactsNeeded.Namespace, MetadefOperations.ListTags),
+        Op("get_metadef_object", "metadef_objects", "show", PolicyRuleNames.GetMetadefObject, EdgeFactsNeeded.Namespace, MetadefOperations.ShowObject),
+        Op("get_metadef_property", "metadef_properties", "show", PolicyRuleNames.GetMetadefProperty, EdgeFactsNeeded.Namespace, MetadefOperations.ShowProperty),
+        Op("get_metadef_tag", "metadef_tags", "show", PolicyRuleNames.GetMetadefTag, EdgeFactsNeeded.Namespace, MetadefOperations.ShowTag),
+        Op("delete_metadef_namespace", "metadef_namespaces", "delete", PolicyRuleNames.DeleteMetadefNamespace, EdgeFactsNeeded.Namespace, MetadefOperations.DeleteNamespace),
     ];
 
     private const string ImportModeReason =

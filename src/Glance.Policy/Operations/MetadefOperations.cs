@@ -280,12 +280,61 @@ public static class MetadefOperations
         return input.Values.TryGetValue("namespace", out var name) ? name : string.Empty;
     }
 
-    private static Refusal? InNamespace(EdgeInput input, bool missingIsNotFound, params string[] rules)
+    /// <summary>
+    /// GET /v2/metadefs/namespaces/{namespace}/objects/{object_name} (<c>MetadefObjectsController.show</c>):
+    /// the namespace (missing: <c>Metadata definition namespace=X was not found.</c>), then
+    /// <c>get_metadef_object</c>; the object's own 404 is the backend's.
+    /// </summary>
+    public static Refusal? ShowObject(EdgeInput input)
     {
-        var name = NamespaceName(input);
-        return Lookup(input.Caller, name, input.Namespace, missingIsNotFound)
-            ?? MetadefPolicy.For(input.Caller, input.Namespace!.Owner, input.Namespace.Visibility).Enforce(rules);
+        ArgumentNullException.ThrowIfNull(input);
+        return InNamespace(input, missingIsNotFound: true, PolicyRuleNames.GetMetadefObject);
     }
+
+    /// <summary>
+    /// GET /v2/metadefs/namespaces/{namespace}/properties/{property_name}
+    /// (<c>NamespacePropertiesController.show</c>): the namespace, then <c>get_metadef_property</c>;
+    /// the property's own 404 is the backend's.
+    /// </summary>
+    public static Refusal? ShowProperty(EdgeInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return InNamespace(input, missingIsNotFound: false, PolicyRuleNames.GetMetadefProperty);
+    }
+
+    /// <summary>
+    /// GET /v2/metadefs/namespaces/{namespace}/tags/{tag_name} (<c>TagsController.show</c>): the
+    /// namespace, then <c>get_metadef_tag</c>; the tag's own 404 is the backend's.
+    /// </summary>
+    public static Refusal? ShowTag(EdgeInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return InNamespace(input, missingIsNotFound: false, PolicyRuleNames.GetMetadefTag);
+    }
+
+    /// <summary>
+    /// DELETE /v2/metadefs/namespaces/{namespace} (<c>NamespaceController.delete</c>): the
+    /// namespace, then <c>delete_metadef_namespace</c>; a protected namespace's 403 is the backend's.
+    /// </summary>
+    public static Refusal? DeleteNamespace(EdgeInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return InNamespace(input, missingIsNotFound: false, PolicyRuleNames.DeleteMetadefNamespace);
+    }
+
+    /// <summary>
+    /// The steps of every controller under a namespace before its work: <see cref="Lookup"/>, then
+    /// <paramref name="rules"/> in order over the namespace. Null when both pass.
+    /// </summary>
+    public static Refusal? InNamespace(Caller caller, string name, NamespaceFacts? ns, bool missingIsNotFound, params string[] rules)
+    {
+        ArgumentNullException.ThrowIfNull(caller);
+        return Lookup(caller, name, ns, missingIsNotFound)
+            ?? MetadefPolicy.For(caller, ns!.Owner, ns.Visibility).Enforce(rules);
+    }
+
+    private static Refusal? InNamespace(EdgeInput input, bool missingIsNotFound, params string[] rules) =>
+        InNamespace(input.Caller, NamespaceName(input), input.Namespace, missingIsNotFound, rules);
 
     private static Refusal? CheckVisibility(IReadOnlyList<KeyValuePair<string, string>> query, bool shared)
     {

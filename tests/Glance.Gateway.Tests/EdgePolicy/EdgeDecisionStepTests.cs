@@ -114,6 +114,14 @@ public sealed class EdgeDecisionStepTests : IDisposable
         { "get_metadef_tags", "GET", "/v2/metadefs/namespaces/" + Namespace + "/tags?limit=-1", null, null, Owner, "private", 400, "limit param must be positive" },
         { "get_metadef_tags", "GET", "/v2/metadefs/namespaces/missing/tags", null, null, Owner, "private", 404, "Namespace missing not found" },
         { "get_metadef_tags", "GET", "/v2/metadefs/namespaces/" + Namespace + "/tags?limit=0", null, null, Owner, "private", 0, null },
+        { "get_metadef_object", "GET", "/v2/metadefs/namespaces/missing/objects/o", null, null, Owner, "private", 404, "Metadata definition namespace=missing was not found." },
+        { "get_metadef_object", "GET", "/v2/metadefs/namespaces/" + Namespace + "/objects/o", null, null, Stranger, "public", 0, null },
+        { "get_metadef_property", "GET", "/v2/metadefs/namespaces/" + Namespace + "/properties/p", null, null, Stranger, "private", 404, $"Namespace {Namespace} not found" },
+        { "get_metadef_property", "GET", "/v2/metadefs/namespaces/" + Namespace + "/properties/p", null, null, Owner, "private", 0, null },
+        { "get_metadef_tag", "GET", "/v2/metadefs/namespaces/" + Namespace + "/tags/t", null, null, Stranger, "private", 404, $"Namespace {Namespace} not found" },
+        { "get_metadef_tag", "GET", "/v2/metadefs/namespaces/" + Namespace + "/tags/t", null, null, Stranger, "public", 0, null },
+        { "delete_metadef_namespace", "DELETE", "/v2/metadefs/namespaces/" + Namespace, null, null, Owner, "private", 403, "You are not authorized to complete delete_metadef_namespace action." },
+        { "delete_metadef_namespace", "DELETE", "/v2/metadefs/namespaces/" + Namespace, null, null, Admin, "private", 0, null },
     };
 
     [Fact]

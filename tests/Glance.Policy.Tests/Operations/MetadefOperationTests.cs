@@ -242,7 +242,71 @@ public sealed class MetadefOperationTests
         }
     }
 
+    // get_metadef_object, get_metadef_property, get_metadef_tag, delete_metadef_namespace
+
+    private static Refusal? DecideInNamespace(string operation, EdgeInput input) => operation switch
+    {
+        "get_metadef_object" => MetadefOperations.ShowObject(input),
+        "get_metadef_property" => MetadefOperations.ShowProperty(input),
+        "get_metadef_tag" => MetadefOperations.ShowTag(input),
+        _ => MetadefOperations.DeleteNamespace(input),
+    };
+
     [Theory]
+    [InlineData("get_metadef_object")]
+    [InlineData("get_metadef_property")]
+    [InlineData("get_metadef_tag")]
+    public void A_reader_shows_one_item_of_its_own_or_a_public_namespace(string operation)
+    {
+        foreach (var secure in new[] { false, true })
+        {
+            Assert.Null(DecideInNamespace(operation, Query(OwnerReader(secure), string.Empty, Namespace())));
+            Assert.Null(DecideInNamespace(operation, Query(Stranger(secure), string.Empty, Namespace("public"))));
+            AssertRefused(DecideInNamespace(operation, Query(Stranger(secure), string.Empty, Namespace())), 404, $"Namespace {Ns} not found");
+        }
+    }
+
+    [Theory]
+    [InlineData("get_metadef_object", "Metadata definition namespace=OS::Compute::Test was not found.")]
+    [InlineData("get_metadef_property", "Namespace OS::Compute::Test not found")]
+    [InlineData("get_metadef_tag", "Namespace OS::Compute::Test not found")]
+    [InlineData("delete_metadef_namespace", "Namespace OS::Compute::Test not found")]
+    public void One_item_of_a_missing_namespace_is_404_in_the_controllers_words(string operation, string words) =>
+        AssertRefused(DecideInNamespace(operation, Query(Admin(true), string.Empty)), 404, words);
+
+    [Theory]
+    [InlineData("get_metadef_object")]
+    [InlineData("get_metadef_property")]
+    [InlineData("get_metadef_tag")]
+    public void One_item_refused_by_its_rule_is_403_naming_it(string operation)
+    {
+        var caller = With(PolicyMode.Secure, $$"""{"{{operation}}": "role:admin"}""", "member", "reader");
+        AssertRefused(DecideInNamespace(operation, Query(caller, string.Empty, Namespace())), 403, Refused(operation));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_admin_deletes_any_namespace(bool secure) =>
+        Assert.Null(MetadefOperations.DeleteNamespace(Query(Admin(secure), string.Empty, Namespace(owner: StrangerProject))));
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_owner_may_not_delete_its_namespace_403(bool secure) =>
+        AssertRefused(MetadefOperations.DeleteNamespace(Query(Owner(secure), string.Empty, Namespace())), 403, Refused("delete_metadef_namespace"));
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Deleting_a_namespace_not_visible_is_404_namespace_not_found(bool secure) =>
+        AssertRefused(MetadefOperations.DeleteNamespace(Query(Stranger(secure), string.Empty, Namespace())), 404, $"Namespace {Ns} not found");
+
+    [Theory]
+    [InlineData("get_metadef_object", "metadef_objects", "show", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
+    [InlineData("get_metadef_property", "metadef_properties", "show", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
+    [InlineData("get_metadef_tag", "metadef_tags", "show", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
+    [InlineData("delete_metadef_namespace", "metadef_namespaces", "delete", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
     [InlineData("get_metadef_namespaces", "metadef_namespaces", "index", EdgeFactsNeeded.None, false, EdgeMode.Enforce)]
     [InlineData("add_metadef_namespace", "metadef_namespaces", "create", EdgeFactsNeeded.None, true, EdgeMode.Shadow)]
     [InlineData("get_metadef_namespace", "metadef_namespaces", "show", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
