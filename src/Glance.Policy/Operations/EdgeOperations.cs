@@ -55,6 +55,10 @@ public static class EdgeOperations
         Op("get_metadef_property", "metadef_properties", "show", PolicyRuleNames.GetMetadefProperty, EdgeFactsNeeded.Namespace, MetadefOperations.ShowProperty),
         Op("get_metadef_tag", "metadef_tags", "show", PolicyRuleNames.GetMetadefTag, EdgeFactsNeeded.Namespace, MetadefOperations.ShowTag),
         Op("delete_metadef_namespace", "metadef_namespaces", "delete", PolicyRuleNames.DeleteMetadefNamespace, EdgeFactsNeeded.Namespace, MetadefOperations.DeleteNamespace),
+        Op("delete_metadef_object", "metadef_objects", "delete", PolicyRuleNames.DeleteMetadefObject, EdgeFactsNeeded.Namespace, MetadefOperations.DeleteObject),
+        Op("remove_metadef_property", "metadef_properties", "delete", PolicyRuleNames.RemoveMetadefProperty, EdgeFactsNeeded.Namespace, MetadefOperations.DeleteProperty),
+        Op("delete_metadef_tag", "metadef_tags", "delete", PolicyRuleNames.DeleteMetadefTag, EdgeFactsNeeded.Namespace, MetadefOperations.DeleteTag),
+        Op("remove_metadef_resource_type_association", "metadef_resource_types", "delete", PolicyRuleNames.RemoveMetadefResourceTypeAssociation, EdgeFactsNeeded.Namespace, MetadefOperations.RemoveResourceTypeAssociation),
     ];
 
     private const string ImportModeReason =

@@ -323,6 +323,50 @@ public static class MetadefOperations
     }
 
     /// <summary>
+    /// DELETE /v2/metadefs/namespaces/{namespace}/objects/{object_name}
+    /// (<c>MetadefObjectsController.delete</c>): the namespace (missing: <c>Metadata definition
+    /// namespace=X was not found.</c>), then <c>delete_metadef_object</c>; the object's 404 and a
+    /// protected namespace's 403 are the backend's.
+    /// </summary>
+    public static Refusal? DeleteObject(EdgeInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return InNamespace(input, missingIsNotFound: true, PolicyRuleNames.DeleteMetadefObject);
+    }
+
+    /// <summary>
+    /// DELETE /v2/metadefs/namespaces/{namespace}/properties/{property_name}
+    /// (<c>NamespacePropertiesController.delete</c>): the namespace, then
+    /// <c>remove_metadef_property</c>; the property's 404 and the protected 403 are the backend's.
+    /// </summary>
+    public static Refusal? DeleteProperty(EdgeInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return InNamespace(input, missingIsNotFound: false, PolicyRuleNames.RemoveMetadefProperty);
+    }
+
+    /// <summary>
+    /// DELETE /v2/metadefs/namespaces/{namespace}/tags/{tag_name} (<c>TagsController.delete</c>):
+    /// the namespace, then <c>delete_metadef_tag</c>; the tag's 404 and the protected 403 are the backend's.
+    /// </summary>
+    public static Refusal? DeleteTag(EdgeInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return InNamespace(input, missingIsNotFound: false, PolicyRuleNames.DeleteMetadefTag);
+    }
+
+    /// <summary>
+    /// DELETE /v2/metadefs/namespaces/{namespace}/resource_types/{resource_type}
+    /// (<c>ResourceTypeController.delete</c>): the namespace, then
+    /// <c>remove_metadef_resource_type_association</c>; the association's 404 is the backend's.
+    /// </summary>
+    public static Refusal? RemoveResourceTypeAssociation(EdgeInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return InNamespace(input, missingIsNotFound: false, PolicyRuleNames.RemoveMetadefResourceTypeAssociation);
+    }
+
+    /// <summary>
     /// The steps of every controller under a namespace before its work: <see cref="Lookup"/>, then
     /// <paramref name="rules"/> in order over the namespace. Null when both pass.
     /// </summary>

@@ -122,6 +122,14 @@ public sealed class EdgeDecisionStepTests : IDisposable
         { "get_metadef_tag", "GET", "/v2/metadefs/namespaces/" + Namespace + "/tags/t", null, null, Stranger, "public", 0, null },
         { "delete_metadef_namespace", "DELETE", "/v2/metadefs/namespaces/" + Namespace, null, null, Owner, "private", 403, "You are not authorized to complete delete_metadef_namespace action." },
         { "delete_metadef_namespace", "DELETE", "/v2/metadefs/namespaces/" + Namespace, null, null, Admin, "private", 0, null },
+        { "delete_metadef_object", "DELETE", "/v2/metadefs/namespaces/missing/objects/o", null, null, Admin, "private", 404, "Metadata definition namespace=missing was not found." },
+        { "delete_metadef_object", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/objects/o", null, null, Admin, "private", 0, null },
+        { "remove_metadef_property", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/properties/p", null, null, Owner, "private", 403, "You are not authorized to complete remove_metadef_property action." },
+        { "remove_metadef_property", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/properties/p", null, null, Admin, "private", 0, null },
+        { "delete_metadef_tag", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/tags/t", null, null, Stranger, "private", 404, $"Namespace {Namespace} not found" },
+        { "delete_metadef_tag", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/tags/t", null, null, Admin, "private", 0, null },
+        { "remove_metadef_resource_type_association", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/resource_types/OS::Glance::Image", null, null, Owner, "public", 403, "You are not authorized to complete remove_metadef_resource_type_association action." },
+        { "remove_metadef_resource_type_association", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/resource_types/OS::Glance::Image", null, null, Admin, "private", 0, null },
     };
 
     [Fact]

@@ -249,8 +249,28 @@ public sealed class MetadefOperationTests
         "get_metadef_object" => MetadefOperations.ShowObject(input),
         "get_metadef_property" => MetadefOperations.ShowProperty(input),
         "get_metadef_tag" => MetadefOperations.ShowTag(input),
+        "delete_metadef_object" => MetadefOperations.DeleteObject(input),
+        "remove_metadef_property" => MetadefOperations.DeleteProperty(input),
+        "delete_metadef_tag" => MetadefOperations.DeleteTag(input),
+        "remove_metadef_resource_type_association" => MetadefOperations.RemoveResourceTypeAssociation(input),
         _ => MetadefOperations.DeleteNamespace(input),
     };
+
+    [Theory]
+    [InlineData("delete_metadef_object", "Metadata definition namespace=OS::Compute::Test was not found.")]
+    [InlineData("remove_metadef_property", "Namespace OS::Compute::Test not found")]
+    [InlineData("delete_metadef_tag", "Namespace OS::Compute::Test not found")]
+    [InlineData("remove_metadef_resource_type_association", "Namespace OS::Compute::Test not found")]
+    public void Deleting_an_item_the_namespace_then_the_admin_rule(string operation, string missing)
+    {
+        foreach (var secure in new[] { false, true })
+        {
+            Assert.Null(DecideInNamespace(operation, Query(Admin(secure), string.Empty, Namespace(owner: StrangerProject))));
+            AssertRefused(DecideInNamespace(operation, Query(Owner(secure), string.Empty, Namespace())), 403, Refused(operation));
+            AssertRefused(DecideInNamespace(operation, Query(Stranger(secure), string.Empty, Namespace())), 404, $"Namespace {Ns} not found");
+            AssertRefused(DecideInNamespace(operation, Query(Admin(secure), string.Empty)), 404, missing);
+        }
+    }
 
     [Theory]
     [InlineData("get_metadef_object")]
@@ -307,6 +327,10 @@ public sealed class MetadefOperationTests
     [InlineData("get_metadef_property", "metadef_properties", "show", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
     [InlineData("get_metadef_tag", "metadef_tags", "show", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
     [InlineData("delete_metadef_namespace", "metadef_namespaces", "delete", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
+    [InlineData("delete_metadef_object", "metadef_objects", "delete", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
+    [InlineData("remove_metadef_property", "metadef_properties", "delete", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
+    [InlineData("delete_metadef_tag", "metadef_tags", "delete", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
+    [InlineData("remove_metadef_resource_type_association", "metadef_resource_types", "delete", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
     [InlineData("get_metadef_namespaces", "metadef_namespaces", "index", EdgeFactsNeeded.None, false, EdgeMode.Enforce)]
     [InlineData("add_metadef_namespace", "metadef_namespaces", "create", EdgeFactsNeeded.None, true, EdgeMode.Shadow)]
     [InlineData("get_metadef_namespace", "metadef_namespaces", "show", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
