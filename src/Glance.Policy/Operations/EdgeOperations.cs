@@ -59,6 +59,9 @@ public static class EdgeOperations
         Op("remove_metadef_property", "metadef_properties", "delete", PolicyRuleNames.RemoveMetadefProperty, EdgeFactsNeeded.Namespace, MetadefOperations.DeleteProperty),
         Op("delete_metadef_tag", "metadef_tags", "delete", PolicyRuleNames.DeleteMetadefTag, EdgeFactsNeeded.Namespace, MetadefOperations.DeleteTag),
         Op("remove_metadef_resource_type_association", "metadef_resource_types", "delete", PolicyRuleNames.RemoveMetadefResourceTypeAssociation, EdgeFactsNeeded.Namespace, MetadefOperations.RemoveResourceTypeAssociation),
+        Op("delete_metadef_namespace_objects", "metadef_namespaces", "delete_objects", PolicyRuleNames.DeleteMetadefNamespace, EdgeFactsNeeded.Namespace, input => MetadefOperations.DeleteContents(input, tags: false)),
+        Op("delete_metadef_namespace_properties", "metadef_namespaces", "delete_properties", PolicyRuleNames.DeleteMetadefNamespace, EdgeFactsNeeded.Namespace, input => MetadefOperations.DeleteContents(input, tags: false)),
+        Op("delete_metadef_tags", "metadef_namespaces", "delete_tags", PolicyRuleNames.DeleteMetadefTags, EdgeFactsNeeded.Namespace, input => MetadefOperations.DeleteContents(input, tags: true)),
     ];
 
     private const string ImportModeReason =

@@ -367,6 +367,21 @@ public static class MetadefOperations
     }
 
     /// <summary>
+    /// DELETE /v2/metadefs/namespaces/{namespace}/objects, /properties or /tags
+    /// (<c>NamespaceController.delete_objects</c>, <c>delete_properties</c>, <c>delete_tags</c>):
+    /// the namespace (missing or not visible: 404 <c>Namespace X not found</c>), then
+    /// <c>delete_metadef_namespace</c>, and for the tags <c>delete_metadef_tags</c>; a protected
+    /// namespace's 403 is the backend's.
+    /// </summary>
+    public static Refusal? DeleteContents(EdgeInput input, bool tags)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return tags
+            ? InNamespace(input, missingIsNotFound: false, PolicyRuleNames.DeleteMetadefNamespace, PolicyRuleNames.DeleteMetadefTags)
+            : InNamespace(input, missingIsNotFound: false, PolicyRuleNames.DeleteMetadefNamespace);
+    }
+
+    /// <summary>
     /// The steps of every controller under a namespace before its work: <see cref="Lookup"/>, then
     /// <paramref name="rules"/> in order over the namespace. Null when both pass.
     /// </summary>

@@ -305,6 +305,37 @@ public sealed class MetadefOperationTests
     }
 
     [Theory]
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public void Deleting_a_namespaces_contents_the_namespace_then_its_delete_rules(bool secure, bool tags)
+    {
+        Assert.Null(MetadefOperations.DeleteContents(Query(Admin(secure), string.Empty, Namespace(owner: StrangerProject)), tags));
+        AssertRefused(MetadefOperations.DeleteContents(Query(Owner(secure), string.Empty, Namespace()), tags), 403, Refused("delete_metadef_namespace"));
+        AssertRefused(MetadefOperations.DeleteContents(Query(Stranger(secure), string.Empty, Namespace()), tags), 404, $"Namespace {Ns} not found");
+        AssertRefused(MetadefOperations.DeleteContents(Query(Admin(secure), string.Empty), tags), 404, $"Namespace {Ns} not found");
+    }
+
+    [Fact]
+    public void Deleting_a_namespaces_tags_asks_delete_metadef_tags_after_delete_metadef_namespace()
+    {
+        var caller = With(PolicyMode.Secure, """{"delete_metadef_namespace": "role:member", "delete_metadef_tags": "role:admin"}""", "member", "reader");
+        AssertRefused(MetadefOperations.DeleteContents(Query(caller, string.Empty, Namespace()), tags: true), 403, Refused("delete_metadef_tags"));
+        Assert.Null(MetadefOperations.DeleteContents(Query(caller, string.Empty, Namespace()), tags: false));
+    }
+
+    [Theory]
+    [InlineData("delete_metadef_namespace_objects", "delete_objects", "delete_metadef_namespace")]
+    [InlineData("delete_metadef_namespace_properties", "delete_properties", "delete_metadef_namespace")]
+    [InlineData("delete_metadef_tags", "delete_tags", "delete_metadef_tags")]
+    public void The_deletes_of_a_namespaces_contents_are_registered(string name, string action, string rule)
+    {
+        var operation = EdgeOperations.Named(name)!;
+        Assert.Equal(("metadef_namespaces", action, rule, EdgeFactsNeeded.Namespace, EdgeMode.Enforce), (operation.Controller, operation.Action, operation.Rule, operation.Facts, operation.DefaultMode));
+    }
+
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public void An_admin_deletes_any_namespace(bool secure) =>
