@@ -68,6 +68,7 @@ public static class ImageStoreApplication
         builder.Services.AddSingleton(policy);
         builder.Services.AddImageStorePersistence(options);
         builder.Services.AddSingleton<IImageFactsReader, ImageFactsReader>();
+        builder.Services.AddSingleton<INamespaceFactsReader, NamespaceFactsReader>();
         builder.Services.AddTrustedIdentity();
         builder.Services.AddImages();
         builder.Services.AddImageData();

@@ -78,7 +78,12 @@ public sealed partial class EdgeDecisionStep(
     private async Task<(EdgeDecision? Decision, bool Answered)> DecideAsync(HttpContext context, EdgeRequestFeature edge, EdgeOperation operation, Caller caller)
     {
         var routed = GlanceRouterMiddleware.RoutingOf(context)!;
-        var input = new EdgeInput(caller, edge.ImageId, edge.MemberId) { Values = routed.Values, ContentType = context.Request.ContentType };
+        var input = new EdgeInput(caller, edge.ImageId, edge.MemberId)
+        {
+            Values = routed.Values,
+            ContentType = context.Request.ContentType,
+            Query = MetadefQuery.Parse(context.Request.QueryString.Value),
+        };
         if (routed.Operation!.BodyReject && GlanceRequestBody.HasBody(context.Request))
         {
             // wsgi.Resource: a body where the action takes none is refused before the action runs.
@@ -112,6 +117,12 @@ public sealed partial class EdgeDecisionStep(
             {
                 await FailAsync(context, edge, "no destination in the cluster");
                 return (null, true);
+            }
+
+            if (operation.Facts == EdgeFactsNeeded.Namespace)
+            {
+                var ns = await facts.ReadNamespaceAsync(context, destination, MetadefOperations.NamespaceName(input));
+                return (operation.Decide(input with { Namespace = ns }), false);
             }
 
             var read = await facts.ReadAsync(context, destination, operation, caller, edge.ImageId, edge.MemberId, fresh: false);

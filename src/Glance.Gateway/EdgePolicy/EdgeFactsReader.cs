@@ -11,7 +11,8 @@ namespace Glance.Gateway.EdgePolicy;
 /// one indexed statement), or over the backend's Glance API with the service identity, both
 /// through <see cref="ImageFactsCache"/>: at most one image read and one member read per request,
 /// none for the image while its facts are cached (membership is never cached). A caller asks for
-/// <c>fresh</c> facts to re-check a refusal that rested on cached ones.
+/// <c>fresh</c> facts to re-check a refusal that rested on cached ones. For the metadef
+/// operations, the route's namespace instead (<see cref="ReadNamespaceAsync"/>).
 /// </summary>
 public sealed class EdgeFactsReader(ImageMetadataClient metadata, ImageFactsCache images, ImageStoreAddress hostedStore)
 {
@@ -74,6 +75,26 @@ public sealed class EdgeFactsReader(ImageMetadataClient metadata, ImageFactsCach
             context.TraceIdentifier,
             context.RequestAborted);
         return new(facts, EdgeOperation.Membership(member, found, project, memberId), cached);
+    }
+
+    /// <summary>
+    /// The metadef namespace named <paramref name="name"/> (<see cref="EdgeFactsNeeded.Namespace"/>),
+    /// or null when it does not exist: in process from the hosted store, else over the backend's
+    /// API. Never cached: one read per decision.
+    /// </summary>
+    /// <exception cref="MetadataUnavailableException">The backend cannot answer.</exception>
+    /// <exception cref="Glance.ImageStore.Facts.ImageFactsUnavailableException">The hosted store's database cannot answer.</exception>
+    public async Task<NamespaceFacts?> ReadNamespaceAsync(HttpContext context, string destination, string name)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(name);
+        if (hostedStore.NamespaceFacts is { } local && IsHostedStore(destination))
+        {
+            return await local.ReadNamespaceAsync(name, context.RequestAborted);
+        }
+
+        return await metadata.ReadNamespaceAsync(
+            context.GetReverseProxyFeature().Cluster.Config, destination, name, context.TraceIdentifier, context.RequestAborted);
     }
 
     /// <summary>True when <paramref name="destination"/> is the hosted store's bound address.</summary>

@@ -75,6 +75,32 @@ public sealed partial class ImageMetadataClient(
         }
     }
 
+    /// <summary>
+    /// The metadef namespace's facts (<c>GET /v2/metadefs/namespaces/{name}</c> with the service
+    /// identity, which sees every namespace), or null when the backend answers 404. Throws
+    /// <see cref="MetadataUnavailableException"/> when the backend cannot answer.
+    /// </summary>
+    public async Task<Glance.Policy.Operations.NamespaceFacts?> ReadNamespaceAsync(
+        ClusterConfig cluster, string destination, string name, string requestId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(cluster);
+        ArgumentNullException.ThrowIfNull(destination);
+        ArgumentNullException.ThrowIfNull(name);
+        var http = clients.Metadata(cluster);
+        var uri = new Uri(destination.TrimEnd('/') + "/v2/metadefs/namespaces/" + Uri.EscapeDataString(name));
+        try
+        {
+            var (status, document) = await GetAsync(http, uri, requestId, ImageMetadataJsonContext.Default.NamespaceDocument, cancellationToken);
+            return status == HttpStatusCode.NotFound || document is null
+                ? null
+                : new Glance.Policy.Operations.NamespaceFacts(document.Namespace ?? name, string.IsNullOrEmpty(document.Owner) ? null : document.Owner, document.Visibility, document.Protected);
+        }
+        catch (Exception ex) when (ex is not MetadataUnavailableException && IsUnreachable(ex, cancellationToken))
+        {
+            throw new MetadataUnavailableException(ex.Message, ex);
+        }
+    }
+
     // Glance's image document: the base attributes, and the custom properties (strings) at the
     // top level beside them.
     private static ImageFacts ToFacts(ImageDocument image)

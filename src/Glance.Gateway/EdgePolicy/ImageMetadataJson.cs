@@ -82,7 +82,28 @@ public sealed class MemberDocument
     public string? MemberId { get; set; }
 }
 
+/// <summary>The fields of a Glance metadef namespace document an edge decision reads.</summary>
+public sealed class NamespaceDocument
+{
+    /// <summary>The namespace's name.</summary>
+    [JsonPropertyName("namespace")]
+    public string? Namespace { get; set; }
+
+    /// <summary>The owning project.</summary>
+    [JsonPropertyName("owner")]
+    public string? Owner { get; set; }
+
+    /// <summary>public or private.</summary>
+    [JsonPropertyName("visibility")]
+    public string? Visibility { get; set; }
+
+    /// <summary><c>protected</c>.</summary>
+    [JsonPropertyName("protected")]
+    public bool? Protected { get; set; }
+}
+
 /// <summary>Source-generated JSON for the metadata reads.</summary>
+[JsonSerializable(typeof(NamespaceDocument))]
 [JsonSerializable(typeof(ImageDocument))]
 [JsonSerializable(typeof(MemberDocument))]
 public sealed partial class ImageMetadataJsonContext : JsonSerializerContext;

@@ -50,6 +50,7 @@ public sealed partial class HostedImageStore(
         var bound = new Uri(_store.Urls.First());
         address.Current = bound;
         address.Facts = _store.Services.GetRequiredService<IImageFactsReader>();
+        address.NamespaceFacts = _store.Services.GetRequiredService<INamespaceFactsReader>();
         Log.StoreStarted(logger, bound, storeOptions.DataPath);
 
         routes.Refresh();

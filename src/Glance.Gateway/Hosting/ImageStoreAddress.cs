@@ -17,4 +17,7 @@ public sealed class ImageStoreAddress
 
     /// <summary>The hosted store's own reader of image facts (null when the store is not hosted): the pre-check reads in process through it.</summary>
     public Glance.ImageStore.Facts.IImageFactsReader? Facts { get; set; }
+
+    /// <summary>The hosted store's own reader of metadef namespace facts (null when the store is not hosted).</summary>
+    public Glance.ImageStore.Facts.INamespaceFactsReader? NamespaceFacts { get; set; }
 }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Glance.Policy.Errors;
 
 namespace Glance.ImageStore.Metadefs;
 
@@ -16,36 +15,18 @@ internal sealed record MetadefListing(int? Limit, string? Marker, string SortKey
     {
         var parameters = MetadefRequest.Params(context);
         string? Get(string name) => parameters.FindIndex(p => p.Key == name) is var i and >= 0 ? parameters[i].Value : null;
+        if (MetadefOperations.CheckListing(parameters, zeroLimitIsPositive) is { } refused)
+        {
+            await refused.WriteAsync(context);
+            return null;
+        }
+
         var sortDir = Get("sort_dir") ?? "desc";
-        if (sortDir is not ("asc" or "desc"))
-        {
-            await GlanceErrorWriter.WriteAsync(context, 400, $"Invalid sort direction: {sortDir}");
-            return null;
-        }
-
-        var visibility = Get("visibility");
-        if (!string.IsNullOrEmpty(visibility) && visibility is not ("public" or "private" or "shared"))
-        {
-            await GlanceErrorWriter.WriteAsync(context, 400, $"Invalid visibility value: {visibility}");
-            return null;
-        }
-
         var limitText = Get("limit");
         int? limit = null;
         if (zeroLimitIsPositive ? !string.IsNullOrEmpty(limitText) : limitText is not null)
         {
-            if (!int.TryParse(limitText, NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var value))
-            {
-                await GlanceErrorWriter.WriteAsync(context, 400, "limit param must be an integer");
-                return null;
-            }
-
-            if (zeroLimitIsPositive ? value < 0 : value <= 0)
-            {
-                await GlanceErrorWriter.WriteAsync(context, 400, "limit param must be positive");
-                return null;
-            }
-
+            var value = int.Parse(limitText!, NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture);
             limit = value == 0 ? null : value;
         }
 

@@ -27,9 +27,9 @@ internal sealed class MetadefLookup(MetadefRepository repository)
     public async Task<MetadefNamespace?> FindVisibleAsync(HttpContext context, Caller caller, string name, bool missingIsNotFound = false)
     {
         var ns = await repository.FindNamespaceAsync(name, context.RequestAborted);
-        if (ns is null || !ns.IsVisibleTo(caller.IsAdmin, caller.ProjectId))
+        if (MetadefOperations.Lookup(caller, name, ns?.ToFacts(), missingIsNotFound) is { } missing)
         {
-            await GlanceErrorWriter.WriteAsync(context, 404, ns is null && missingIsNotFound ? NamespacesEndpoints.NotFound(name) : $"Namespace {name} not found");
+            await missing.WriteAsync(context);
             return null;
         }
 
@@ -43,20 +43,18 @@ internal sealed class MetadefLookup(MetadefRepository repository)
     public async Task<MetadefScope?> FindAllowedAsync(HttpContext context, bool missingIsNotFound, params string[] rules)
     {
         var caller = context.GetCaller().Caller;
-        var ns = await FindVisibleAsync(context, caller, Resource.Id(context, "namespace"), missingIsNotFound);
-        if (ns is null)
+        var name = Resource.Id(context, "namespace");
+        var ns = await repository.FindNamespaceAsync(name, context.RequestAborted);
+
+        // The lookup, then the rules: the edge's decision.
+        var refused = MetadefOperations.InNamespace(caller, name, ns?.ToFacts(), missingIsNotFound, rules);
+        if (refused is not null || ns is null)
         {
+            await (refused ?? Refusal.ResourceNotFound).WriteAsync(context);
             return null;
         }
 
-        var policy = MetadefPolicy.For(caller, ns.Owner, ns.Visibility);
-        if (policy.Enforce(rules) is { } refused)
-        {
-            await refused.WriteAsync(context);
-            return null;
-        }
-
-        return new MetadefScope(caller, ns, policy);
+        return new MetadefScope(caller, ns, MetadefPolicy.For(caller, ns.Owner, ns.Visibility));
     }
 
     /// <summary><see cref="FindAllowedAsync(HttpContext, bool, string[])"/> with a missing namespace answered as one not visible.</summary>

@@ -16,6 +16,8 @@ internal sealed record MetadefNamespace(
     /// <c>_is_namespace_visible</c> (glance/db/sqlalchemy/metadef_api/namespace.py): an admin sees
     /// every namespace, anyone a public one, a project its own.
     /// </summary>
-    public bool IsVisibleTo(bool isAdmin, string? project) =>
-        isAdmin || Visibility == "public" || (project is not null && project == Owner);
+    public bool IsVisibleTo(bool isAdmin, string? project) => ToFacts().IsVisibleTo(isAdmin, project);
+
+    /// <summary>What an edge decision reads of the namespace.</summary>
+    public Glance.Policy.Operations.NamespaceFacts ToFacts() => new(Namespace, Owner, Visibility, Protected);
 }

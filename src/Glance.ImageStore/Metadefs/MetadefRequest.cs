@@ -241,38 +241,8 @@ internal static class MetadefRequest
     /// webob's <c>request.params</c> as a Python dict: the query's pairs in order, a repeated name
     /// keeping its first place and its last value.
     /// </summary>
-    public static List<KeyValuePair<string, string>> Params(HttpContext context)
-    {
-        var result = new List<KeyValuePair<string, string>>();
-        var query = context.Request.QueryString.Value;
-        if (string.IsNullOrEmpty(query))
-        {
-            return result;
-        }
-
-        foreach (var pair in query.TrimStart('?').Split('&'))
-        {
-            if (pair.Length == 0)
-            {
-                continue;
-            }
-
-            var equals = pair.IndexOf('=', StringComparison.Ordinal);
-            var name = Decode(equals < 0 ? pair : pair[..equals]);
-            var value = equals < 0 ? string.Empty : Decode(pair[(equals + 1)..]);
-            var index = result.FindIndex(p => p.Key == name);
-            if (index >= 0)
-            {
-                result[index] = new(name, value);
-            }
-            else
-            {
-                result.Add(new(name, value));
-            }
-        }
-
-        return result;
-    }
+    public static List<KeyValuePair<string, string>> Params(HttpContext context) =>
+        Glance.Policy.Operations.MetadefQuery.Parse(context.Request.QueryString.Value);
 
     /// <summary>Python's <c>urllib.parse.urlencode</c> of pairs (quote_plus).</summary>
     public static string UrlEncode(IEnumerable<KeyValuePair<string, string>> pairs)
@@ -311,8 +281,6 @@ internal static class MetadefRequest
             }
         }
     }
-
-    private static string Decode(string text) => Uri.UnescapeDataString(text.Replace('+', ' '));
 
     private static int CodePoints(string text)
     {

@@ -39,44 +39,19 @@ internal sealed partial class NamespacesEndpoints(MetadefRepository repository, 
             return index < 0 ? null : parameters[index].Value;
         }
 
-        var limitText = Take("limit");
-        var marker = Take("marker");
-        var sortDir = Take("sort_dir") ?? "desc";
-        var sortKey = Take("sort_key") ?? "created_at";
-        if (!int.TryParse(limitText ?? DefaultLimit.ToString(CultureInfo.InvariantCulture), NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture, out var limit))
-        {
-            // int(limit) raises ValueError before any check: Glance's 500.
-            await GlanceErrorWriter.WriteAsync(context, 500, GlanceErrorWriter.InternalError);
-            return;
-        }
-
-        limit = Math.Min(MaxLimit, limit);
-        if (sortDir is not ("asc" or "desc"))
-        {
-            await GlanceErrorWriter.WriteAsync(context, 400, $"Invalid sort direction: {sortDir}");
-            return;
-        }
-
-        var visibility = Take("visibility");
-        if (!string.IsNullOrEmpty(visibility) && visibility is not ("public" or "private"))
-        {
-            await GlanceErrorWriter.WriteAsync(context, 400, $"Invalid visibility value: {visibility}");
-            return;
-        }
-
-        if (limit < 0)
-        {
-            await GlanceErrorWriter.WriteAsync(context, 400, "limit param must be positive");
-            return;
-        }
-
+        // The deserializer's checks of the query, then the rules: the edge's decision.
         var caller = context.GetCaller().Caller;
-        var policy = MetadefPolicy.For(caller);
-        if (policy.Enforce(PolicyRuleNames.GetMetadefNamespaces, PolicyRuleNames.ListMetadefResourceTypes) is { } refused)
+        if (MetadefOperations.ListNamespaces(caller, parameters) is { } refused)
         {
             await refused.WriteAsync(context);
             return;
         }
+
+        var limit = Math.Min(MaxLimit, int.Parse(Take("limit") ?? DefaultLimit.ToString(CultureInfo.InvariantCulture), NumberStyles.AllowLeadingSign | NumberStyles.AllowLeadingWhite | NumberStyles.AllowTrailingWhite, CultureInfo.InvariantCulture));
+        var marker = Take("marker");
+        var sortDir = Take("sort_dir") ?? "desc";
+        var sortKey = Take("sort_key") ?? "created_at";
+        var visibility = Take("visibility");
 
         MetadefNamespace? markerNamespace = null;
         if (marker is not null)
@@ -146,29 +121,7 @@ internal sealed partial class NamespacesEndpoints(MetadefRepository repository, 
 
         var root = body.RootElement;
         var caller = context.GetCaller().Caller;
-        var policy = MetadefPolicy.For(caller);
-        var rules = new List<string> { PolicyRuleNames.AddMetadefNamespace };
-        if (NonEmpty(root, "resource_type_associations"))
-        {
-            rules.Add(PolicyRuleNames.AddMetadefResourceTypeAssociation);
-        }
-
-        if (NonEmpty(root, "objects"))
-        {
-            rules.Add(PolicyRuleNames.AddMetadefObject);
-        }
-
-        if (NonEmpty(root, "properties"))
-        {
-            rules.Add(PolicyRuleNames.AddMetadefProperty);
-        }
-
-        if (NonEmpty(root, "tags"))
-        {
-            rules.Add(PolicyRuleNames.AddMetadefTag);
-        }
-
-        if (policy.Enforce([.. rules]) is { } refused)
+        if (MetadefOperations.AddNamespaceRules(caller, root) is { } refused)
         {
             await refused.WriteAsync(context);
             return;
@@ -288,32 +241,15 @@ internal sealed partial class NamespacesEndpoints(MetadefRepository repository, 
     public async Task ShowAsync(HttpContext context)
     {
         var parameters = MetadefRequest.Params(context);
-        var visibility = parameters.Find(p => p.Key == "visibility").Value;
-        if (!string.IsNullOrEmpty(visibility) && visibility is not ("public" or "private"))
-        {
-            await GlanceErrorWriter.WriteAsync(context, 400, $"Invalid visibility value: {visibility}");
-            return;
-        }
-
         var name = Resource.Id(context, "namespace");
         var caller = context.GetCaller().Caller;
         var ns = await repository.FindNamespaceAsync(name, context.RequestAborted);
-        if (ns is null)
-        {
-            await GlanceErrorWriter.WriteAsync(context, 404, NotFound(name));
-            return;
-        }
 
-        var policy = MetadefPolicy.For(caller, ns.Owner, ns.Visibility);
-        if (!ns.IsVisibleTo(caller.IsAdmin, caller.ProjectId) || policy.Enforce(PolicyRuleNames.GetMetadefNamespace) is not null)
+        // The query's visibility, the lookup, then the rules: the edge's decision.
+        var refused = MetadefOperations.ShowNamespace(caller, parameters, name, ns?.ToFacts());
+        if (refused is not null || ns is null)
         {
-            await Refusal.ResourceNotFound.WriteAsync(context);
-            return;
-        }
-
-        if (policy.Enforce(PolicyRuleNames.ListMetadefResourceTypes, PolicyRuleNames.GetMetadefObjects, PolicyRuleNames.GetMetadefProperties, PolicyRuleNames.GetMetadefTags) is { } refused)
-        {
-            await refused.WriteAsync(context);
+            await (refused ?? Refusal.ResourceNotFound).WriteAsync(context);
             return;
         }
 
@@ -413,7 +349,7 @@ internal sealed partial class NamespacesEndpoints(MetadefRepository repository, 
     }
 
     /// <summary><c>MetadefNamespaceNotFound</c>'s message.</summary>
-    public static string NotFound(string name) => $"Metadata definition namespace={name} was not found.";
+    public static string NotFound(string name) => MetadefOperations.NamespaceNotFound(name);
 
     // The deserializer: a JSON object, no read-only attribute, the namespace schema.
     private Task<JsonDocument?> ReadNamespaceBodyAsync(HttpContext context) =>
@@ -554,14 +490,6 @@ internal sealed partial class NamespacesEndpoints(MetadefRepository repository, 
 
     private static JsonElement[] Items(JsonElement root, string name) =>
         root.TryGetProperty(name, out var items) && items.ValueKind == JsonValueKind.Array ? [.. items.EnumerateArray()] : [];
-
-    private static bool NonEmpty(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var value) && value.ValueKind switch
-        {
-            JsonValueKind.Array => value.GetArrayLength() > 0,
-            JsonValueKind.Object => value.EnumerateObject().Any(),
-            _ => false,
-        };
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

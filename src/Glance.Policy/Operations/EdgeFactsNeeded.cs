@@ -11,4 +11,7 @@ public enum EdgeFactsNeeded
 
     /// <summary>The image and the one member row the member paths read (<see cref="Members.MemberDeletePolicy.MembershipToRead"/>).</summary>
     ImageAndMember,
+
+    /// <summary>The metadef namespace the route names (<see cref="NamespaceFacts"/>).</summary>
+    Namespace,
 }

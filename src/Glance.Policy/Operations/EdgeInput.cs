@@ -17,6 +17,12 @@ public sealed record EdgeInput(Caller Caller, string ImageId, string? MemberId)
     /// <summary>Every parameter the router took from the path (<c>tag_value</c>, <c>store_id</c>, ...).</summary>
     public IReadOnlyDictionary<string, string> Values { get; init; } = NoValues;
 
+    /// <summary>The query's parameters as webob's <c>request.params</c> holds them (<see cref="MetadefQuery.Parse"/>).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Query { get; init; } = [];
+
+    /// <summary>The route's metadef namespace, or null when it does not exist (<see cref="EdgeFactsNeeded.Namespace"/>).</summary>
+    public NamespaceFacts? Namespace { get; init; }
+
     /// <summary>The image's facts, or null for a lookup miss.</summary>
     public ImageFacts? Image { get; init; }
 

@@ -45,6 +45,23 @@ public static class EdgeOperations
         Op("delete_cache_entry", "cached_images", "delete_cache_entry", PolicyRuleNames.CacheDelete, EdgeFactsNeeded.Image, input => ServiceOperations.DeleteCacheEntry(input, inCache: false), mode: EdgeMode.Shadow, modeReason: DeleteCacheEntryModeReason),
         Op("queue_image", "cached_images", "queue_image_from_api", PolicyRuleNames.CacheImage, EdgeFactsNeeded.Image, ServiceOperations.QueueImage),
         Op("list_metadef_resource_types", "metadef_resource_types", "index", PolicyRuleNames.ListMetadefResourceTypes, EdgeFactsNeeded.None, MetadefOperations.ListResourceTypes),
+        Op("get_metadef_namespaces", "metadef_namespaces", "index", PolicyRuleNames.GetMetadefNamespaces, EdgeFactsNeeded.None, MetadefOperations.ListNamespaces),
+        Op("add_metadef_namespace", "metadef_namespaces", "create", PolicyRuleNames.AddMetadefNamespace, EdgeFactsNeeded.None, MetadefOperations.AddNamespace, readsJsonBody: true, mode: EdgeMode.Shadow, modeReason: AddMetadefNamespaceModeReason),
+        Op("get_metadef_namespace", "metadef_namespaces", "show", PolicyRuleNames.GetMetadefNamespace, EdgeFactsNeeded.Namespace, MetadefOperations.ShowNamespace),
+        Op("get_metadef_objects", "metadef_objects", "index", PolicyRuleNames.GetMetadefObjects, EdgeFactsNeeded.Namespace, MetadefOperations.ListObjects),
+        Op("get_metadef_properties", "metadef_properties", "index", PolicyRuleNames.GetMetadefProperties, EdgeFactsNeeded.Namespace, MetadefOperations.ListProperties),
+        Op("get_metadef_tags", "metadef_tags", "index", PolicyRuleNames.GetMetadefTags, EdgeFactsNeeded.Namespace, MetadefOperations.ListTags),
+        Op("get_metadef_object", "metadef_objects", "show", PolicyRuleNames.GetMetadefObject, EdgeFactsNeeded.Namespace, MetadefOperations.ShowObject),
+        Op("get_metadef_property", "metadef_properties", "show", PolicyRuleNames.GetMetadefProperty, EdgeFactsNeeded.Namespace, MetadefOperations.ShowProperty),
+        Op("get_metadef_tag", "metadef_tags", "show", PolicyRuleNames.GetMetadefTag, EdgeFactsNeeded.Namespace, MetadefOperations.ShowTag),
+        Op("delete_metadef_namespace", "metadef_namespaces", "delete", PolicyRuleNames.DeleteMetadefNamespace, EdgeFactsNeeded.Namespace, MetadefOperations.DeleteNamespace),
+        Op("delete_metadef_object", "metadef_objects", "delete", PolicyRuleNames.DeleteMetadefObject, EdgeFactsNeeded.Namespace, MetadefOperations.DeleteObject),
+        Op("remove_metadef_property", "metadef_properties", "delete", PolicyRuleNames.RemoveMetadefProperty, EdgeFactsNeeded.Namespace, MetadefOperations.DeleteProperty),
+        Op("delete_metadef_tag", "metadef_tags", "delete", PolicyRuleNames.DeleteMetadefTag, EdgeFactsNeeded.Namespace, MetadefOperations.DeleteTag),
+        Op("remove_metadef_resource_type_association", "metadef_resource_types", "delete", PolicyRuleNames.RemoveMetadefResourceTypeAssociation, EdgeFactsNeeded.Namespace, MetadefOperations.RemoveResourceTypeAssociation),
+        Op("delete_metadef_namespace_objects", "metadef_namespaces", "delete_objects", PolicyRuleNames.DeleteMetadefNamespace, EdgeFactsNeeded.Namespace, input => MetadefOperations.DeleteContents(input, tags: false)),
+        Op("delete_metadef_namespace_properties", "metadef_namespaces", "delete_properties", PolicyRuleNames.DeleteMetadefNamespace, EdgeFactsNeeded.Namespace, input => MetadefOperations.DeleteContents(input, tags: false)),
+        Op("delete_metadef_tags", "metadef_namespaces", "delete_tags", PolicyRuleNames.DeleteMetadefTags, EdgeFactsNeeded.Namespace, input => MetadefOperations.DeleteContents(input, tags: true)),
     ];
 
     private const string ImportModeReason =
@@ -61,6 +78,9 @@ public static class EdgeOperations
 
     private const string DeleteCacheEntryModeReason =
         "An image the lookup misses is still removed when it is in the cache or its queue, else 404: the backend's cache contents (the edge assumes it is not).";
+
+    private const string AddMetadefNamespaceModeReason =
+        "Before its rules, add_metadef_namespace's deserializer validates the body against Glance's namespace schema (400) and WSME converts it (a 500 for a property definition it cannot convert): the edge reads the JSON, the read-only attributes and the rules, not yet that schema.";
 
     private static readonly FrozenDictionary<(string Controller, string Action), EdgeOperation> ByRoute =
         Registered.ToFrozenDictionary(op => (op.Controller, op.Action));

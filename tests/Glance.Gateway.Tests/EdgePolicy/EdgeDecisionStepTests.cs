@@ -35,6 +35,7 @@ public sealed class EdgeDecisionStepTests : IDisposable
     private const string Member = "project-b";
     private const string Stranger = "project-c";
     private const string Admin = "admin-project";
+    private const string Namespace = "OS::Test::Ns";
     private static readonly Uri Store = new("http://127.0.0.1:9191/");
 
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().AddLogging().BuildServiceProvider();
@@ -99,6 +100,44 @@ public sealed class EdgeDecisionStepTests : IDisposable
         { "modify_image", "PATCH", "/v2/images/{id}", "[{\"op\": \"replace\", \"path\": \"/name\", \"value\": \"n\"}]", "application/json", Owner, "shared", 415, null },
         { "modify_image", "PATCH", "/v2/images/{id}", "[{\"op\": \"replace\", \"path\": \"/name\", \"value\": \"n\"}]", "application/openstack-images-v2.1-json-patch", Owner, "shared", 0, null },
         { "list_metadef_resource_types", "GET", "/v2/metadefs/resource_types", null, null, Owner, "shared", 0, null },
+        { "get_metadef_namespaces", "GET", "/v2/metadefs/namespaces?limit=2&sort_dir=up", null, null, Owner, "private", 400, "Invalid sort direction: up" },
+        { "get_metadef_namespaces", "GET", "/v2/metadefs/namespaces?limit=2", null, null, Stranger, "private", 0, null },
+        { "add_metadef_namespace", "POST", "/v2/metadefs/namespaces", "{\"namespace\": \"n\"}", "application/json", Owner, "private", 403, "You are not authorized to complete add_metadef_namespace action." },
+        { "add_metadef_namespace", "POST", "/v2/metadefs/namespaces", "{\"namespace\": \"n\", \"self\": \"x\"}", "application/json", Admin, "private", 403, "Attribute 'self' is read-only." },
+        { "add_metadef_namespace", "POST", "/v2/metadefs/namespaces", "{\"namespace\": \"n\", \"tags\": [{\"name\": \"t\"}]}", "application/json", Admin, "private", 0, null },
+        { "get_metadef_namespace", "GET", "/v2/metadefs/namespaces/" + Namespace, null, null, Stranger, "private", 404, "The resource could not be found." },
+        { "get_metadef_namespace", "GET", "/v2/metadefs/namespaces/missing", null, null, Owner, "private", 404, "Metadata definition namespace=missing was not found." },
+        { "get_metadef_namespace", "GET", "/v2/metadefs/namespaces/" + Namespace, null, null, Stranger, "public", 0, null },
+        { "get_metadef_objects", "GET", "/v2/metadefs/namespaces/" + Namespace + "/objects", null, null, Stranger, "private", 404, $"Namespace {Namespace} not found" },
+        { "get_metadef_objects", "GET", "/v2/metadefs/namespaces/missing/objects", null, null, Owner, "private", 404, "Metadata definition namespace=missing was not found." },
+        { "get_metadef_objects", "GET", "/v2/metadefs/namespaces/" + Namespace + "/objects", null, null, Owner, "private", 0, null },
+        { "get_metadef_properties", "GET", "/v2/metadefs/namespaces/" + Namespace + "/properties", null, null, Stranger, "private", 404, $"Namespace {Namespace} not found" },
+        { "get_metadef_properties", "GET", "/v2/metadefs/namespaces/" + Namespace + "/properties", null, null, Stranger, "public", 0, null },
+        { "get_metadef_tags", "GET", "/v2/metadefs/namespaces/" + Namespace + "/tags?limit=-1", null, null, Owner, "private", 400, "limit param must be positive" },
+        { "get_metadef_tags", "GET", "/v2/metadefs/namespaces/missing/tags", null, null, Owner, "private", 404, "Namespace missing not found" },
+        { "get_metadef_tags", "GET", "/v2/metadefs/namespaces/" + Namespace + "/tags?limit=0", null, null, Owner, "private", 0, null },
+        { "get_metadef_object", "GET", "/v2/metadefs/namespaces/missing/objects/o", null, null, Owner, "private", 404, "Metadata definition namespace=missing was not found." },
+        { "get_metadef_object", "GET", "/v2/metadefs/namespaces/" + Namespace + "/objects/o", null, null, Stranger, "public", 0, null },
+        { "get_metadef_property", "GET", "/v2/metadefs/namespaces/" + Namespace + "/properties/p", null, null, Stranger, "private", 404, $"Namespace {Namespace} not found" },
+        { "get_metadef_property", "GET", "/v2/metadefs/namespaces/" + Namespace + "/properties/p", null, null, Owner, "private", 0, null },
+        { "get_metadef_tag", "GET", "/v2/metadefs/namespaces/" + Namespace + "/tags/t", null, null, Stranger, "private", 404, $"Namespace {Namespace} not found" },
+        { "get_metadef_tag", "GET", "/v2/metadefs/namespaces/" + Namespace + "/tags/t", null, null, Stranger, "public", 0, null },
+        { "delete_metadef_namespace", "DELETE", "/v2/metadefs/namespaces/" + Namespace, null, null, Owner, "private", 403, "You are not authorized to complete delete_metadef_namespace action." },
+        { "delete_metadef_namespace", "DELETE", "/v2/metadefs/namespaces/" + Namespace, null, null, Admin, "private", 0, null },
+        { "delete_metadef_namespace_objects", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/objects", null, null, Owner, "private", 403, "You are not authorized to complete delete_metadef_namespace action." },
+        { "delete_metadef_namespace_objects", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/objects", null, null, Admin, "private", 0, null },
+        { "delete_metadef_namespace_properties", "DELETE", "/v2/metadefs/namespaces/missing/properties", null, null, Admin, "private", 404, "Namespace missing not found" },
+        { "delete_metadef_namespace_properties", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/properties", null, null, Admin, "private", 0, null },
+        { "delete_metadef_tags", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/tags", null, null, Stranger, "private", 404, $"Namespace {Namespace} not found" },
+        { "delete_metadef_tags", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/tags", null, null, Admin, "private", 0, null },
+        { "delete_metadef_object", "DELETE", "/v2/metadefs/namespaces/missing/objects/o", null, null, Admin, "private", 404, "Metadata definition namespace=missing was not found." },
+        { "delete_metadef_object", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/objects/o", null, null, Admin, "private", 0, null },
+        { "remove_metadef_property", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/properties/p", null, null, Owner, "private", 403, "You are not authorized to complete remove_metadef_property action." },
+        { "remove_metadef_property", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/properties/p", null, null, Admin, "private", 0, null },
+        { "delete_metadef_tag", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/tags/t", null, null, Stranger, "private", 404, $"Namespace {Namespace} not found" },
+        { "delete_metadef_tag", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/tags/t", null, null, Admin, "private", 0, null },
+        { "remove_metadef_resource_type_association", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/resource_types/OS::Glance::Image", null, null, Owner, "public", 403, "You are not authorized to complete remove_metadef_resource_type_association action." },
+        { "remove_metadef_resource_type_association", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/resource_types/OS::Glance::Image", null, null, Admin, "private", 0, null },
     };
 
     [Fact]
@@ -115,6 +154,7 @@ public sealed class EdgeDecisionStepTests : IDisposable
         string operation, string method, string path, string? body, string? contentType, string project, string visibility, int status, string? words)
     {
         _facts.Image = new ImageFacts(ImageId, visibility, Owner);
+        _facts.Namespace = new NamespaceFacts(Namespace, Owner, visibility, false);
         var (context, nextCalled) = await RunAsync(method, path, body, contentType, project, EdgeMode.Enforce);
 
         var edge = EdgeRequestFeature.Of(context)!;
@@ -233,12 +273,39 @@ public sealed class EdgeDecisionStepTests : IDisposable
         Assert.Equal(2, _facts.Reads);
     }
 
+    [Fact]
+    public async Task NamespaceFactsUnavailable_Is503_NotAnException()
+    {
+        _facts.Unavailable = true;
+
+        var (context, nextCalled) = await RunAsync("GET", "/v2/metadefs/namespaces/" + Namespace + "/properties", null, null, Owner, EdgeMode.Enforce);
+
+        Assert.False(nextCalled());
+        Assert.Equal((503, 1), (context.Response.StatusCode, _facts.Reads));
+        Assert.Null(EdgeRequestFeature.Of(context)!.Decision);
+    }
+
+    [Fact]
+    public async Task NamespaceOperation_ReadsTheNamespaceOnly()
+    {
+        _facts.Namespace = new NamespaceFacts(Namespace, Owner, "public", false);
+
+        var (context, nextCalled) = await RunAsync("GET", "/v2/metadefs/namespaces/" + Namespace, null, null, Stranger, EdgeMode.Enforce);
+
+        Assert.True(nextCalled());
+        Assert.Equal((1, 0), (_facts.NamespaceReads, _facts.Reads - _facts.NamespaceReads));
+        Assert.Equal("get_metadef_namespace", EdgeRequestFeature.Of(context)!.Decision!.PolicyRule);
+    }
+
     private async Task<(HttpContext Context, Func<bool> NextCalled)> RunAsync(
         string method, string path, string? body, string? contentType, string project, EdgeMode mode)
     {
         var context = new DefaultHttpContext { RequestServices = _services };
         context.Request.Method = method;
-        context.Request.Path = path.Replace("{id}", ImageId, StringComparison.Ordinal);
+        var target = path.Replace("{id}", ImageId, StringComparison.Ordinal);
+        var question = target.IndexOf('?', StringComparison.Ordinal);
+        context.Request.Path = question < 0 ? target : target[..question];
+        context.Request.QueryString = question < 0 ? QueryString.Empty : new QueryString(target[question..]);
         context.Response.Body = new MemoryStream();
         if (body is not null)
         {
@@ -279,7 +346,7 @@ public sealed class EdgeDecisionStepTests : IDisposable
         var cache = _cache ??= new ImageFactsCache(backend, TimeProvider.System);
         var metrics = new GatewayMetrics(_services.GetRequiredService<IMeterFactory>());
         var metadata = new ImageMetadataClient(backend, new BackendHttpClients(backend, _services, NullLoggerFactory.Instance), cache, metrics);
-        var address = new ImageStoreAddress { Current = Store, Facts = _facts };
+        var address = new ImageStoreAddress { Current = Store, Facts = _facts, NamespaceFacts = _facts };
         // Every operation enforced (some default to Shadow), but the two the mode tests run in.
         var options = new EdgePolicyOptions();
         foreach (var operation in EdgeOperations.All)
@@ -293,10 +360,14 @@ public sealed class EdgeDecisionStepTests : IDisposable
         return new EdgeDecisionStep(new EdgeFactsReader(metadata, cache, address), modes, new PolicyRulesHolder(PolicyRules.Defaults(PolicyMode.Legacy)), NullLogger<EdgeDecisionStep>.Instance);
     }
 
-    // The store's reader contract over one image: its member list is the member project.
-    private sealed class FactsReader : IImageFactsReader
+    // The store's reader contracts over one image (its member list is the member project) and one namespace.
+    private sealed class FactsReader : IImageFactsReader, INamespaceFactsReader
     {
         public ImageFacts? Image { get; set; }
+
+        public NamespaceFacts? Namespace { get; set; }
+
+        public int NamespaceReads { get; private set; }
 
         public bool Unavailable { get; set; }
 
@@ -312,6 +383,18 @@ public sealed class EdgeDecisionStepTests : IDisposable
 
             var image = Image is { } known && known.Id == imageId ? known : null;
             return Task.FromResult((image, image is not null && member == Member));
+        }
+
+        public Task<NamespaceFacts?> ReadNamespaceAsync(string name, CancellationToken cancellationToken)
+        {
+            Reads++;
+            NamespaceReads++;
+            if (Unavailable)
+            {
+                throw new ImageFactsUnavailableException("the database is down");
+            }
+
+            return Task.FromResult(Namespace is { } known && known.Namespace == name ? known : null);
         }
     }
 
