@@ -175,20 +175,25 @@ public sealed partial class TokenCache : IDisposable
         }
     }
 
+    // The flight leaves the table before its waiters are released: a lookup that starts once the
+    // answer is out never joins the finished flight (a refusal, which is not cached, would
+    // otherwise be handed to it without a validation of its own).
     private async Task RunFetchAsync(TaskCompletionSource<Fetched> flight, (string Key, bool ReadRedis) id, string token, string hash, bool allowExpired)
     {
+        Fetched fetched;
         try
         {
-            flight.SetResult(await FetchOnceAsync(token, hash, id.Key, allowExpired, id.ReadRedis));
+            fetched = await FetchOnceAsync(token, hash, id.Key, allowExpired, id.ReadRedis);
         }
         catch (Exception ex)
         {
-            flight.SetException(ex);
-        }
-        finally
-        {
             _inFlight.TryRemove(new KeyValuePair<(string, bool), Task<Fetched>>(id, flight.Task));
+            flight.SetException(ex);
+            return;
         }
+
+        _inFlight.TryRemove(new KeyValuePair<(string, bool), Task<Fetched>>(id, flight.Task));
+        flight.SetResult(fetched);
     }
 
     private async Task<Fetched> FetchOnceAsync(string token, string hash, string key, bool allowExpired, bool readRedis)
