@@ -1,6 +1,7 @@
 using Glance.Gateway.Keystone;
 using Glance.Gateway.Routing;
 using Glance.Policy.Errors;
+using Glance.Policy.Members;
 using Glance.Policy.Operations;
 using Glance.Policy.Routing;
 using Microsoft.Extensions.Options;
@@ -82,12 +83,12 @@ public sealed partial class EdgeDecisionStep(
         {
             Values = routed.Values,
             ContentType = context.Request.ContentType,
-            Query = MetadefQuery.Parse(context.Request.QueryString.Value),
+            RawQuery = context.Request.QueryString.Value,
         };
         if (routed.Operation!.BodyReject && GlanceRequestBody.HasBody(context.Request))
         {
             // wsgi.Resource: a body where the action takes none is refused before the action runs.
-            return (new(operation.Name, "BodyNotExpected", operation.Name == "delete_member" ? 4 : null, null, 400, GlanceErrorWriter.BodyNotExpected), false);
+            return (edge.CodedRefusal(MemberDeleteRule.BodyNotExpected, 400, GlanceErrorWriter.BodyNotExpected), false);
         }
 
         System.Text.Json.JsonDocument? document = null;

@@ -1,4 +1,5 @@
 using Glance.Gateway.TokenCache;
+using Glance.Policy.Members;
 using Glance.Policy.Operations;
 using Glance.Policy.Routing;
 
@@ -49,6 +50,14 @@ public sealed class EdgeRequestFeature(string operation, string imageId, string?
 
     /// <summary>In <see cref="EdgeMode.Shadow"/>, the start of the backend's error body, to compare a predicted allow with.</summary>
     public ShadowCaptureStream? Shadow { get; set; }
+
+    /// <summary>
+    /// The refusal of one of the coded checks that CONFORMANCE section 1 numbers (no token, a
+    /// blank image id, a method the path does not take, a body where none is taken): on the
+    /// member path it carries its row, on any other operation only the check's name.
+    /// </summary>
+    public EdgeDecision CodedRefusal(MemberDeleteRule check, int status, string? explanation, string? allow = null) =>
+        new(Operation, check.ToString(), Operation is "delete_member" or MemberPathOperation ? (int)check : null, null, status, explanation, Allow: allow);
 
     /// <summary>Records a decision made at the edge; the first one recorded stands.</summary>
     public void Decide(EdgeDecision decision, EdgeMode mode = EdgeMode.Enforce, bool forwarded = false, TokenCacheResult tokenCache = TokenCacheResult.None)

@@ -27,7 +27,7 @@ public sealed class MemberPathShapeStep
 
         var edge = EdgeRequestFeature.Anticipate(context)!;
         var decision = MemberDeletePolicy.CheckShape(context.Request.Method, path.ImageId, hasBody: false)!;
-        edge.Decide(new EdgeDecision(edge.Operation, decision.Rule.ToString(), (int)decision.Rule, null, decision.StatusCode, decision.Explanation));
+        edge.Decide(edge.CodedRefusal(decision.Rule, decision.StatusCode, decision.Explanation));
         await GlanceErrorWriter.WriteAsync(
             context, decision.StatusCode, decision.Explanation!, path.IsMember ? MemberDeletePolicy.MemberPathAllow : MemberDeletePolicy.MembersCollectionAllow);
     }

@@ -198,8 +198,7 @@ public sealed class KeystoneAuthenticationMiddleware(
         {
             if (status == 401)
             {
-                var row = edge.Operation == "delete_member" ? (int)MemberDeleteRule.Unauthenticated : (int?)null;
-                edge.Decide(new EdgeDecision(edge.Operation, nameof(MemberDeleteRule.Unauthenticated), row, null, 401, null), tokenCache: source);
+                edge.Decide(edge.CodedRefusal(MemberDeleteRule.Unauthenticated, 401, null), tokenCache: source);
             }
             else
             {

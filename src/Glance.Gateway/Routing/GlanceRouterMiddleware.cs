@@ -61,7 +61,7 @@ public sealed class GlanceRouterMiddleware(RequestDelegate next, Microsoft.Exten
             // CONFORMANCE row 3: audited as the seed's member-path rows were.
             var edge = new EdgeRequestFeature(EdgeRequestFeature.MemberPathOperation, path.ImageId, path.MemberId);
             context.Features.Set(edge);
-            edge.Decide(new(edge.Operation, nameof(MemberDeleteRule.MethodNotAllowed), (int)MemberDeleteRule.MethodNotAllowed, null, 405, routing.Explanation, Allow: routing.Allow));
+            edge.Decide(edge.CodedRefusal(MemberDeleteRule.MethodNotAllowed, 405, routing.Explanation, routing.Allow));
         }
 
         await routing.WriteAsync(context, _options.BaseUrl(request));

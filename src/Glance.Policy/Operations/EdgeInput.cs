@@ -13,12 +13,20 @@ namespace Glance.Policy.Operations;
 public sealed record EdgeInput(Caller Caller, string ImageId, string? MemberId)
 {
     private static readonly Dictionary<string, string> NoValues = [];
+    private IReadOnlyList<KeyValuePair<string, string>>? _query;
 
     /// <summary>Every parameter the router took from the path (<c>tag_value</c>, <c>store_id</c>, ...).</summary>
     public IReadOnlyDictionary<string, string> Values { get; init; } = NoValues;
 
     /// <summary>The query's parameters as webob's <c>request.params</c> holds them (<see cref="MetadefQuery.Parse"/>).</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Query { get; init; } = [];
+    public IReadOnlyList<KeyValuePair<string, string>> Query
+    {
+        get => _query ??= MetadefQuery.Parse(RawQuery);
+        init => _query = value;
+    }
+
+    /// <summary>The raw query string (<c>?a=b</c>), parsed into <see cref="Query"/> only when an operation reads it.</summary>
+    public string? RawQuery { get; init; }
 
     /// <summary>The route's metadef namespace, or null when it does not exist (<see cref="EdgeFactsNeeded.Namespace"/>).</summary>
     public NamespaceFacts? Namespace { get; init; }
