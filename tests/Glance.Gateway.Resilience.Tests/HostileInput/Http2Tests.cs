@@ -14,8 +14,8 @@ namespace Glance.Gateway.Resilience.Tests.HostileInput;
 /// </summary>
 public sealed class Http2Tests : IAsyncLifetime, IDisposable
 {
-    private readonly int _http1Port = FreePort.Next();
-    private readonly int _http2Port = FreePort.Next();
+    private int _http1Port;
+    private int _http2Port;
     private GatewayFixture _fx = null!;
     private HttpClient _http1 = null!;
     private HttpClient _http2 = null!;
@@ -23,12 +23,26 @@ public sealed class Http2Tests : IAsyncLifetime, IDisposable
 
     public async Task InitializeAsync()
     {
-        _fx = await GatewayFixture.StartAsync(new Dictionary<string, string?>
+        // The two ports were free a moment ago; a test project running beside this one may take
+        // one before Kestrel binds it (CI saw "address already in use" once): then two others.
+        for (var attempt = 1; ; attempt++)
         {
-            ["Kestrel:Endpoints:Http1:Url"] = $"http://127.0.0.1:{_http1Port}",
-            ["Kestrel:Endpoints:H2c:Url"] = $"http://127.0.0.1:{_http2Port}",
-            ["Kestrel:Endpoints:H2c:Protocols"] = "Http2",
-        });
+            (_http1Port, _http2Port) = (FreePort.Next(), FreePort.Next());
+            try
+            {
+                _fx = await GatewayFixture.StartAsync(new Dictionary<string, string?>
+                {
+                    ["Kestrel:Endpoints:Http1:Url"] = $"http://127.0.0.1:{_http1Port}",
+                    ["Kestrel:Endpoints:H2c:Url"] = $"http://127.0.0.1:{_http2Port}",
+                    ["Kestrel:Endpoints:H2c:Protocols"] = "Http2",
+                });
+                break;
+            }
+            catch (IOException ex) when (attempt < 5 && ex.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+            }
+        }
+
         _http1 = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{_http1Port}") };
         _http2 = new HttpClient(new SocketsHttpHandler { UseProxy = false })
         {
@@ -41,12 +55,18 @@ public sealed class Http2Tests : IAsyncLifetime, IDisposable
         await GlanceApi.AddMemberAsync(_http1, _fx.Ids.Owner, _image, Identities.OtherMemberProject);
     }
 
-    public async Task DisposeAsync() => await _fx.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (_fx is not null)
+        {
+            await _fx.DisposeAsync();
+        }
+    }
 
     public void Dispose()
     {
-        _http1.Dispose();
-        _http2.Dispose();
+        _http1?.Dispose();
+        _http2?.Dispose();
     }
 
     [Fact]
