@@ -30,12 +30,31 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>True while the process runs (always true for the run's shared server).</summary>
     public bool IsRunning => !_owned || _process is { HasExited: false };
 
-    /// <summary>Starts a new server on a free port.</summary>
-    public static async Task<RedisServer> StartNewAsync()
+    /// <summary>
+    /// Starts a new server on a free port. A port that was free a moment ago can be taken before
+    /// redis-server binds it (the test projects run side by side, and their outgoing connections
+    /// take local ports from the same range): when the process exits before it answers, a new
+    /// port is tried, up to five times.
+    /// </summary>
+    public static Task<RedisServer> StartNewAsync() => StartNewAsync(FreePort.Next);
+
+    /// <summary>Starts a new server on the first port of <paramref name="nextPort"/> it can bind (see <see cref="StartNewAsync()"/>).</summary>
+    public static async Task<RedisServer> StartNewAsync(Func<int> nextPort)
     {
-        var server = new RedisServer(FreePort.Next(), owned: true);
-        await server.StartAsync();
-        return server;
+        ArgumentNullException.ThrowIfNull(nextPort);
+        for (var attempt = 1; ; attempt++)
+        {
+            var server = new RedisServer(nextPort(), owned: true);
+            try
+            {
+                await server.StartAsync();
+                return server;
+            }
+            catch (RedisExitedException) when (attempt < 5)
+            {
+                await server.StopAsync();
+            }
+        }
     }
 
     /// <summary>
@@ -84,18 +103,34 @@ public sealed class RedisServer : IAsyncDisposable
             info.ArgumentList.Add(argument);
         }
 
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        void Keep(string? line)
+        {
+            if (line is not null && errors.Count < 20)
+            {
+                errors.Enqueue(line);
+            }
+        }
+
         _process = Process.Start(info) ?? throw new InvalidOperationException("redis-server did not start; install it with apt-get install -y redis-server");
-        _process.OutputDataReceived += static (_, _) => { };
-        _process.ErrorDataReceived += static (_, _) => { };
+        _process.OutputDataReceived += (_, line) => Keep(line.Data);
+        _process.ErrorDataReceived += (_, line) => Keep(line.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
 
+        var process = _process;
         var deadline = DateTime.UtcNow.AddSeconds(15);
         while (DateTime.UtcNow < deadline)
         {
             if (await PingAsync())
             {
                 return;
+            }
+
+            if (process.HasExited)
+            {
+                await process.WaitForExitAsync();
+                throw new RedisExitedException(Port, process.ExitCode, errors);
             }
 
             await Task.Delay(50);
@@ -128,22 +163,17 @@ public sealed class RedisServer : IAsyncDisposable
     }
 
     /// <summary>Sends a raw RESP command and returns the first reply line (for assertions on keys).</summary>
-    public async Task<string> CommandAsync(params string[] parts)
+    public Task<string> CommandAsync(params string[] parts) => SendAsync(parts, CancellationToken.None);
+
+    private async Task<string> SendAsync(string[] parts, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(parts);
         using var client = new TcpClient();
-        await client.ConnectAsync("127.0.0.1", Port);
+        await client.ConnectAsync(System.Net.IPAddress.Loopback, Port, cancellationToken);
         var stream = client.GetStream();
-        var builder = new System.Text.StringBuilder();
-        builder.Append('*').Append(parts.Length).Append("\r\n");
-        foreach (var part in parts)
-        {
-            builder.Append('$').Append(System.Text.Encoding.UTF8.GetByteCount(part)).Append("\r\n").Append(part).Append("\r\n");
-        }
-
-        await stream.WriteAsync(System.Text.Encoding.UTF8.GetBytes(builder.ToString()));
+        await stream.WriteAsync(Encode(parts), cancellationToken);
         var buffer = new byte[64 * 1024];
-        var read = await stream.ReadAsync(buffer);
+        var read = await stream.ReadAsync(buffer, cancellationToken);
         return System.Text.Encoding.UTF8.GetString(buffer, 0, read);
     }
 
@@ -202,11 +232,24 @@ public sealed class RedisServer : IAsyncDisposable
         return System.Text.Encoding.UTF8.GetBytes(builder.ToString());
     }
 
+    /// <summary>redis-server exited before it answered (its port was taken, most often).</summary>
+    private sealed class RedisExitedException(int port, int exitCode, IEnumerable<string> output)
+        : InvalidOperationException($"redis-server exited with {exitCode} before it answered on port {port}: {string.Join(" | ", output.TakeLast(3))}");
+
+    /// <summary>
+    /// PING, bounded: a port that another process took may accept the connection and never
+    /// answer, and a ping that waited for it would wait for ever.
+    /// </summary>
     private async Task<bool> PingAsync()
     {
         try
         {
-            return (await CommandAsync("PING")).StartsWith("+PONG", StringComparison.Ordinal);
+            using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            return (await SendAsync(["PING"], bound.Token)).StartsWith("+PONG", StringComparison.Ordinal);
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
         }
         catch (SocketException)
         {
