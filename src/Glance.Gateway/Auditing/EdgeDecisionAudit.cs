@@ -87,6 +87,18 @@ public sealed partial class EdgeDecisionAudit(
         var membership = input is null ? null : DecisionRecord.Membership(input);
         var ns = input is null ? null : DecisionRecord.Namespace(input.Namespace);
         var enqueue = time.GetTimestamp();
+
+        // What the decision read, as structured values: the logging generator writes its
+        // parameters as text, a scope's are captured as they are (objects and lists).
+        using var record = input is null ? null : _logger.BeginScope(new KeyValuePair<string, object?>[]
+        {
+            new("Credentials", credentials),
+            new("Request", request),
+            new("Target", target),
+            new("TargetOmitted", omitted is { Count: > 0 } ? omitted : null),
+            new("Membership", membership),
+            new("Namespace", ns),
+        });
         Log.Decision(
             _logger,
             edge.Operation,
@@ -117,13 +129,7 @@ public sealed partial class EdgeDecisionAudit(
             candidate is null ? null : candidate.IsAllowed ? "allow" : "deny",
             candidate is { IsAllowed: false } ? candidate.StatusCode : null,
             candidate is null ? null : candidate.PolicyRule ?? candidate.Reason,
-            candidateRevision,
-            credentials,
-            request,
-            target,
-            omitted is { Count: > 0 } ? omitted : null,
-            membership,
-            ns);
+            candidateRevision);
         metrics.RecordAuditQueueWait(time.GetElapsedTime(enqueue).TotalSeconds);
     }
 
@@ -157,7 +163,7 @@ public sealed partial class EdgeDecisionAudit(
     private static partial class Log
     {
         [LoggerMessage(EventId = 9001, EventName = "EdgeDecision", Level = LogLevel.Information,
-            Message = "Edge decision {Operation} {Decision} by rule {Rule} ({RuleName}), policy rule {PolicyRule} in {PolicyMode} mode, edge mode {EdgeMode}, with status {Status}, backend status {BackendStatus}, predicted {PredictedStatus}, disagreement {Disagreement}: {Method} {Path} image {ImageId} member {MemberId} by user {UserId} project {ProjectId} roles {Roles} with service {ServiceUserId} from {ClientAddress} ({UserAgent}); token cache {TokenCache}; request {RequestId}; {ElapsedMs} ms; policy revision {PolicyRevision}; candidate {CandidateDecision} {CandidateStatus} by {CandidateRule} in revision {CandidateRevision}; credentials {Credentials} request {Request} target {Target} (omitted {TargetOmitted}) membership {Membership} namespace {Namespace}")]
+            Message = "Edge decision {Operation} {Decision} by rule {Rule} ({RuleName}), policy rule {PolicyRule} in {PolicyMode} mode, edge mode {EdgeMode}, with status {Status}, backend status {BackendStatus}, predicted {PredictedStatus}, disagreement {Disagreement}: {Method} {Path} image {ImageId} member {MemberId} by user {UserId} project {ProjectId} roles {Roles} with service {ServiceUserId} from {ClientAddress} ({UserAgent}); token cache {TokenCache}; request {RequestId}; {ElapsedMs} ms; policy revision {PolicyRevision}; candidate {CandidateDecision} {CandidateStatus} by {CandidateRule} in revision {CandidateRevision}")]
         public static partial void Decision(
             ILogger logger,
             string operation,
@@ -188,12 +194,6 @@ public sealed partial class EdgeDecisionAudit(
             string? candidateDecision,
             int? candidateStatus,
             string? candidateRule,
-            string? candidateRevision,
-            Dictionary<string, object?>? credentials,
-            Dictionary<string, object?>? request,
-            Dictionary<string, object?>? target,
-            List<string>? targetOmitted,
-            Dictionary<string, object?>? membership,
-            Dictionary<string, object?>? @namespace);
+            string? candidateRevision);
     }
 }
