@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Serilog.Events;
 using Serilog.Formatting;
@@ -41,6 +42,12 @@ public sealed class CadfAuditFormatter : ITextFormatter
     /// <summary>What keystonemiddleware writes for a value it does not have (pycadf's <c>UNKNOWN</c>).</summary>
     public const string Unknown = "unknown";
 
+    // Not the default encoder, which writes pycadf's "+0000" as "\u002B0000" and escapes every
+    // non-ASCII character: this one escapes what JSON requires (quotes, backslashes, control
+    // characters) and the Unicode line separators, so that a line reads as pycadf writes its
+    // values and stays one line.
+    private static readonly JsonWriterOptions WriterOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <inheritdoc />
     public void Format(LogEvent logEvent, TextWriter output)
     {
@@ -52,7 +59,7 @@ public sealed class CadfAuditFormatter : ITextFormatter
         }
 
         var buffer = new ArrayBufferWriter<byte>(1024);
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, WriterOptions))
         {
             Write(json, decision, Guid.NewGuid());
         }

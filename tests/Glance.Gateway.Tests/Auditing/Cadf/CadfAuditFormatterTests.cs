@@ -34,6 +34,7 @@ public sealed class CadfAuditFormatterTests
         Assert.Equal("activity", cadf.GetProperty("eventType").GetString());
         Assert.True(Guid.TryParseExact(cadf.GetProperty("id").GetString(), "D", out _), cadf.GetProperty("id").GetString());
         Assert.Equal(Pycadf(logEvent.Timestamp), cadf.GetProperty("eventTime").GetString());
+        Assert.Contains($"\"eventTime\":\"{Pycadf(logEvent.Timestamp)}\"", line, StringComparison.Ordinal);
         Assert.Equal(("read", "success"), (cadf.GetProperty("action").GetString(), cadf.GetProperty("outcome").GetString()));
         Assert.Equal("""{"id":"target"}""", cadf.GetProperty("observer").GetRawText());
         var initiator = cadf.GetProperty("initiator");
@@ -201,6 +202,7 @@ public sealed class CadfAuditFormatterTests
         var line = Format(logEvent);
 
         Assert.Single(line.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.DoesNotContain('\u2028', line);
         var cadf = JsonDocument.Parse(line).RootElement;
         Assert.Equal(agent, cadf.GetProperty("initiator").GetProperty("host").GetProperty("agent").GetString());
         Assert.Equal("failure", cadf.GetProperty("outcome").GetString());
