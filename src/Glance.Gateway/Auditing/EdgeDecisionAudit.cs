@@ -13,11 +13,15 @@ namespace Glance.Gateway.Auditing;
 /// rule (the CONFORMANCE row for member DELETE, else <c>RuleName</c> names the check), the
 /// oslo.policy rule and the status; the backend's status when forwarded; the mode, and in shadow
 /// mode the predicted status and whether the backend disagreed; the token cache result and the
-/// latency. Never a token, a token hash or a secret. The same call counts the decision
+/// latency; the policy revision that decided (<c>PolicyRevision</c>); where the candidate policy
+/// would have answered otherwise, its answer, rule and revision; and what the decision read, so
+/// that it can be replayed (<see cref="DecisionRecord"/>). Never a token, a token hash or a secret.
+/// The same call counts the decision
 /// (<c>glance_gateway_edge_decisions_total</c>) and a disagreement, so the metrics and the trail
 /// agree, and times the hand-over to the audit queue.
 /// </summary>
-public sealed partial class EdgeDecisionAudit(AuditLoggerFactory loggers, IPolicyRulesProvider policy, GatewayMetrics metrics, TimeProvider time)
+public sealed partial class EdgeDecisionAudit(
+    AuditLoggerFactory loggers, IPolicyRulesProvider policy, Policy.PolicyRevision revisions, GatewayMetrics metrics, TimeProvider time)
 {
     private readonly ILogger<EdgeDecisionAudit> _logger = loggers.CreateLogger<EdgeDecisionAudit>();
 
@@ -48,6 +52,12 @@ public sealed partial class EdgeDecisionAudit(AuditLoggerFactory loggers, IPolic
             metrics.RecordEdgeDisagreement(edge.Operation, predicted!.Value, status);
         }
 
+        var candidate = decision is not null && edge.Candidate is { } c && CandidateDiffers(decision, c) ? c : null;
+        if (candidate is not null)
+        {
+            metrics.RecordCandidateDisagreement(edge.Operation, predicted!.Value, candidate.IsAllowed ? 0 : candidate.StatusCode);
+        }
+
         if (!_logger.IsEnabled(LogLevel.Information))
         {
             return;
@@ -65,6 +75,17 @@ public sealed partial class EdgeDecisionAudit(AuditLoggerFactory loggers, IPolic
         var edgeMode = edge.Mode.ToString();
         var clientAddress = context.Connection.RemoteIpAddress?.ToString();
         var userAgent = context.Request.Headers.UserAgent.ToString();
+        var rules = policy.Current;
+        var input = edge.Input;
+        List<string>? omitted = input?.Image is null ? null : [];
+        var keys = edge.CandidateRules is { } candidateRules ? rules.TargetKeys.Union(candidateRules.TargetKeys).ToHashSet(StringComparer.Ordinal) : rules.TargetKeys;
+        var target = input?.Image is null ? null : DecisionRecord.Target(input.Image, keys, omitted!);
+        var revision = revisions.Of(rules);
+        var candidateRevision = candidate is null || edge.CandidateRules is null ? null : revisions.Of(edge.CandidateRules);
+        var credentials = input is null ? null : DecisionRecord.Credentials(input.Caller.Credentials, service?.UserId);
+        var request = input is null ? null : DecisionRecord.Request(input);
+        var membership = input is null ? null : DecisionRecord.Membership(input);
+        var ns = input is null ? null : DecisionRecord.Namespace(input.Namespace);
         var enqueue = time.GetTimestamp();
         Log.Decision(
             _logger,
@@ -91,7 +112,18 @@ public sealed partial class EdgeDecisionAudit(AuditLoggerFactory loggers, IPolic
             userAgent,
             cache,
             context.TraceIdentifier,
-            elapsedMs);
+            elapsedMs,
+            revision,
+            candidate is null ? null : candidate.IsAllowed ? "allow" : "deny",
+            candidate is { IsAllowed: false } ? candidate.StatusCode : null,
+            candidate is null ? null : candidate.PolicyRule ?? candidate.Reason,
+            candidateRevision,
+            credentials,
+            request,
+            target,
+            omitted is { Count: > 0 } ? omitted : null,
+            membership,
+            ns);
         metrics.RecordAuditQueueWait(time.GetElapsedTime(enqueue).TotalSeconds);
     }
 
@@ -113,10 +145,19 @@ public sealed partial class EdgeDecisionAudit(AuditLoggerFactory loggers, IPolic
             && backendBody.Text.Contains("You are not authorized to complete ", StringComparison.Ordinal);
     }
 
+    /// <summary>The candidate answers otherwise: allow against refuse, or another status or body.</summary>
+    public static bool CandidateDiffers(EdgeDecision live, EdgeDecision candidate)
+    {
+        ArgumentNullException.ThrowIfNull(live);
+        ArgumentNullException.ThrowIfNull(candidate);
+        return live.IsAllowed != candidate.IsAllowed
+            || (!live.IsAllowed && (live.StatusCode != candidate.StatusCode || live.Explanation != candidate.Explanation || live.Detail != candidate.Detail));
+    }
+
     private static partial class Log
     {
         [LoggerMessage(EventId = 9001, EventName = "EdgeDecision", Level = LogLevel.Information,
-            Message = "Edge decision {Operation} {Decision} by rule {Rule} ({RuleName}), policy rule {PolicyRule} in {PolicyMode} mode, edge mode {EdgeMode}, with status {Status}, backend status {BackendStatus}, predicted {PredictedStatus}, disagreement {Disagreement}: {Method} {Path} image {ImageId} member {MemberId} by user {UserId} project {ProjectId} roles {Roles} with service {ServiceUserId} from {ClientAddress} ({UserAgent}); token cache {TokenCache}; request {RequestId}; {ElapsedMs} ms")]
+            Message = "Edge decision {Operation} {Decision} by rule {Rule} ({RuleName}), policy rule {PolicyRule} in {PolicyMode} mode, edge mode {EdgeMode}, with status {Status}, backend status {BackendStatus}, predicted {PredictedStatus}, disagreement {Disagreement}: {Method} {Path} image {ImageId} member {MemberId} by user {UserId} project {ProjectId} roles {Roles} with service {ServiceUserId} from {ClientAddress} ({UserAgent}); token cache {TokenCache}; request {RequestId}; {ElapsedMs} ms; policy revision {PolicyRevision}; candidate {CandidateDecision} {CandidateStatus} by {CandidateRule} in revision {CandidateRevision}; credentials {Credentials} request {Request} target {Target} (omitted {TargetOmitted}) membership {Membership} namespace {Namespace}")]
         public static partial void Decision(
             ILogger logger,
             string operation,
@@ -142,6 +183,17 @@ public sealed partial class EdgeDecisionAudit(AuditLoggerFactory loggers, IPolic
             string userAgent,
             string tokenCache,
             string requestId,
-            double elapsedMs);
+            double elapsedMs,
+            string policyRevision,
+            string? candidateDecision,
+            int? candidateStatus,
+            string? candidateRule,
+            string? candidateRevision,
+            Dictionary<string, object?>? credentials,
+            Dictionary<string, object?>? request,
+            Dictionary<string, object?>? target,
+            List<string>? targetOmitted,
+            Dictionary<string, object?>? membership,
+            Dictionary<string, object?>? @namespace);
     }
 }

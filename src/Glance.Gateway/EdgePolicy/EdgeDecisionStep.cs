@@ -17,12 +17,14 @@ namespace Glance.Gateway.EdgePolicy;
 /// <see cref="EdgeMode.Enforce"/> answers a refusal at the edge (it never reaches the backend) and
 /// forwards an allow; <see cref="EdgeMode.Shadow"/> forwards either and compares at completion;
 /// <see cref="EdgeMode.Off"/> forwards undecided. A refusal that rested on cached facts is decided
-/// again on a fresh read before it is answered.
+/// again on a fresh read before it is answered. When a candidate policy is configured, the same
+/// input is also decided with its rules, for the audit only: it never changes the answer.
 /// </summary>
 public sealed partial class EdgeDecisionStep(
     EdgeFactsReader facts,
     EdgePolicyModes modes,
     Glance.Policy.Rules.IPolicyRulesProvider policy,
+    Policy.CandidatePolicy candidate,
     ILogger<EdgeDecisionStep> logger)
 {
     /// <summary>Runs the step.</summary>
@@ -110,7 +112,7 @@ public sealed partial class EdgeDecisionStep(
 
             if (operation.Facts == EdgeFactsNeeded.None)
             {
-                return (operation.Decide(input), false);
+                return (Judge(edge, operation, input), false);
             }
 
             var destination = EdgeFactsReader.PickDestination(context);
@@ -123,15 +125,15 @@ public sealed partial class EdgeDecisionStep(
             if (operation.Facts == EdgeFactsNeeded.Namespace)
             {
                 var ns = await facts.ReadNamespaceAsync(context, destination, MetadefOperations.NamespaceName(input));
-                return (operation.Decide(input with { Namespace = ns }), false);
+                return (Judge(edge, operation, input with { Namespace = ns }), false);
             }
 
             var read = await facts.ReadAsync(context, destination, operation, caller, edge.ImageId, edge.MemberId, fresh: false);
-            var decision = operation.Decide(input with { Image = read.Image, Membership = read.Membership });
+            var decision = Judge(edge, operation, input with { Image = read.Image, Membership = read.Membership });
             if (!decision.IsAllowed && read.FromCache)
             {
                 read = await facts.ReadAsync(context, destination, operation, caller, edge.ImageId, edge.MemberId, fresh: true);
-                decision = operation.Decide(input with { Image = read.Image, Membership = read.Membership });
+                decision = Judge(edge, operation, input with { Image = read.Image, Membership = read.Membership });
             }
 
             return (decision, false);
@@ -146,6 +148,16 @@ public sealed partial class EdgeDecisionStep(
         {
             document?.Dispose();
         }
+    }
+
+    // The live decision of the input; the candidate's of the same input recorded beside it.
+    private EdgeDecision Judge(EdgeRequestFeature edge, EdgeOperation operation, EdgeInput input)
+    {
+        var decision = operation.Decide(input);
+        var rules = candidate.Current;
+        var candidates = rules is null ? null : operation.Decide(input with { Caller = new Caller(input.Caller.Credentials, rules) });
+        edge.Read(input, candidates, rules);
+        return decision;
     }
 
     private async Task FailAsync(HttpContext context, EdgeRequestFeature edge, string reason)

@@ -34,6 +34,9 @@ public sealed partial class EdgePolicyModes : IDisposable
         });
     }
 
+    /// <summary>The modes in force (replaced, never changed, on reload).</summary>
+    public EdgePolicyOptions Options => _current;
+
     /// <summary>The mode of <paramref name="operation"/> now.</summary>
     public EdgeMode ModeOf(EdgeOperation operation) => _current.ModeOf(operation);
 

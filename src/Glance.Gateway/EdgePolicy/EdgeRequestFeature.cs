@@ -52,6 +52,29 @@ public sealed class EdgeRequestFeature(string operation, string imageId, string?
     public ShadowCaptureStream? Shadow { get; set; }
 
     /// <summary>
+    /// What the decision read (the caller's credentials, the ids and the facts; never the body),
+    /// for the replayable audit event; null when nothing was decided by an operation's function.
+    /// </summary>
+    public EdgeInput? Input { get; private set; }
+
+    /// <summary>The candidate policy's decision of the same input, when a candidate is configured.</summary>
+    public EdgeDecision? Candidate { get; private set; }
+
+    /// <summary>The candidate rules <see cref="Candidate"/> was decided with.</summary>
+    public Glance.Policy.Rules.PolicyRules? CandidateRules { get; private set; }
+
+    /// <summary>
+    /// Records the input the operation's function decided (the body dropped: it is not kept
+    /// past the decision) and the candidate's decision of it, if any. The last call stands (a
+    /// refusal on cached facts is decided again on fresh ones).
+    /// </summary>
+    public void Read(EdgeInput input, EdgeDecision? candidate, Glance.Policy.Rules.PolicyRules? candidateRules)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        (Input, Candidate, CandidateRules) = (input with { Body = null }, candidate, candidateRules);
+    }
+
+    /// <summary>
     /// The refusal of one of the coded checks that CONFORMANCE section 1 numbers (no token, a
     /// blank image id, a method the path does not take, a body where none is taken): on the
     /// member path it carries its row, on any other operation only the check's name.

@@ -71,6 +71,48 @@ public static class HealthEndpoints
         return ResponseBody.IsForbidden(context) ? Task.CompletedTask : context.Response.WriteAsync(body);
     }
 
+    // "policy":{"revision":"…","mode":"legacy","loaded":"…","problems":0,"lastRefusedEdit":null,"candidate":{…}|null}:
+    // which rules decide on this replica, since when, and the last edit that was refused and why.
+    private static void WritePolicy(Utf8JsonWriter json, IServiceProvider services)
+    {
+        var live = services.GetRequiredService<Policy.PolicyFileWatcher>();
+        json.WriteStartObject("policy");
+        json.WriteString("revision", services.GetRequiredService<Policy.PolicyRevision>().Current);
+        WriteLoad(json, live);
+        if (services.GetRequiredService<Policy.CandidatePolicy>().Watcher is { } candidate)
+        {
+            json.WriteStartObject("candidate");
+            json.WriteString("revision", services.GetRequiredService<Policy.PolicyRevision>().Of(candidate.Rules.Current));
+            WriteLoad(json, candidate);
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteNull("candidate");
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteLoad(Utf8JsonWriter json, Policy.PolicyFileWatcher watcher)
+    {
+        var status = watcher.Status;
+        json.WriteString("mode", watcher.Rules.Current.Mode.ToString());
+        json.WriteString("loaded", status.LoadedAt);
+        json.WriteNumber("problems", status.Problems);
+        if (status.LastRefused is { } refused)
+        {
+            json.WriteStartObject("lastRefusedEdit");
+            json.WriteString("at", refused.At);
+            json.WriteString("reason", refused.Reason);
+            json.WriteEndObject();
+        }
+        else
+        {
+            json.WriteNull("lastRefusedEdit");
+        }
+    }
+
     // {"status":"Degraded","checks":{"backend":{"status":"Healthy","description":"…"},…}}: the
     // status words are HealthStatus's; descriptions are the checks' own fixed sentences (an
     // exception's message is never written: it may name an address or worse).
@@ -101,6 +143,7 @@ public static class HealthEndpoints
             }
 
             json.WriteEndObject();
+            WritePolicy(json, context.RequestServices);
             json.WriteEndObject();
         }
 

@@ -6,7 +6,7 @@ namespace Glance.Gateway.Policy;
 /// <summary>Registration of Glance's policy: the switches, the operator's file and its watcher.</summary>
 public static class PolicyExtensions
 {
-    /// <summary>Loads the rules at start-up (before the hosted store starts) and reloads them on change.</summary>
+    /// <summary>Loads the rules (and the candidate's) at start-up, before the hosted store starts, and reloads them on change.</summary>
     public static WebApplicationBuilder AddGlancePolicy(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -15,6 +15,9 @@ public static class PolicyExtensions
         builder.Services.AddSingleton<PolicyFileWatcher>();
         builder.Services.AddHostedService(services => services.GetRequiredService<PolicyFileWatcher>());
         builder.Services.AddSingleton<IPolicyRulesProvider>(services => services.GetRequiredService<PolicyFileWatcher>().Rules);
+        builder.Services.AddSingleton<CandidatePolicy>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<CandidatePolicy>());
+        builder.Services.AddSingleton<PolicyRevision>();
         return builder;
     }
 }

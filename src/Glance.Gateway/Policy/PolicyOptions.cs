@@ -27,4 +27,27 @@ public sealed class PolicyOptions
     /// </summary>
     [Required(AllowEmptyStrings = false)]
     public string File { get; set; } = "policy.yaml";
+
+    /// <summary>
+    /// A candidate policy evaluated beside the live one on every edge decision, never deciding
+    /// (section <c>Policy:Candidate</c>); no file = no candidate.
+    /// </summary>
+    public CandidatePolicyOptions Candidate { get; set; } = new();
+}
+
+/// <summary>
+/// The candidate policy, section <c>Policy:Candidate</c>: its own file and switches, so that an
+/// operator can preview a file edit or the switch to secure RBAC (both switches true) before it
+/// decides. Reloaded on change like the live file.
+/// </summary>
+public sealed class CandidatePolicyOptions
+{
+    /// <summary>The candidate's policy file, relative to the config folder unless absolute; empty = no candidate.</summary>
+    public string? File { get; set; }
+
+    /// <summary>The candidate's <c>enforce_new_defaults</c> (and <c>enforce_secure_rbac</c>).</summary>
+    public bool EnforceNewDefaults { get; set; }
+
+    /// <summary>The candidate's <c>enforce_scope</c>.</summary>
+    public bool EnforceScope { get; set; }
 }

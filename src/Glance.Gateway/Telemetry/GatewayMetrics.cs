@@ -10,7 +10,10 @@ namespace Glance.Gateway.Telemetry;
 /// <c>glance_gateway_token_cache_lookups_total</c>,
 /// <c>glance_gateway_keystone_request_duration_seconds</c>,
 /// <c>glance_gateway_metadata_request_duration_seconds</c>, <c>glance_gateway_redis_available</c>,
-/// <c>glance_gateway_route_reloads_total</c>, <c>glance_gateway_audit_queue_wait_seconds</c>.
+/// <c>glance_gateway_route_reloads_total</c>, <c>glance_gateway_audit_queue_wait_seconds</c>,
+/// <c>glance_gateway_policy_info{revision,policy_mode}</c> (1 for the policy in force),
+/// <c>glance_gateway_policy_reloads_total{outcome}</c>,
+/// <c>glance_gateway_policy_candidate_disagreements_total{operation,live,candidate}</c>.
 /// The histograms have second-scale buckets (<see cref="SecondsHistogram"/>). Recording costs
 /// nothing when no listener is attached.
 /// </summary>
@@ -26,7 +29,10 @@ public sealed class GatewayMetrics
     private readonly Histogram<double> _metadata;
     private readonly Counter<long> _routeReloads;
     private readonly Histogram<double> _auditWait;
+    private readonly Counter<long> _policyReloads;
+    private readonly Counter<long> _candidateDisagreements;
     private int _redisAvailable = -1; // -1: no Redis configured, no measurement
+    private Func<(string Revision, string PolicyMode)>? _policyInfo;
 
     /// <summary>Creates the instruments on a meter of <paramref name="meters"/>.</summary>
     public GatewayMetrics(IMeterFactory meters)
@@ -41,6 +47,34 @@ public sealed class GatewayMetrics
         _routeReloads = meter.CreateCounter<long>("glance_gateway_route_reloads", description: "Reloads of config/reverse-proxy.json, by outcome (applied, refused).");
         _auditWait = meter.CreateSecondsHistogram("glance_gateway_audit_queue_wait", "Time a request waited for room in the audit queue (0 unless it was full).");
         meter.CreateObservableGauge("glance_gateway_redis_available", ObserveRedis, description: "1 while the shared token cache (Redis) is in use, 0 while its circuit is open.");
+        _policyReloads = meter.CreateCounter<long>("glance_gateway_policy_reloads", description: "Reloads of the policy file, by outcome (applied, refused).");
+        _candidateDisagreements = meter.CreateCounter<long>("glance_gateway_policy_candidate_disagreements", description: "Edge decisions the candidate policy would have answered otherwise, by operation, live and candidate answer (allow or the status).");
+        meter.CreateObservableGauge("glance_gateway_policy_info", ObservePolicyInfo, description: "1, labelled with the revision of the policy in force (rules and edge modes) and its mode.");
+    }
+
+    /// <summary>Where <c>glance_gateway_policy_info</c> reads the revision and mode in force (set once, by the revision's owner).</summary>
+    public void ObservePolicy(Func<(string Revision, string PolicyMode)> current) => _policyInfo = current;
+
+    /// <summary>One reload of the policy file: <paramref name="outcome"/> applied or refused.</summary>
+    public void RecordPolicyReload(string outcome) => _policyReloads.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+
+    /// <summary>One decision the candidate would have answered otherwise (0: an allow).</summary>
+    public void RecordCandidateDisagreement(string operation, int live, int candidate) =>
+        _candidateDisagreements.Add(
+            1,
+            new KeyValuePair<string, object?>("operation", operation),
+            new KeyValuePair<string, object?>("live", live == 0 ? "allow" : Status(live)),
+            new KeyValuePair<string, object?>("candidate", candidate == 0 ? "allow" : Status(candidate)));
+
+    private IEnumerable<Measurement<int>> ObservePolicyInfo()
+    {
+        if (_policyInfo is not { } current)
+        {
+            yield break;
+        }
+
+        var (revision, mode) = current();
+        yield return new Measurement<int>(1, new KeyValuePair<string, object?>("revision", revision), new KeyValuePair<string, object?>("policy_mode", mode));
     }
 
     // The label values of every decision, made once: a decision adds no string and boxes no status.

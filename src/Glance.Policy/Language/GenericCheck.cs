@@ -39,6 +39,9 @@ public sealed class GenericCheck : Check
     /// <summary>The text after the colon.</summary>
     public string Match { get; }
 
+    /// <summary>The target keys the match substitutes (<c>%(key)s</c>).</summary>
+    public IEnumerable<string> TargetKeys => _template.Keys;
+
     /// <summary>Why the check can never pass as written (Python would raise evaluating it), or null.</summary>
     public string? Error { get; }
 

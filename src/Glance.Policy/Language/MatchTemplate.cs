@@ -23,6 +23,9 @@ internal sealed class MatchTemplate
     /// <summary>The template's text when it has no substitution at all, else null.</summary>
     public string? Constant => _parts.Length == 1 && !_parts[0].IsKey ? _parts[0].Text : _parts.Length == 0 ? string.Empty : null;
 
+    /// <summary>The target keys the template substitutes (<c>%(key)s</c>), in order.</summary>
+    public IEnumerable<string> Keys => _parts.Where(part => part.IsKey).Select(part => part.Text);
+
     /// <summary>Compiles <paramref name="text"/>.</summary>
     public static MatchTemplate Compile(string text)
     {

@@ -14,6 +14,8 @@ public sealed class PolicyRules
 {
     private readonly FrozenDictionary<string, Entry> _rules;
     private readonly Check _contextIsAdmin;
+    private string? _revision;
+    private IReadOnlySet<string>? _targetKeys;
 
     private PolicyRules(PolicyMode mode, FrozenDictionary<string, Entry> rules, IReadOnlyList<PolicyDiagnostic> diagnostics, string? source)
     {
@@ -32,6 +34,22 @@ public sealed class PolicyRules
 
     /// <summary>The operator's file the set was built with, or null for the defaults alone.</summary>
     public string? Source { get; }
+
+    /// <summary>
+    /// A short hash (12 hex digits of SHA-256) of the set as it decides: the mode, then every rule
+    /// by name with its scope types and compiled check (the operator's rules and the defaults
+    /// merged, a legacy default OR-ed with its deprecated rule). Two sets that decide alike have
+    /// the same revision whatever file spelling produced them; any rule that changes, changes it.
+    /// </summary>
+    public string Revision => _revision ??= ComputeRevision();
+
+    /// <summary>
+    /// Every target key a rule of the set substitutes (<c>%(key)s</c>): what a record of a
+    /// decision must keep of the target for the decision to be replayed with these rules.
+    /// </summary>
+    public IReadOnlySet<string> TargetKeys => _targetKeys ??= _rules.Values
+        .SelectMany(entry => Walk(entry.Check)).OfType<GenericCheck>().SelectMany(check => check.TargetKeys)
+        .ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>The names of every rule in the set.</summary>
     public IEnumerable<string> Names => _rules.Keys;
@@ -131,6 +149,25 @@ public sealed class PolicyRules
 
     /// <summary>The scope types of a registered rule, or null.</summary>
     public IReadOnlyList<string>? ScopeTypes(string rule) => _rules.TryGetValue(rule, out var entry) ? entry.ScopeTypes : null;
+
+    private string ComputeRevision()
+    {
+        var text = new System.Text.StringBuilder();
+        text.Append("mode ").Append(Mode.EnforceNewDefaults ? '1' : '0').Append(Mode.EnforceScope ? '1' : '0').Append('\n');
+        foreach (var (name, entry) in _rules.OrderBy(pair => pair.Key, StringComparer.Ordinal))
+        {
+            text.Append(name).Append('\t').Append(entry.ScopeTypes is { } scopes ? string.Join(',', scopes) : "-").Append('\t').Append(entry.Check).Append('\n');
+        }
+
+        return ShortHash(text.ToString());
+    }
+
+    /// <summary>The first 12 hex digits of the SHA-256 of <paramref name="text"/> (UTF-8).</summary>
+    public static string ShortHash(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)))[..12];
+    }
 
     // A rule that reaches itself through rule: references would recurse without end in
     // oslo.policy; here it is refused (denies) and logged.

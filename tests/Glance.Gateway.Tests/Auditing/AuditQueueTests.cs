@@ -133,8 +133,22 @@ public sealed class AuditQueueTests : IDisposable
         }
     }
 
-    private EdgeDecisionAudit Audit(AuditLoggerFactory factory) =>
-        new(factory, new PolicyRulesHolder(PolicyRules.Defaults(PolicyMode.Legacy)), new GatewayMetrics(_services.GetRequiredService<IMeterFactory>()), TimeProvider.System);
+    private EdgeDecisionAudit Audit(AuditLoggerFactory factory)
+    {
+        var rules = new PolicyRulesHolder(PolicyRules.Defaults(PolicyMode.Legacy));
+        var metrics = new GatewayMetrics(_services.GetRequiredService<IMeterFactory>());
+        var modes = new Glance.Gateway.EdgePolicy.EdgePolicyModes(new StaticModes(), Microsoft.Extensions.Logging.Abstractions.NullLogger<Glance.Gateway.EdgePolicy.EdgePolicyModes>.Instance);
+        return new(factory, rules, new Glance.Gateway.Policy.PolicyRevision(rules, modes, metrics), metrics, TimeProvider.System);
+    }
+
+    private sealed class StaticModes : Microsoft.Extensions.Options.IOptionsMonitor<Glance.Gateway.EdgePolicy.EdgePolicyOptions>
+    {
+        public Glance.Gateway.EdgePolicy.EdgePolicyOptions CurrentValue { get; } = new();
+
+        public Glance.Gateway.EdgePolicy.EdgePolicyOptions Get(string? name) => CurrentValue;
+
+        public IDisposable? OnChange(Action<Glance.Gateway.EdgePolicy.EdgePolicyOptions, string?> listener) => null;
+    }
 
     private static void Write(EdgeDecisionAudit audit, string requestId, MemberDeleteRule? rule = MemberDeleteRule.NotImageOwner, string? policyRule = null, int status = 403)
     {

@@ -42,6 +42,7 @@ public sealed class EdgeDecisionStepTests : IDisposable
     private readonly FactsReader _facts = new();
     private double _cacheSeconds;
     private ImageFactsCache? _cache;
+    private PolicyRules? _candidate;
 
     public void Dispose() => _services.Dispose();
 
@@ -297,6 +298,36 @@ public sealed class EdgeDecisionStepTests : IDisposable
         Assert.Equal("get_metadef_namespace", EdgeRequestFeature.Of(context)!.Decision!.PolicyRule);
     }
 
+    [Fact]
+    public async Task Candidate_RefusingWhatTheLiveRulesAllow_IsRecordedBesideTheAllow_AndTheAnswerIsTheLiveOne()
+    {
+        _facts.Image = new ImageFacts(ImageId, "private", Owner);
+        _candidate = PolicyRules.Build(PolicyMode.Legacy, PolicyFile.Parse("get_image: role:admin"), "candidate.yaml");
+
+        var (context, nextCalled) = await RunAsync("GET", "/v2/images/{id}", null, null, Owner, EdgeMode.Enforce);
+
+        var edge = EdgeRequestFeature.Of(context)!;
+        Assert.True(nextCalled());
+        Assert.True(edge.Decision!.IsAllowed);
+        Assert.Equal((false, 404, "get_image"), (edge.Candidate!.IsAllowed, edge.Candidate.StatusCode, edge.Candidate.PolicyRule));
+        Assert.Same(_candidate, edge.CandidateRules);
+        Assert.Equal(Owner, edge.Input!.Caller.ProjectId);
+        Assert.Null(edge.Input.Body);
+    }
+
+    [Fact]
+    public async Task NoCandidate_NothingIsDecidedTwice()
+    {
+        _facts.Image = new ImageFacts(ImageId, "private", Owner);
+
+        var (context, _) = await RunAsync("GET", "/v2/images/{id}", null, null, Stranger, EdgeMode.Enforce);
+
+        var edge = EdgeRequestFeature.Of(context)!;
+        Assert.False(edge.Decision!.IsAllowed);
+        Assert.Null(edge.Candidate);
+        Assert.Equal(_facts.Image, edge.Input!.Image);
+    }
+
     private async Task<(HttpContext Context, Func<bool> NextCalled)> RunAsync(
         string method, string path, string? body, string? contentType, string project, EdgeMode mode)
     {
@@ -357,7 +388,7 @@ public sealed class EdgeDecisionStepTests : IDisposable
         options.Operations["get_image"] = mode;
         options.Operations["add_member"] = mode;
         var modes = new EdgePolicyModes(new StaticMonitor(options), NullLogger<EdgePolicyModes>.Instance);
-        return new EdgeDecisionStep(new EdgeFactsReader(metadata, cache, address), modes, new PolicyRulesHolder(PolicyRules.Defaults(PolicyMode.Legacy)), NullLogger<EdgeDecisionStep>.Instance);
+        return new EdgeDecisionStep(new EdgeFactsReader(metadata, cache, address), modes, new PolicyRulesHolder(PolicyRules.Defaults(PolicyMode.Legacy)), new Glance.Gateway.Policy.CandidatePolicy(_candidate), NullLogger<EdgeDecisionStep>.Instance);
     }
 
     // The store's reader contracts over one image (its member list is the member project) and one namespace.
