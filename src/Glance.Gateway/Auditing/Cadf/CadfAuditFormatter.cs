@@ -22,7 +22,7 @@ namespace Glance.Gateway.Auditing.Cadf;
 /// caller's token masked, and its identity status), and a <c>reason</c> that names the policy
 /// that decided (<see cref="PolicyType"/>, <c>glance:&lt;rule&gt;@&lt;revision&gt;</c>) beside the
 /// HTTP status. Tags carry what CADF has no field for: the operation, the decision, its check,
-/// the modes, the service that took part. Any other event reaching the sink is not written: every
+/// the modes, the service that took part, a candidate policy's other answer. Any other event reaching the sink is not written: every
 /// line of a CADF file is a CADF event.
 /// </summary>
 public sealed class CadfAuditFormatter : ITextFormatter
@@ -166,6 +166,10 @@ public sealed class CadfAuditFormatter : ITextFormatter
         Tag(json, "predicted_status", decision.PredictedStatus?.ToString(CultureInfo.InvariantCulture));
         Tag(json, "disagreement", decision.Disagreement switch { true => "true", false => "false", null => null });
         Tag(json, "service_user_id", decision.ServiceUserId);
+        Tag(json, "candidate_decision", decision.CandidateDecision);
+        Tag(json, "candidate_status", decision.CandidateStatus?.ToString(CultureInfo.InvariantCulture));
+        Tag(json, "candidate_rule", decision.CandidateRule);
+        Tag(json, "candidate_revision", decision.CandidateRevision);
         json.WriteEndArray();
     }
 

@@ -5,8 +5,10 @@ namespace Glance.Gateway.Auditing.Cadf;
 
 /// <summary>
 /// The properties of one audit event 9001 (<see cref="EdgeDecisionAudit"/>) that a CADF event is
-/// built from, read by name from the Serilog event. <c>PolicyRevision</c> is read when the event
-/// carries it. Nothing here is, or can hold, a token: the audit event has none.
+/// built from, read by name from the Serilog event. <c>PolicyRevision</c> and the candidate
+/// policy's answer are read when the event carries them. What the decision read for replay
+/// (<c>Credentials</c>, <c>Request</c>, <c>Target</c>, ...) is not: a CADF event carries no
+/// credential. Nothing here is, or can hold, a token: the audit event has none.
 /// </summary>
 internal sealed record EdgeDecisionEvent(
     DateTimeOffset Timestamp,
@@ -29,7 +31,11 @@ internal sealed record EdgeDecisionEvent(
     string? ServiceUserId,
     string? ClientAddress,
     string? UserAgent,
-    string? RequestId)
+    string? RequestId,
+    string? CandidateDecision,
+    int? CandidateStatus,
+    string? CandidateRule,
+    string? CandidateRevision)
 {
     /// <summary>The event id of an edge decision.</summary>
     public const int EventId = 9001;
@@ -68,7 +74,11 @@ internal sealed record EdgeDecisionEvent(
             Text(properties, "ServiceUserId"),
             Text(properties, "ClientAddress"),
             Text(properties, "UserAgent"),
-            Text(properties, "RequestId"));
+            Text(properties, "RequestId"),
+            Text(properties, "CandidateDecision"),
+            Number(properties, "CandidateStatus"),
+            Text(properties, "CandidateRule"),
+            Text(properties, "CandidateRevision"));
     }
 
     // Microsoft.Extensions.Logging's event id reaches Serilog as a structure { Id, Name }.

@@ -43,7 +43,7 @@ public sealed class CadfAuditFormatterTests
         var target = cadf.GetProperty("target");
         Assert.Equal(("glance", TargetImage, "glance"), (S(target, "id"), S(target, "typeURI"), S(target, "name")));
         Assert.Equal($"/v2/images/{EdgeDecisionEvents.ImageId}", cadf.GetProperty("requestPath").GetString());
-        Assert.Equal(("HTTP", "200", "oslo.policy", "glance:get_image"), Reason(cadf));
+        Assert.Equal(("HTTP", "200", "oslo.policy", $"glance:get_image@{Revision(logEvent)}"), Reason(cadf));
         var step = Assert.Single(cadf.GetProperty("reporterchain").EnumerateArray());
         Assert.Equal(("modifier", cadf.GetProperty("eventTime").GetString(), """{"id":"target"}"""), (S(step, "role"), S(step, "reporterTime"), step.GetProperty("reporter").GetRawText()));
         Assert.Contains("correlation_id?value=req-allow", Tags(cadf));
@@ -57,7 +57,8 @@ public sealed class CadfAuditFormatterTests
         var cadf = Cadf(Kind.DenyByRule);
 
         Assert.Equal(("delete", "failure"), (cadf.GetProperty("action").GetString(), cadf.GetProperty("outcome").GetString()));
-        Assert.Equal(("HTTP", "403", "oslo.policy", "glance:delete_member"), Reason(cadf));
+        Assert.Equal(("HTTP", "403", "oslo.policy"), (Reason(cadf).Item1, Reason(cadf).Item2, Reason(cadf).Item3));
+        Assert.StartsWith("glance:delete_member@", Reason(cadf).Item4, StringComparison.Ordinal);
         Assert.Equal(TargetImage + "/members/member", cadf.GetProperty("target").GetProperty("typeURI").GetString());
         Assert.Contains("conformance_row?value=10", Tags(cadf));
         Assert.Contains("rule_name?value=PolicyRefused", Tags(cadf));
@@ -103,7 +104,7 @@ public sealed class CadfAuditFormatterTests
         var agrees = Cadf(Kind.ShadowAgrees);
         var disagrees = Cadf(Kind.ShadowDisagrees);
 
-        Assert.Equal(("HTTP", "200", "oslo.policy", "glance:get_image"), Reason(agrees));
+        Assert.StartsWith("glance:get_image@", Reason(agrees).Item4, StringComparison.Ordinal);
         Assert.Contains("disagreement?value=false", Tags(agrees));
         Assert.Equal(("HTTP", "204", null, null), Reason(disagrees));
         Assert.Equal("success", disagrees.GetProperty("outcome").GetString());
@@ -142,13 +143,25 @@ public sealed class CadfAuditFormatterTests
     }
 
     [Fact]
-    public void PolicyRevision_WhenTheEventHasOne_FollowsTheRuleInPolicyId()
+    public void ReplayRecord_OfTheAuditEvent_IsNotWritten()
     {
-        var logEvent = EdgeDecisionEvents.Of(Kind.DenyByRule);
-        var revision = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..12];
-        logEvent.AddOrUpdateProperty(new LogEventProperty("PolicyRevision", new ScalarValue(revision)));
+        var logEvent = EdgeDecisionEvents.Of(Kind.Allow);
 
         var cadf = JsonDocument.Parse(Format(logEvent)).RootElement;
+
+        Assert.True(logEvent.Properties.ContainsKey("Credentials"), "the audit event has no Credentials to leave out");
+        Assert.DoesNotContain(Keys(cadf), key => key is "Credentials" or "roles" or "user_domain_id" or "is_admin_project" or "Target" or "Request");
+    }
+
+    [Fact]
+    public void PolicyRevision_OfTheEvent_FollowsTheRuleInPolicyId()
+    {
+        var logEvent = EdgeDecisionEvents.Of(Kind.DenyByRule);
+        var revision = Revision(logEvent);
+
+        var cadf = JsonDocument.Parse(Format(logEvent)).RootElement;
+
+        Assert.False(string.IsNullOrEmpty(revision), "the audit event has no PolicyRevision");
 
         Assert.Equal($"glance:delete_member@{revision}", cadf.GetProperty("reason").GetProperty("policyId").GetString());
         Assert.Contains($"policy_revision?value={revision}", Tags(cadf));
@@ -164,6 +177,35 @@ public sealed class CadfAuditFormatterTests
 
         Assert.DoesNotContain('@', cadf.GetProperty("reason").GetProperty("policyId").GetString()!);
         Assert.DoesNotContain(Tags(cadf), t => t.StartsWith("policy_revision", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void PolicyRevision_OfAnotherRuleSet_IsTheOneWritten()
+    {
+        var logEvent = EdgeDecisionEvents.Of(Kind.DenyByRule);
+        var revision = Convert.ToHexStringLower(Guid.NewGuid().ToByteArray())[..12];
+        logEvent.AddOrUpdateProperty(new LogEventProperty("PolicyRevision", new ScalarValue(revision)));
+
+        var cadf = JsonDocument.Parse(Format(logEvent)).RootElement;
+
+        Assert.Equal($"glance:delete_member@{revision}", cadf.GetProperty("reason").GetProperty("policyId").GetString());
+    }
+
+    [Fact]
+    public void CandidateAnsweringOtherwise_IsInTags_TheLiveRuleInTheReason()
+    {
+        var logEvent = EdgeDecisionEvents.Of(Kind.CandidateDiffers);
+        var candidateRevision = ((ScalarValue)logEvent.Properties["CandidateRevision"]).Value as string;
+
+        var cadf = JsonDocument.Parse(Format(logEvent)).RootElement;
+
+        Assert.False(string.IsNullOrEmpty(candidateRevision), "the audit event has no CandidateRevision");
+        Assert.NotEqual(Revision(logEvent), candidateRevision);
+        Assert.Equal(("HTTP", "200", "oslo.policy", $"glance:get_image@{Revision(logEvent)}"), Reason(cadf));
+        Assert.Contains("candidate_decision?value=deny", Tags(cadf));
+        Assert.Contains("candidate_status?value=404", Tags(cadf));
+        Assert.Contains("candidate_rule?value=get_image", Tags(cadf));
+        Assert.Contains($"candidate_revision?value={candidateRevision}", Tags(cadf));
     }
 
     [Fact]
@@ -224,6 +266,9 @@ public sealed class CadfAuditFormatterTests
     // pycadf's timestamp.get_utc_now: %Y-%m-%dT%H:%M:%S.%f%z of a UTC time.
     private static string Pycadf(DateTimeOffset time) =>
         string.Create(CultureInfo.InvariantCulture, $"{time.UtcDateTime:yyyy-MM-dd}T{time.UtcDateTime:HH:mm:ss}.{time.UtcDateTime.Ticks % TimeSpan.TicksPerSecond / 10:D6}+0000");
+
+    private static string? Revision(LogEvent logEvent) =>
+        logEvent.Properties.TryGetValue("PolicyRevision", out var value) && value is ScalarValue { Value: string revision } ? revision : null;
 
     private static JsonElement Cadf(Kind kind) => JsonDocument.Parse(Format(EdgeDecisionEvents.Of(kind))).RootElement;
 

@@ -8,7 +8,7 @@ namespace Glance.Gateway.Tests.Auditing.Cadf;
 
 /// <summary>
 /// Every kind of CADF event the gateway writes (allow, deny by rule and by check, forward, error,
-/// shadow, no token, service token, with a policy revision) against Debian's python3-pycadf and
+/// shadow, no token, service token, a candidate answering otherwise, another policy revision) against Debian's python3-pycadf and
 /// python3-keystonemiddleware (cadf_rebuild.py): rebuilt with pycadf's constructors it is valid
 /// and <c>as_dict()</c> gives it back, key order included; and it says what keystonemiddleware's
 /// own audit middleware says of the same request, except for the two differences on purpose (no

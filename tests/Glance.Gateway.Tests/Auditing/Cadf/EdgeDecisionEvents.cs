@@ -3,12 +3,15 @@ using System.Net;
 using Glance.Gateway.Auditing;
 using Glance.Gateway.EdgePolicy;
 using Glance.Gateway.Keystone;
+using Glance.Gateway.Policy;
 using Glance.Gateway.Telemetry;
 using Glance.Gateway.TokenCache;
 using Glance.Policy.Operations;
 using Glance.Policy.Rules;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Serilog;
 using Serilog.Core;
 using Serilog.Events;
@@ -18,9 +21,9 @@ namespace Glance.Gateway.Tests.Auditing.Cadf;
 /// <summary>
 /// Audit events as the gateway writes them: each kind of edge decision (allow, deny by a policy
 /// rule and by a coded check, forwarded undecided, error, shadow agreeing and disagreeing, no
-/// token, a service token) written by the real <see cref="EdgeDecisionAudit"/> into a sink that
-/// keeps the Serilog events, so that a formatter is tested on the properties the gateway really
-/// writes, not on a copy of their names.
+/// token, a service token, a candidate policy answering otherwise) written by the real
+/// <see cref="EdgeDecisionAudit"/> into a sink that keeps the Serilog events, so that a formatter
+/// is tested on the properties the gateway really writes, not on a copy of their names.
 /// </summary>
 public static class EdgeDecisionEvents
 {
@@ -32,6 +35,8 @@ public static class EdgeDecisionEvents
 
     /// <summary>The service whose token took part in <see cref="Kind.ServiceToken"/>.</summary>
     public static readonly CallerIdentity Service = new("nova-user", "nova", "service", "service", ["service"], false, DateTimeOffset.UnixEpoch.AddYears(60));
+
+    private static readonly PolicyRulesHolder Rules = new(PolicyRules.Defaults(PolicyMode.Legacy));
 
     /// <summary>The kinds of event.</summary>
     public enum Kind
@@ -62,6 +67,9 @@ public static class EdgeDecisionEvents
 
         /// <summary><c>add_member</c> allowed, with a service token beside the user's: 200.</summary>
         ServiceToken,
+
+        /// <summary><c>get_image</c> allowed by the live rules, refused (404) by a candidate in secure mode.</summary>
+        CandidateDiffers,
     }
 
     /// <summary>Every kind.</summary>
@@ -74,8 +82,9 @@ public static class EdgeDecisionEvents
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
         using (var factory = new AuditLoggerFactory(new LoggerConfiguration().WriteTo.Sink(new Collecting(events)).CreateLogger()))
         {
-            var audit = new EdgeDecisionAudit(
-                factory, new PolicyRulesHolder(PolicyRules.Defaults(PolicyMode.Legacy)), new GatewayMetrics(services.GetRequiredService<IMeterFactory>()), TimeProvider.System);
+            var metrics = new GatewayMetrics(services.GetRequiredService<IMeterFactory>());
+            var modes = new EdgePolicyModes(new StaticModes(), NullLogger<EdgePolicyModes>.Instance);
+            var audit = new EdgeDecisionAudit(factory, Rules, new PolicyRevision(Rules, modes, metrics), metrics, TimeProvider.System);
             Write(audit, kind);
         }
 
@@ -86,7 +95,7 @@ public static class EdgeDecisionEvents
     {
         var (operation, method, path, memberId) = kind switch
         {
-            Kind.Allow or Kind.DenyByCheck or Kind.ShadowAgrees => ("get_image", "GET", $"/v2/images/{ImageId}", null),
+            Kind.Allow or Kind.DenyByCheck or Kind.ShadowAgrees or Kind.CandidateDiffers => ("get_image", "GET", $"/v2/images/{ImageId}", null),
             Kind.DenyByRule or Kind.NoToken => ("delete_member", "DELETE", $"/v2/images/{ImageId}/members/project-b", "project-b"),
             Kind.Forward => ("download_image", "GET", $"/v2/images/{ImageId}/file", null),
             Kind.Error or Kind.ShadowDisagrees => ("delete_image", "DELETE", $"/v2/images/{ImageId}", null),
@@ -103,6 +112,10 @@ public static class EdgeDecisionEvents
         {
             case Kind.Allow:
             case Kind.ServiceToken:
+                edge.Decide(Allowed(operation), forwarded: true);
+                break;
+            case Kind.CandidateDiffers:
+                edge.Read(Input(memberId), new EdgeDecision(operation, EdgeDecision.PolicyRefusedReason, null, "get_image", 404, null), PolicyRules.Defaults(PolicyMode.Secure));
                 edge.Decide(Allowed(operation), forwarded: true);
                 break;
             case Kind.DenyByRule:
@@ -133,12 +146,28 @@ public static class EdgeDecisionEvents
                 break;
         }
 
+        if (kind is not (Kind.NoToken or Kind.Forward or Kind.Error or Kind.CandidateDiffers))
+        {
+            edge.Read(Input(memberId), candidate: null, candidateRules: null); // as the decision step records what it read
+        }
+
         var caller = kind is Kind.NoToken ? null : Caller;
         var service = kind is Kind.ServiceToken ? Service : null;
         audit.Write(context, edge, caller, service, status, TokenCacheResult.L1, TimeProvider.System.GetTimestamp());
     }
 
+    private static EdgeInput Input(string? memberId) => new(new Glance.Policy.Operations.Caller(Caller.Credentials, Rules.Current), ImageId, memberId);
+
     private static EdgeDecision Allowed(string operation) => new(operation, EdgeDecision.AllowedReason, null, operation, 0, null);
+
+    private sealed class StaticModes : IOptionsMonitor<EdgePolicyOptions>
+    {
+        public EdgePolicyOptions CurrentValue { get; } = new();
+
+        public EdgePolicyOptions Get(string? name) => CurrentValue;
+
+        public IDisposable? OnChange(Action<EdgePolicyOptions, string?> listener) => null;
+    }
 
     private sealed class Collecting(List<LogEvent> events) : ILogEventSink
     {
