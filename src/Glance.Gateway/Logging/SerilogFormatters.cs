@@ -1,4 +1,5 @@
 using Glance.Gateway.Auditing;
+using Glance.Gateway.Auditing.Cadf;
 using Serilog.Formatting;
 using Serilog.Formatting.Compact;
 using Serilog.Formatting.Json;
@@ -15,6 +16,7 @@ internal static class SerilogFormatters
     private static readonly (string Type, string Assembly, Func<ITextFormatter> Create)[] Known =
     [
         ("Glance.Gateway.Auditing.AuditJsonFormatter", "Glance.Gateway", () => new AuditJsonFormatter()),
+        ("Glance.Gateway.Auditing.Cadf.CadfAuditFormatter", "Glance.Gateway", () => new CadfAuditFormatter()),
         ("Serilog.Formatting.Compact.CompactJsonFormatter", "Serilog.Formatting.Compact", () => new CompactJsonFormatter()),
         ("Serilog.Formatting.Compact.RenderedCompactJsonFormatter", "Serilog.Formatting.Compact", () => new RenderedCompactJsonFormatter()),
         ("Serilog.Formatting.Json.JsonFormatter", "Serilog", () => new JsonFormatter()),
