@@ -9,7 +9,8 @@ namespace Glance.Gateway.Commands;
 /// <param name="Set">The rules that decided.</param>
 /// <param name="Decision">The edge decision.</param>
 /// <param name="Explanation">What decided the rule, or null where a coded check decided.</param>
-internal sealed record CaseResult(PolicySet Set, EdgeDecision Decision, PolicyExplanation? Explanation)
+/// <param name="Asked">Every rule the decision asked, in order, with its answer.</param>
+internal sealed record CaseResult(PolicySet Set, EdgeDecision Decision, PolicyExplanation? Explanation, IReadOnlyList<(string Rule, bool Allowed)> Asked)
 {
     /// <summary>The status Glance answers with, or null for an allow (the backend then answers).</summary>
     public int? Status => Decision.IsAllowed ? null : Decision.StatusCode;
@@ -43,6 +44,7 @@ internal sealed record CaseResult(PolicySet Set, EdgeDecision Decision, PolicyEx
         yield return "  reason:     " + Decision.Reason;
         yield return "  rule:       " + (Decision.PolicyRule ?? "(none: a coded check)");
         yield return "  decided by: " + DecidedBy;
+        yield return "  asked:      " + (Asked.Count == 0 ? "no rule" : string.Join(", ", Asked.Select(a => a.Rule + (a.Allowed ? " allowed" : " refused"))));
         if (Explanation is { } explanation)
         {
             yield return "  expression: " + explanation.Expression;
@@ -70,6 +72,16 @@ internal sealed record CaseResult(PolicySet Set, EdgeDecision Decision, PolicyEx
         writer.WriteString("reason", Decision.Reason);
         writer.StringOrNull("rule", Decision.PolicyRule);
         writer.WriteString("decidedBy", DecidedBy);
+        writer.WriteStartArray("asked");
+        foreach (var (rule, allowed) in Asked)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("rule", rule);
+            writer.WriteBoolean("allowed", allowed);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
         if (Explanation is { } explanation)
         {
             writer.WriteString("expression", explanation.Expression);

@@ -73,7 +73,7 @@ internal sealed record EdgeCase(EdgeOperation Operation, PolicyCredentials Crede
             var explanation = decision.PolicyRule is { } rule && queries.LastOrDefault(q => q.Rule == rule) is { } query
                 ? Glance.Policy.Rules.PolicyExplainer.Explain(rules.Rules, query.Rule, query.Credentials, query.Target)
                 : null;
-            return new CaseResult(rules, decision, explanation);
+            return new CaseResult(rules, decision, explanation, [.. queries.Select(q => (q.Rule, q.Allowed))]);
         }
         finally
         {

@@ -57,6 +57,21 @@ public sealed class PolicyExplainCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Explain_LegacyMemberDeletingTheImage_ShowsTheRuleAllowedAndTheCodedCheckRefusing()
+    {
+        var (exit, output, _) = await CommandRun.RunAsync(
+            "policy", "explain", "--operation", "delete_image", "--caller", _member, "--image", _image, "--policy", _empty, "--json");
+
+        Assert.Equal(0, exit);
+        using var document = JsonDocument.Parse(output);
+        var live = document.RootElement.GetProperty("decisions")[0];
+        Assert.Equal(403, live.GetProperty("status").GetInt32());
+        Assert.Equal(JsonValueKind.Null, live.GetProperty("rule").ValueKind);
+        Assert.Contains(live.GetProperty("asked").EnumerateArray(), a => a.GetProperty("rule").GetString() == "delete_image" && a.GetProperty("allowed").GetBoolean());
+        Assert.StartsWith("Glance's coded check", live.GetProperty("decidedBy").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Explain_ImageThatDoesNotExist_IsGlances404()
     {
         var none = _run.Write("none.json", "null");
