@@ -19,8 +19,8 @@ internal sealed record EdgeCase(EdgeOperation Operation, PolicyCredentials Crede
     /// <summary>The image, or null for none (a lookup miss).</summary>
     public ImageFacts? Image { get; init; }
 
-    /// <summary>The image's id in the path; the image's own id when there is one.</summary>
-    public string ImageId { get; init; } = PlaceholderImageId;
+    /// <summary>The image id of the path; null for the image's own (or <see cref="PlaceholderImageId"/> without one).</summary>
+    public string? ImageId { get; init; }
 
     /// <summary>The projects the image is shared with.</summary>
     public IReadOnlyList<string> Members { get; init; } = [];
@@ -33,6 +33,9 @@ internal sealed record EdgeCase(EdgeOperation Operation, PolicyCredentials Crede
 
     /// <summary>The request body's bytes, or null for none.</summary>
     public ReadOnlyMemory<byte>? Body { get; init; }
+
+    /// <summary>The request's query string, or null.</summary>
+    public string? Query { get; init; }
 
     /// <summary>The request's Content-Type; null picks the one the operation expects.</summary>
     public string? ContentType { get; init; }
@@ -50,9 +53,10 @@ internal sealed record EdgeCase(EdgeOperation Operation, PolicyCredentials Crede
         ArgumentNullException.ThrowIfNull(rules);
         var queries = new List<Glance.Policy.Rules.PolicyQuery>();
         var caller = new Caller(Credentials, rules.Rules.Observed(queries.Add));
-        var input = new EdgeInput(caller, Image?.Id ?? ImageId, MemberId)
+        var input = new EdgeInput(caller, ImageId ?? Image?.Id ?? PlaceholderImageId, MemberId)
         {
             Values = Values,
+            RawQuery = Query,
             Image = Image,
             Namespace = Namespace,
             ContentType = ContentType ?? DefaultContentType(Operation),
@@ -79,6 +83,22 @@ internal sealed record EdgeCase(EdgeOperation Operation, PolicyCredentials Crede
         {
             document?.Dispose();
         }
+    }
+
+    /// <summary>
+    /// The case of a request line (<see cref="RequestLine"/>): its operation, and the image id,
+    /// member id, other path values and query the router took from it.
+    /// </summary>
+    public static EdgeCase Routed(string requestLine, PolicyCredentials credentials)
+    {
+        var (operation, values, query) = RequestLine.Route(requestLine);
+        return new EdgeCase(operation, credentials)
+        {
+            ImageId = values.TryGetValue("image_id", out var image) ? image : null,
+            MemberId = values.TryGetValue("member_id", out var member) ? member : null,
+            Values = values,
+            Query = query,
+        };
     }
 
     private MembershipFacts MembershipOf(Caller caller)

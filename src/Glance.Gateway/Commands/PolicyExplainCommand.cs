@@ -10,15 +10,18 @@ namespace Glance.Gateway.Commands;
 internal static class PolicyExplainCommand
 {
     private const string Help = """
-        usage: glance-gateway policy explain --operation NAME --caller FILE [--image FILE] [--member ID]
-                                             [--request FILE] [--namespace FILE] [--value KEY=VALUE]...
-                                             [--image-id ID] [--content-type TYPE] [policy options]
+        usage: glance-gateway policy explain (--operation NAME | --request-line "METHOD TARGET") --caller FILE
+                                             [--image FILE] [--member ID] [--request FILE] [--namespace FILE]
+                                             [--value KEY=VALUE]... [--image-id ID] [--content-type TYPE]
+                                             [policy options]
 
         Decides one request as the edge would, with the live policy and the candidate (if any), and
         prints the status and body Glance would answer, the rule, and what decided it: for an allow,
         the branch of the rule that held; for a refusal, the check that failed in each branch.
 
           --operation NAME     a registered edge operation (get_image, delete_member, modify_image, ...)
+          --request-line LINE  or the request as an access log shows it ("DELETE /v2/images/ID/members/P"):
+                               Glance's router names the operation and takes the ids, values and query
           --caller FILE        JSON: {"user_id", "project_id", "roles": [...], "system_scope", "domain_id",
                                "user_domain_id", "project_domain_id", "is_admin_project"}
           --image FILE         JSON as Glance's image body (id, visibility, owner, status, ...; custom
@@ -33,7 +36,7 @@ internal static class PolicyExplainCommand
         """;
 
     private static readonly string[] OwnOptions =
-        ["--operation", "--caller", "--image", "--member", "--request", "--namespace", "--value", "--image-id", "--content-type"];
+        ["--operation", "--request-line", "--caller", "--image", "--member", "--request", "--namespace", "--value", "--image-id", "--content-type"];
 
     /// <summary>Runs the command.</summary>
     public static int Run(IReadOnlyList<string> arguments, TextWriter output, IReadOnlyDictionary<string, string?>? settings)
@@ -90,18 +93,35 @@ internal static class PolicyExplainCommand
 
     private static EdgeCase ReadCase(CommandArguments args)
     {
-        var name = args.Required("--operation");
-        var operation = EdgeOperations.Named(name)
-            ?? throw new CommandUsageException($"no edge operation '{name}' (known: {string.Join(", ", EdgeOperations.All.Select(o => o.Name))})");
-        var callerPath = args.Required("--caller");
-        var edgeCase = new EdgeCase(operation, CallerFile.Read(callerPath))
+        var credentials = CallerFile.Read(args.Required("--caller"));
+        EdgeCase edgeCase;
+        if (args.Option("--request-line") is { } line)
         {
-            MemberId = args.Option("--member"),
+            edgeCase = EdgeCase.Routed(line, credentials);
+            if (args.Option("--operation") is { } named && named != edgeCase.Operation.Name)
+            {
+                throw new CommandUsageException($"'{line}' is {edgeCase.Operation.Name}, not {named}");
+            }
+        }
+        else
+        {
+            var name = args.Option("--operation") ?? throw new CommandUsageException("--operation or --request-line is required");
+            var registered = EdgeOperations.Named(name)
+                ?? throw new CommandUsageException($"no edge operation '{name}' (known: {string.Join(", ", EdgeOperations.All.Select(o => o.Name))})");
+            edgeCase = new EdgeCase(registered, credentials)
+            {
+                MemberId = args.Option("--member"),
+                ImageId = args.Option("--image-id"),
+                Values = Values(args.Options("--value")),
+            };
+        }
+
+        edgeCase = edgeCase with
+        {
             ContentType = args.Option("--content-type"),
-            ImageId = args.Option("--image-id") ?? EdgeCase.PlaceholderImageId,
             Body = args.Option("--request") is { } request ? InputFile.ReadBytes(request) : null,
-            Values = Values(args.Options("--value")),
         };
+        var operation = edgeCase.Operation;
         if (args.Option("--image") is { } imagePath)
         {
             using var image = InputFile.ReadJson(imagePath);

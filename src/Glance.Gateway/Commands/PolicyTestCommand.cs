@@ -37,7 +37,12 @@ internal static class PolicyTestCommand
               member: project-b        # optional: the path's member id
               expect: 403
               expect_candidate: 403    # optional: what the candidate must answer (default: expect)
-          # a case may also have request (the JSON body), namespace, values ({tag_value: ...})
+            - name: the same, as the access log shows the request
+              request_line: DELETE /v2/images/6f1c.../members/project-b   # instead of operation and member
+              caller: reader
+              image: shared
+              expect: 403
+          # a case may also have request (the JSON body), namespace, values ({tag_value: ...}), content_type
         """;
 
     /// <summary>Runs the command.</summary>
@@ -140,15 +145,29 @@ internal static class PolicyTestCommand
 
             var name = Text(item, "name") ?? $"case {index}";
             where = $"{path}: case {index} ({name})";
-            var operationName = Text(item, "operation") ?? throw new CommandUsageException($"{where}: no operation");
-            var operation = EdgeOperations.Named(operationName) ?? throw new CommandUsageException($"{where}: no edge operation '{operationName}'");
             var caller = Resolve(item, "caller", callers, where) ?? throw new CommandUsageException($"{where}: no caller");
-            var edgeCase = new EdgeCase(operation, CallerFile.FromJson(caller, where))
+            var credentials = CallerFile.FromJson(caller, where);
+            EdgeCase edgeCase;
+            if (Text(item, "request_line") is { } line)
             {
-                MemberId = Text(item, "member"),
-                Values = item.TryGetProperty("values", out var values) && values.ValueKind == JsonValueKind.Object
-                    ? values.EnumerateObject().ToDictionary(v => v.Name, v => v.Value.ToString(), StringComparer.Ordinal)
-                    : new Dictionary<string, string>(),
+                edgeCase = EdgeCase.Routed(line, credentials);
+            }
+            else
+            {
+                var operationName = Text(item, "operation") ?? throw new CommandUsageException($"{where}: no operation (or request_line)");
+                var registered = EdgeOperations.Named(operationName) ?? throw new CommandUsageException($"{where}: no edge operation '{operationName}'");
+                edgeCase = new EdgeCase(registered, credentials)
+                {
+                    MemberId = Text(item, "member"),
+                    Values = item.TryGetProperty("values", out var values) && values.ValueKind == JsonValueKind.Object
+                        ? values.EnumerateObject().ToDictionary(v => v.Name, v => v.Value.ToString(), StringComparer.Ordinal)
+                        : new Dictionary<string, string>(),
+                };
+            }
+
+            var operation = edgeCase.Operation;
+            edgeCase = edgeCase with
+            {
                 Body = item.TryGetProperty("request", out var request) ? JsonSerializer.SerializeToUtf8Bytes(request, CommandJsonContext.Default.JsonElement) : null,
                 ContentType = Text(item, "content_type"),
             };

@@ -23,6 +23,11 @@ public sealed class PolicyTestCommandTests : IDisposable
             image: shared
             member: project-b
             expect: 403
+          - name: the same, as the access log shows the request
+            request_line: DELETE /v2/images/6f1c3c34-1f45-4a4b-9d55-0d3c9ea4c8a1/members/project-b
+            caller: reader
+            image: shared
+            expect: 403
           - name: nobody sees an image that does not exist
             operation: get_image
             caller: owner
@@ -45,7 +50,7 @@ public sealed class PolicyTestCommandTests : IDisposable
         var (exit, output, error) = await CommandRun.RunAsync("policy", "test", table, "--policy", _secure, "--enforce-new-defaults", "--enforce-scope");
 
         Assert.True(exit == 0, output + error);
-        Assert.StartsWith("3 cases × 1 policies: 3 passed, 0 failed", output, StringComparison.Ordinal);
+        Assert.StartsWith("4 cases × 1 policies: 4 passed, 0 failed", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -61,7 +66,7 @@ public sealed class PolicyTestCommandTests : IDisposable
         var failure = Assert.Single(output.Split('\n'), l => l.StartsWith("FAIL ", StringComparison.Ordinal));
         Assert.StartsWith("FAIL the owner deletes its image [candidate]: delete_image expected allowed, got 403 Forbidden", failure, StringComparison.Ordinal);
         Assert.Contains("failed: role:admin", failure, StringComparison.Ordinal);
-        Assert.Contains("5 passed, 1 failed", output, StringComparison.Ordinal);
+        Assert.Contains("7 passed, 1 failed", output, StringComparison.Ordinal);
     }
 
     [Fact]
