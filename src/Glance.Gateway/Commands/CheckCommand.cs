@@ -117,7 +117,7 @@ internal static class CheckCommand
         PolicySet? candidate;
         try
         {
-            (live, candidate) = PolicySources.Load(noArgs, configuration.Settings.AsEnumerable().ToDictionary(p => p.Key, p => p.Value));
+            (live, candidate) = PolicySources.Load(noArgs, configuration);
         }
         catch (CommandUsageException ex)
         {

@@ -1,7 +1,6 @@
 using Glance.Gateway.Hosting;
 using Glance.Gateway.Policy;
 using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 
 namespace Glance.Gateway.Commands;
 
@@ -43,49 +42,64 @@ internal static class PolicySources
     public static (PolicySet Live, PolicySet? Candidate) Load(CommandArguments args, IReadOnlyDictionary<string, string?>? settings)
     {
         ArgumentNullException.ThrowIfNull(args);
-        PolicySet live;
-        string? candidateFile = args.Option("--candidate");
-        bool candidateNew = args.Has("--candidate-enforce-new-defaults"), candidateScope = args.Has("--candidate-enforce-scope");
-        ConfigDirectory? directory = null;
-        if (args.Option("--policy") is { } policyFile)
-        {
-            var path = Path.GetFullPath(policyFile);
-            if (!File.Exists(path))
-            {
-                throw new CommandUsageException($"{path} does not exist");
-            }
-
-            live = new PolicySet("live", LoadFile(path, args.Has("--enforce-new-defaults"), args.Has("--enforce-scope"), null));
-        }
-        else
+        if (args.Option("--policy") is not { } policyFile)
         {
             if (args.Has("--enforce-new-defaults") || args.Has("--enforce-scope"))
             {
                 throw new CommandUsageException("--enforce-new-defaults and --enforce-scope go with --policy; with --config the settings say");
             }
 
-            var configuration = CommandConfiguration.Read(args.Option("--config"), settings);
-            directory = configuration.Directory;
-            var options = new PolicyOptions();
-            configuration.Settings.GetSection(PolicyOptions.SectionName).Bind(options);
-            var validation = new PolicyOptionsValidator().Validate(null, options);
-            if (validation.Failed)
-            {
-                throw new CommandUsageException("configuration error: " + validation.FailureMessage);
-            }
-
-            live = new PolicySet("live", Load(options, directory));
-            if (candidateFile is null && configuration.Settings[$"{CandidateSection}:File"] is { Length: > 0 } configured)
-            {
-                candidateFile = Path.GetFullPath(configured, directory.Path);
-                candidateNew = Switch(configuration.Settings, $"{CandidateSection}:EnforceNewDefaults");
-                candidateScope = Switch(configuration.Settings, $"{CandidateSection}:EnforceScope");
-            }
+            return Load(args, CommandConfiguration.Read(args.Option("--config"), settings));
         }
 
+        var path = Path.GetFullPath(policyFile);
+        if (!File.Exists(path))
+        {
+            throw new CommandUsageException($"{path} does not exist");
+        }
+
+        var live = new PolicySet("live", LoadFile(path, args.Has("--enforce-new-defaults"), args.Has("--enforce-scope"), null));
+        return (live, Candidate(args.Option("--candidate"), args.Has("--candidate-enforce-new-defaults"), args.Has("--candidate-enforce-scope"), null));
+    }
+
+    /// <summary>
+    /// The live set of <paramref name="configuration"/> (its <c>Policy</c> section, validated as
+    /// start-up validates it) and its candidate, unless the command line names one.
+    /// </summary>
+    /// <exception cref="CommandUsageException">A file that cannot be read or used, or settings that do not validate.</exception>
+    public static (PolicySet Live, PolicySet? Candidate) Load(CommandArguments args, CommandConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(configuration);
+        var options = new PolicyOptions();
+        configuration.Settings.GetSection(PolicyOptions.SectionName).Bind(options);
+        var validation = new PolicyOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new CommandUsageException("configuration error: " + validation.FailureMessage);
+        }
+
+        var live = new PolicySet("live", Load(options, configuration.Directory));
+        if (args.Option("--candidate") is { } candidate)
+        {
+            return (live, Candidate(candidate, args.Has("--candidate-enforce-new-defaults"), args.Has("--candidate-enforce-scope"), configuration.Directory));
+        }
+
+        var settings = configuration.Settings;
+        return settings[$"{CandidateSection}:File"] is { Length: > 0 } configured
+            ? (live, Candidate(
+                Path.GetFullPath(configured, configuration.Directory.Path),
+                Switch(settings, $"{CandidateSection}:EnforceNewDefaults"),
+                Switch(settings, $"{CandidateSection}:EnforceScope"),
+                configuration.Directory))
+            : (live, null);
+    }
+
+    private static PolicySet? Candidate(string? candidateFile, bool candidateNew, bool candidateScope, ConfigDirectory? directory)
+    {
         if (candidateFile is null)
         {
-            return (live, null);
+            return null;
         }
 
         var candidatePath = Path.GetFullPath(candidateFile);
@@ -94,7 +108,7 @@ internal static class PolicySources
             throw new CommandUsageException($"the candidate policy {candidatePath} does not exist");
         }
 
-        return (live, new PolicySet("candidate", LoadFile(candidatePath, candidateNew, candidateScope, directory)));
+        return new PolicySet("candidate", LoadFile(candidatePath, candidateNew, candidateScope, directory));
     }
 
     /// <summary>Both sets, live first.</summary>
