@@ -51,6 +51,7 @@ public static class GatewayCommands
                 case "policy" when rest.Count > 0 && rest[0] == "effective":
                     return PolicyEffectiveCommand.Run(rest.Skip(1).ToList(), output, settings);
                 case "help":
+                case "policy" when rest.Count > 0 && rest[0] is "--help" or "-h":
                     await output.WriteLineAsync(Usage);
                     return CommandExit.Ok;
                 default:
