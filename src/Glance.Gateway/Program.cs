@@ -1,5 +1,6 @@
 using Glance.Gateway.AccessLog;
 using Glance.Gateway.Auditing;
+using Glance.Gateway.Commands;
 using Glance.Gateway.HeaderHygiene;
 using Glance.Gateway.Health;
 using Glance.Gateway.Hosting;
@@ -66,9 +67,14 @@ public static class Program
         return app;
     }
 
-    /// <summary>Runs the gateway; a configuration error stops it with one line on stderr.</summary>
+    /// <summary>Runs an operator command (<see cref="GatewayCommands"/>), or the gateway: a configuration error stops it with one line on stderr.</summary>
     public static async Task<int> Main(string[] args)
     {
+        if (GatewayCommands.IsCommand(args))  // glance-gateway check | policy explain|test|effective
+        {
+            return await GatewayCommands.RunAsync(args, Console.Out, Console.Error);
+        }
+
         MallocArenas.Limit();                 // native memory: a few malloc arenas, not 8 per core
         try
         {

@@ -21,13 +21,16 @@ public static class EdgeRequestBody
     /// <summary>The body's outcome: a parsed document, the deserializer's refusal, or too large to read.</summary>
     public readonly record struct Outcome(JsonDocument? Document, Refusal? Error, bool TooLarge);
 
+    /// <summary>No body where the deserializer expects one.</summary>
+    public static Outcome Missing { get; } = new(null, new Refusal(400, "Body expected in request.", Reason: "BadRequestBody"), false);
+
     /// <summary>Reads and rewinds the body.</summary>
     public static async Task<Outcome> ReadAsync(HttpRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!GlanceRequestBody.HasBody(request))
         {
-            return new(null, new Refusal(400, "Body expected in request.", Reason: "BadRequestBody"), false);
+            return Missing;
         }
 
         if (request.ContentLength > MaxBytes)
@@ -59,14 +62,23 @@ public static class EdgeRequestBody
             request.Body.Position = 0;
         }
 
-        if (GlanceRequestBody.JsonError(buffer.WrittenSpan) is { } error)
+        return Parse(buffer.WrittenMemory);
+    }
+
+    /// <summary>
+    /// A body already read, as the deserializer takes it: the parsed document or its refusal (the
+    /// operators' <c>policy explain</c> reads a request body from a file through here).
+    /// </summary>
+    public static Outcome Parse(ReadOnlyMemory<byte> body)
+    {
+        if (GlanceRequestBody.JsonError(body.Span) is { } error)
         {
             return new(null, new Refusal(400, error, Reason: "BadRequestBody"), false);
         }
 
         try
         {
-            return new(JsonDocument.Parse(buffer.WrittenMemory, new JsonDocumentOptions { MaxDepth = 32 }), null, false);
+            return new(JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = 32 }), null, false);
         }
         catch (JsonException)
         {

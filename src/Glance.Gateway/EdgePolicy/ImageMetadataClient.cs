@@ -101,9 +101,11 @@ public sealed partial class ImageMetadataClient(
         }
     }
 
-    // Glance's image document: the base attributes, and the custom properties (strings) at the
-    // top level beside them.
-    private static ImageFacts ToFacts(ImageDocument image)
+    /// <summary>
+    /// Glance's image document: the base attributes, and the custom properties (strings) at the
+    /// top level beside them. The operators' commands read an image file through here too.
+    /// </summary>
+    internal static ImageFacts ToFacts(ImageDocument image)
     {
         Dictionary<string, string>? properties = null;
         foreach (var (name, value) in image.Extra ?? [])

@@ -85,8 +85,8 @@ public static class HostingExtensions
     /// <summary>The application log's section.</summary>
     public const string SerilogSectionName = "Serilog";
 
-    // Sub-sections of Serilog that are pipelines of their own (the audit trail, the access log).
-    private static readonly string[] OwnPipelines =
+    /// <summary>Sub-sections of Serilog that are pipelines of their own (the audit trail, the access log).</summary>
+    internal static readonly string[] OwnPipelines =
     [
         ConfigurationPath.GetSectionKey(AuditLoggerFactory.SectionName),
         ConfigurationPath.GetSectionKey(AccessLoggerFactory.SectionName),

@@ -16,6 +16,7 @@ public sealed class PolicyRules
     private readonly Check _contextIsAdmin;
     private string? _revision;
     private IReadOnlySet<string>? _targetKeys;
+    private Action<PolicyQuery>? _observer;
 
     private PolicyRules(PolicyMode mode, FrozenDictionary<string, Entry> rules, IReadOnlyList<PolicyDiagnostic> diagnostics, string? source)
     {
@@ -129,13 +130,31 @@ public sealed class PolicyRules
             throw new InvalidOperationException($"'{rule}' is not a registered Glance policy rule.");
         }
 
-        if (Mode.EnforceScope && entry.ScopeTypes is { } scopes && Array.IndexOf(scopes, credentials.TokenScope) < 0)
-        {
-            return false;
-        }
-
-        return entry.Check.Evaluate(credentials, target);
+        var allowed = (!Mode.EnforceScope || entry.ScopeTypes is not { } scopes || Array.IndexOf(scopes, credentials.TokenScope) >= 0)
+            && entry.Check.Evaluate(credentials, target);
+        _observer?.Invoke(new PolicyQuery(rule, credentials, target, allowed));
+        return allowed;
     }
+
+    /// <summary>
+    /// The same rules, telling <paramref name="observer"/> of every <see cref="IsAllowed"/> asked
+    /// of them, in order: what a decision function asked, with the very target it built (the
+    /// operators' <c>policy explain</c> explains the rule that decided with it). The rules in
+    /// force have no observer, so the edge's evaluation pays one null test.
+    /// </summary>
+    public PolicyRules Observed(Action<PolicyQuery> observer)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        var copy = (PolicyRules)MemberwiseClone();
+        copy._observer = observer;
+        return copy;
+    }
+
+    /// <summary>The compiled check of <paramref name="rule"/> (bound), or null when there is no such rule.</summary>
+    internal Check? CheckOf(string rule) => _rules.TryGetValue(rule, out var entry) ? entry.Check : null;
+
+    /// <summary>True when <paramref name="rule"/> is one of Glance's registered rules.</summary>
+    public bool IsRegistered(string rule) => _rules.TryGetValue(rule, out var entry) && entry.Registered;
 
     /// <summary>The request context's <c>is_admin</c>: the <c>context_is_admin</c> rule over the caller.</summary>
     public bool IsAdmin(PolicyCredentials credentials)
