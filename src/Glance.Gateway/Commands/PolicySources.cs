@@ -125,7 +125,8 @@ internal static class PolicySources
     {
         try
         {
-            using var watcher = new PolicyFileWatcher(Microsoft.Extensions.Options.Options.Create(options), directory, NullLogger<PolicyFileWatcher>.Instance);
+            using var watcher = new PolicyFileWatcher(
+                "Policy", new Glance.Policy.Rules.PolicyMode(options.EnforceNewDefaults, options.EnforceScope), options.File, directory, NullLogger<PolicyFileWatcher>.Instance, metrics: null, TimeProvider.System);
             return watcher.Rules.Current;
         }
         catch (GatewayConfigurationException ex)
