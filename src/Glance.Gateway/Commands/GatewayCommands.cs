@@ -2,7 +2,7 @@ namespace Glance.Gateway.Commands;
 
 /// <summary>
 /// The operators' commands of the gateway's own binary (<c>glance-gateway &lt;command&gt;</c>):
-/// <c>check</c> and <c>policy explain|test|effective</c>. <c>Main</c> hands the arguments here
+/// <c>check</c> and <c>policy explain|test|replay|effective</c>. <c>Main</c> hands the arguments here
 /// when the first one names a command; anything else starts the gateway. Exit codes:
 /// <see cref="CommandExit"/>. Plain text by default, JSON with <c>--json</c>.
 /// </summary>
@@ -15,6 +15,8 @@ public static class GatewayCommands
           policy explain --operation NAME --caller FILE [--image FILE] [--member ID] [--request FILE] ...
                                                   what Glance would answer, the rule and what decided it
           policy test FILE                        an operator's table of expected decisions
+          policy replay --audit FILE... --candidate FILE [--enforce-new-defaults] [--enforce-scope]
+                                                  recorded decisions replayed against a candidate policy
           policy effective                        the rules as they decide, as a policy file
 
         exit: 0 all well, 1 a check or test found a problem or difference, 2 usage or file error
@@ -48,6 +50,8 @@ public static class GatewayCommands
                     return PolicyExplainCommand.Run(rest.Skip(1).ToList(), output, settings);
                 case "policy" when rest.Count > 0 && rest[0] == "test":
                     return PolicyTestCommand.Run(rest.Skip(1).ToList(), output, settings);
+                case "policy" when rest.Count > 0 && rest[0] == "replay":
+                    return PolicyReplayCommand.Run(rest.Skip(1).ToList(), output);
                 case "policy" when rest.Count > 0 && rest[0] == "effective":
                     return PolicyEffectiveCommand.Run(rest.Skip(1).ToList(), output, settings);
                 case "help":

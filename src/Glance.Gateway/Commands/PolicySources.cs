@@ -114,7 +114,8 @@ internal static class PolicySources
     /// <summary>Both sets, live first.</summary>
     public static IReadOnlyList<PolicySet> Both(PolicySet live, PolicySet? candidate) => candidate is null ? [live] : [live, candidate];
 
-    private static Glance.Policy.Rules.PolicyRules LoadFile(string path, bool enforceNewDefaults, bool enforceScope, ConfigDirectory? directory)
+    /// <summary>The rules of the policy file <paramref name="path"/> in the given mode, loaded as start-up loads them.</summary>
+    public static Glance.Policy.Rules.PolicyRules LoadFile(string path, bool enforceNewDefaults, bool enforceScope, ConfigDirectory? directory)
     {
         directory ??= ConfigDirectory.Resolve(Path.GetDirectoryName(path), Environment.CurrentDirectory);
         return Load(new PolicyOptions { File = path, EnforceNewDefaults = enforceNewDefaults, EnforceScope = enforceScope }, directory);

@@ -78,6 +78,44 @@ public sealed class AuditReplayTests : IDisposable
     }
 
     [Fact]
+    public async Task ReplayCommand_ChangedDecisionsListedAndExit1_NoChangeExit0_MissingFileExit2()
+    {
+        await using var gateway = await GatewayHost.StartAsync();
+        var image = await GlanceApi.CreateImageAsync(gateway.Client, "dev-owner", "private");
+        foreach (var token in new[] { "dev-owner", "dev-stranger", "dev-admin" })
+        {
+            (await GlanceApi.GetAsync(gateway.Client, "/v2/images/" + image, token)).Dispose();
+        }
+
+        var audit = Path.Combine(_folder, "audit.json");
+        await File.WriteAllLinesAsync(audit, (await AuditEvent.EventuallyAsync(() => gateway.AuditEvents(), 4)).Select(e => e.Line));
+        var adminsOnly = Path.Combine(_folder, "admins-only.yaml");
+        await File.WriteAllTextAsync(adminsOnly, "get_image: \"role:admin\"\n");
+        var unchanged = Path.Combine(_folder, "unchanged.yaml");
+        await File.WriteAllTextAsync(unchanged, "# Glance's defaults\n");
+
+        var (changedExit, changedText) = await RunAsync("policy", "replay", "--audit", audit, "--candidate", adminsOnly);
+        var (sameExit, sameText) = await RunAsync("policy", "replay", "--audit", audit, "--candidate", unchanged);
+        var (missingExit, _) = await RunAsync("policy", "replay", "--audit", audit, "--candidate", Path.Combine(_folder, "none.yaml"));
+
+        Assert.Equal(1, changedExit);
+        Assert.Contains("replayed 4 decisions", changedText, StringComparison.Ordinal);
+        Assert.Contains("1 changed, 1 not reproducible", changedText, StringComparison.Ordinal); // the owner's read; add_image read a body
+        Assert.Contains("get_image: allow by get_image -> 404 by get_image", changedText, StringComparison.Ordinal);
+        Assert.Equal(0, sameExit);
+        Assert.Contains("0 changed", sameText, StringComparison.Ordinal);
+        Assert.Equal(2, missingExit);
+    }
+
+    private static async Task<(int Exit, string Output)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var exit = await Glance.Gateway.Commands.GatewayCommands.RunAsync(args, output, error);
+        return (exit, output + error.ToString());
+    }
+
+    [Fact]
     public void Replay_EveryRegisteredOperationReadingABody_IsMarkedNotGuessed()
     {
         var rules = PolicyRules.Defaults(PolicyMode.Legacy);
