@@ -98,6 +98,7 @@ public sealed partial class EdgeDecisionAudit(
             new("TargetOmitted", omitted is { Count: > 0 } ? omitted : null),
             new("Membership", membership),
             new("Namespace", ns),
+            new("FailedClause", edge.FailedClause),
         });
         Log.Decision(
             _logger,

@@ -4,6 +4,7 @@ using Glance.Policy.Errors;
 using Glance.Policy.Members;
 using Glance.Policy.Operations;
 using Glance.Policy.Routing;
+using Glance.Policy.Rules;
 using Microsoft.Extensions.Options;
 
 namespace Glance.Gateway.EdgePolicy;
@@ -150,14 +151,32 @@ public sealed partial class EdgeDecisionStep(
         }
     }
 
-    // The live decision of the input; the candidate's of the same input recorded beside it.
+    // The live decision of the input; the candidate's of the same input recorded beside it; for
+    // a refusal by a rule, the clause that failed (for the audit only: Glance's body stays exact).
     private EdgeDecision Judge(EdgeRequestFeature edge, EdgeOperation operation, EdgeInput input)
     {
         var decision = operation.Decide(input);
         var rules = candidate.Current;
         var candidates = rules is null ? null : operation.Decide(input with { Caller = new Caller(input.Caller.Credentials, rules) });
         edge.Read(input, candidates, rules);
+        edge.FailedClause = decision is { IsAllowed: false, PolicyRule: { } rule } ? FailedClause(operation, input, rule) : null;
         return decision;
+    }
+
+    // The operation decided again with rules that report each query, and the refused query of
+    // the rule that decided explained: the check that failed in each branch.
+    private static string? FailedClause(EdgeOperation operation, EdgeInput input, string rule)
+    {
+        PolicyQuery? refused = null;
+        var observed = input.Caller.Rules.Observed(query =>
+        {
+            if (!query.Allowed && (refused is null || query.Rule == rule))
+            {
+                refused = query;
+            }
+        });
+        operation.Decide(input with { Caller = new Caller(input.Caller.Credentials, observed) });
+        return refused is null ? null : PolicyExplainer.Explain(input.Caller.Rules, refused.Rule, refused.Credentials, refused.Target).FailedClause;
     }
 
     private async Task FailAsync(HttpContext context, EdgeRequestFeature edge, string reason)

@@ -57,6 +57,12 @@ public sealed class EdgeRequestFeature(string operation, string imageId, string?
     /// </summary>
     public EdgeInput? Input { get; private set; }
 
+    /// <summary>
+    /// For a refusal by a rule, the check that failed in each branch of that rule (oslo.policy
+    /// text, e.g. <c>role:admin; project_id:%(project_id)s</c>): the audit's, never the client's.
+    /// </summary>
+    public string? FailedClause { get; set; }
+
     /// <summary>The candidate policy's decision of the same input, when a candidate is configured.</summary>
     public EdgeDecision? Candidate { get; private set; }
 

@@ -104,6 +104,22 @@ public sealed class PolicyRevisionTests : IDisposable
         Assert.DoesNotContain("dev-stranger", decision.Line, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Refusal_TheFailedClauseIsAudited_NeverAnswered()
+    {
+        var path = await FileAsync("policy.yaml", "get_image: \"role:admin or (role:gold and project_id:%(project_id)s)\"\n");
+        await using var gateway = await GatewayHost.StartAsync(new Dictionary<string, string?> { ["Policy:File"] = path });
+        var image = await GlanceApi.CreateImageAsync(gateway.Client, "dev-owner", "community");
+
+        using var response = await GlanceApi.GetAsync(gateway.Client, "/v2/images/" + image, "dev-stranger");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        var decision = (await AuditEvent.EventuallyAsync(() => gateway.AuditEvents("get_image"))).Single();
+        Assert.Equal(("deny", "get_image"), (decision.Get("Decision"), decision.Get("PolicyRule")));
+        Assert.Equal("role:admin; role:gold", decision.Get("FailedClause"));
+        Assert.DoesNotContain("role:", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private async Task<string> FileAsync(string name, string text)
     {
         var path = Path.Combine(_folder, name);
