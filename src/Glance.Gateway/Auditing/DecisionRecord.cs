@@ -10,7 +10,7 @@ namespace Glance.Gateway.Auditing;
 /// <summary>
 /// What an edge decision read, as the audit event records it so that the decision can be
 /// replayed against other rules (<c>glance-gateway policy replay</c>): the credentials as the
-/// rules saw them (<c>Credentials</c>), the router's parameters and query (<c>Request</c>), and
+/// rules saw them (<c>Credentials</c>), the router's parameters (<c>Request</c>; never the query), and
 /// the facts (<c>Target</c>: the image's attributes as Glance's <c>ImageTarget</c> exposes them
 /// with the extra properties that the live or candidate rules substitute; <c>Membership</c>;
 /// <c>Namespace</c>). Never a token. Extra properties no rule refers to are not recorded; their
@@ -37,7 +37,7 @@ public static class DecisionRecord
         };
     }
 
-    /// <summary>The router's parameters and the raw query the decision read.</summary>
+    /// <summary>The router's parameters, and whether the decision read the query string (never the query).</summary>
     public static Dictionary<string, object?> Request(EdgeInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
@@ -52,7 +52,8 @@ public static class DecisionRecord
             ["image_id"] = input.ImageId,
             ["member_id"] = input.MemberId,
             ["values"] = values,
-            ["query"] = input.RawQuery,
+            // Never the query itself: a client may put a token there. Only whether the decision read it.
+            ["query_read"] = input.QueryRead,
             ["content_type"] = input.ContentType,
         };
     }
@@ -163,6 +164,11 @@ public static class DecisionRecord
             Text(creds, "user_domain_id"),
             Text(creds, "project_domain_id"),
             !creds.TryGetProperty("is_admin_project", out var adminProject) || adminProject.ValueKind != JsonValueKind.False);
+        if (request.TryGetProperty("query_read", out var queryRead) && queryRead.ValueKind == JsonValueKind.True)
+        {
+            return (null, "the decision read the query string, which the audit does not keep");
+        }
+
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         if (request.TryGetProperty("values", out var routed) && routed.ValueKind == JsonValueKind.Object)
         {
@@ -175,7 +181,6 @@ public static class DecisionRecord
         var input = new EdgeInput(new Caller(credentials, rules), Text(request, "image_id") ?? string.Empty, Text(request, "member_id"))
         {
             Values = values,
-            RawQuery = Text(request, "query"),
             ContentType = Text(request, "content_type"),
         };
         switch (operation.Facts)

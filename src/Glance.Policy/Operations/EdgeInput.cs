@@ -26,6 +26,9 @@ public sealed record EdgeInput(Caller Caller, string ImageId, string? MemberId)
     }
 
     /// <summary>The raw query string (<c>?a=b</c>), parsed into <see cref="Query"/> only when an operation reads it.</summary>
+    /// <summary>True once the decision has read <see cref="Query"/> (a record of the decision needs it then).</summary>
+    public bool QueryRead => _query is not null;
+
     public string? RawQuery { get; init; }
 
     /// <summary>The route's metadef namespace, or null when it does not exist (<see cref="EdgeFactsNeeded.Namespace"/>).</summary>
