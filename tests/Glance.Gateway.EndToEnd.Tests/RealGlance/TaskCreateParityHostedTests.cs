@@ -45,8 +45,8 @@ public sealed partial class TaskCreateParityHostedTests(KeystoneFixture keystone
     [InlineData("nojson")]
     public async Task Create_RefusedBody_SameAnswerAsGlance(string body)
     {
-        var glance = await PostAsync(_suite.Legacy.Direct, body);
-        var gateway = await PostAsync(_gateway.Client, body);
+        var (glance, _) = await PostAsync(_suite.Legacy.Direct, body);
+        var (gateway, _) = await PostAsync(_gateway.Client, body);
         Assert.Equal(400, glance.Status);
         Assert.Equal(glance, gateway);
     }
@@ -58,20 +58,21 @@ public sealed partial class TaskCreateParityHostedTests(KeystoneFixture keystone
     public async Task Create_ImportTask_SameAnswerAndSameEndAsGlance(string input, string status)
     {
         var body = "{\"type\": \"import\", \"input\": " + input.Replace("{uri}", "http://" + OwnAddress() + "/edge-task", StringComparison.Ordinal) + "}";
-        var glance = await PostAsync(_suite.Legacy.Direct, body);
-        var gateway = await PostAsync(_gateway.Client, body);
+        var (glance, glanceId) = await PostAsync(_suite.Legacy.Direct, body);
+        var (gateway, gatewayId) = await PostAsync(_gateway.Client, body);
         Assert.Equal(201, glance.Status);
         Assert.Equal(glance, gateway);
 
-        var glanceTask = await EndAsync(_suite.Legacy.Direct, glance.Id!);
-        var gatewayTask = await EndAsync(_gateway.Client, gateway.Id!);
+        var glanceTask = await EndAsync(_suite.Legacy.Direct, glanceId!);
+        var gatewayTask = await EndAsync(_gateway.Client, gatewayId!);
         Assert.Equal(status, (string?)JsonNode.Parse(glanceTask)!["status"]);
         Assert.Equal(glanceTask, gatewayTask);
     }
 
-    private sealed record Answer(int Status, string? ContentType, string? Location, string Body, string? Id);
+    private sealed record Answer(int Status, string? ContentType, string? Location, string Body);
 
-    private async Task<Answer> PostAsync(HttpClient client, string body)
+    // The answer, its task id read alike, and that id.
+    private async Task<(Answer Answer, string? TaskId)> PostAsync(HttpClient client, string body)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v2/tasks") { Content = new StringContent(body, Encoding.UTF8, "application/json") };
         request.Headers.Add("X-Auth-Token", _suite.Tokens.Admin);
@@ -80,7 +81,7 @@ public sealed partial class TaskCreateParityHostedTests(KeystoneFixture keystone
         var text = await response.Content.ReadAsStringAsync();
         var id = (int)response.StatusCode == 201 ? (string?)JsonNode.Parse(text)!["id"] : null;
         var location = response.Headers.Location?.ToString().Replace(client.BaseAddress!.GetLeftPart(UriPartial.Authority), "{base}", StringComparison.Ordinal);
-        return new Answer((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), Alike(location, id), Alike(text, id), id is null ? null : "{task}");
+        return (new Answer((int)response.StatusCode, response.Content.Headers.ContentType?.ToString(), Alike(location, id), Alike(text, id)!), id);
     }
 
     // The task as the admin reads it once it is no longer pending or processing (bounded: 60 s).
