@@ -36,8 +36,8 @@ internal sealed partial class LegacyTaskRunner(
 {
     private const int MaxConcurrentTasks = 4;
 
-    // Glance's new_image arguments a task's image_properties may name (the other base properties are
-    // read-only or unexpected there: the flow fails).
+    // The base properties image_properties may not name: new_image takes them as read-only or
+    // unexpected arguments, and the flow fails.
     private static readonly HashSet<string> ReadOnlyOrUnexpected = new(StringComparer.Ordinal)
     {
         "id", "status", "checksum", "os_hash_algo", "os_hash_value", "size", "virtual_size", "created_at", "updated_at",
