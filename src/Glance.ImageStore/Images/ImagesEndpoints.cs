@@ -165,7 +165,7 @@ internal sealed partial class ImagesEndpoints(ImageRepository images, IStoreData
     // webob makes a relative Location absolute on the way out (Response._abs_headerlist): the
     // request's scheme and Host header (":80" dropped for http, ":443" for https), then the path.
     // Behind the gateway the Host is the client's (RequestHeaderOriginalHost), as Glance would see it.
-    private static string AbsoluteLocation(HttpRequest request, string path)
+    internal static string AbsoluteLocation(HttpRequest request, string path)
     {
         var origin = request.Scheme + "://" + request.Host.Value;
         if (request.Scheme == "http" && origin.EndsWith(":80", StringComparison.Ordinal))

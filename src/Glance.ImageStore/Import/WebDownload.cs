@@ -39,10 +39,12 @@ internal static class WebDownload
 
             if (!response.IsSuccessStatusCode)
             {
-                var status = (int)response.StatusCode;
+                // urllib's HTTPError, as str() shows it: the status and the server's reason phrase.
+                var status = response.StatusCode;
+                var phrase = response.ReasonPhrase;
                 response.Dispose();
                 client.Dispose();
-                throw new HttpRequestException($"HTTP Error {status} fetching {current}");
+                throw new HttpRequestException($"HTTP Error {(int)status}: {phrase}", null, status);
             }
 
             return (client, response);

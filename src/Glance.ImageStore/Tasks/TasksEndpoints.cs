@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Text.Json;
 using Glance.ImageStore.Identity;
 using Glance.ImageStore.Images;
 using Glance.ImageStore.Persistence;
@@ -7,6 +8,7 @@ using Glance.ImageStore.Routing;
 using Glance.Policy.Errors;
 using Glance.Policy.Language;
 using Glance.Policy.Rules;
+using Microsoft.Extensions.Options;
 
 namespace Glance.ImageStore.Tasks;
 
@@ -16,11 +18,14 @@ namespace Glance.ImageStore.Tasks;
 /// default; a caller who is not admin sees its own project's tasks), <c>DELETE /v2/tasks/{id}</c>
 /// (always Glance's 405), <c>GET /v2/images/{image_id}/tasks</c> (images.py
 /// <c>get_task_info</c>: anyone who may see the image, the database rows as they are) and the two
-/// task schemas. Creating a task through <c>POST /v2/tasks</c> (the deprecated <c>import</c> task
-/// type) is not implemented.
+/// task schemas; and <c>POST /v2/tasks</c> (the deprecated task API: <c>import</c> tasks, run by
+/// <see cref="LegacyTaskRunner"/>).
 /// </summary>
-internal sealed class TasksEndpoints(TaskRepository tasks, ImagesEndpoints imageLookup)
+internal sealed class TasksEndpoints(
+    TaskRepository tasks, ImagesEndpoints imageLookup, LegacyTaskRunner runner, TimeProvider time, IOptions<ImageStoreOptions> options)
 {
+    private readonly long _maxJsonBytes = options.Value.MaxJsonBodyBytes;
+
     private const int DefaultLimit = 25;
     private const int MaxLimit = 1000;
 
@@ -117,16 +122,79 @@ internal sealed class TasksEndpoints(TaskRepository tasks, ImagesEndpoints image
         await response.Body.WriteAsync(bytes, context.RequestAborted);
     }
 
-    // The deserializer's access check first, as in Glance; the legacy "import" task type itself is not implemented.
-    private static async Task CreateAsync(HttpContext context)
+    // TasksController.create behind RequestDeserializer.create: the access policy, the JSON body,
+    // 'type' and 'input' and the schema (TaskCreateRequest); for an import task its import_from
+    // (LegacyImportUri); then the task, pending, answered 201 with its Location, and run after the answer.
+    private async Task CreateAsync(HttpContext context)
     {
-        if (Access(context.GetCaller().Caller) is { } refusal)
+        var caller = context.GetCaller().Caller;
+        if (Access(caller) is { } refusal)
         {
             await refusal.WriteAsync(context);
             return;
         }
 
-        await GlanceErrorWriter.WriteAsync(context, 404, GlanceErrorWriter.ResourceNotFound);
+        using var body = await JsonBody.ReadAsync(context, _maxJsonBytes);
+        if (body is null)
+        {
+            return;
+        }
+
+        var (request, error) = TaskCreateRequest.Read(body.RootElement);
+        if (request is null)
+        {
+            await GlanceErrorWriter.WriteAsync(context, 400, error!);
+            return;
+        }
+
+        if (request.Type == "import")
+        {
+            var (outcome, message) = await LegacyImportUri.ValidateAsync(runner.Filter, request.Input, context.RequestAborted);
+            if (outcome != LegacyImportUri.Outcome.Valid)
+            {
+                await GlanceErrorWriter.WriteAsync(context, outcome == LegacyImportUri.Outcome.Refused ? 400 : 500,
+                    outcome == LegacyImportUri.Outcome.Refused ? message : GlanceErrorWriter.InternalError);
+                return;
+            }
+        }
+
+        // new_task(image_id=task['input'].get('image_id')): a null input has no get (500).
+        if (request.Input.ValueKind != JsonValueKind.Object)
+        {
+            await GlanceErrorWriter.WriteAsync(context, 500, GlanceErrorWriter.InternalError);
+            return;
+        }
+
+        var now = TaskTime.Store(time.GetUtcNow());
+        var task = new TaskRecord
+        {
+            Id = Guid.NewGuid().ToString("D"),
+            Type = request.Type,
+            Owner = caller.ProjectId,
+            ImageId = request.Input.TryGetProperty("image_id", out var imageId) && imageId.ValueKind != JsonValueKind.Null
+                ? imageId.ValueKind == JsonValueKind.String ? imageId.GetString() : imageId.GetRawText()
+                : null,
+            RequestId = context.TraceIdentifier,
+            UserId = caller.Credentials.UserId,
+            Input = Compact(request.Input),
+            CreatedAt = now,
+            UpdatedAt = now,
+        };
+        await tasks.InsertAsync(task, context.RequestAborted);
+        runner.Enqueue(task.Id);
+        context.Response.Headers.Location = ImagesEndpoints.AbsoluteLocation(context.Request, "/v2/tasks/" + task.Id);
+        await JsonResponse.WriteAsync(context, 201, writer => TaskJson.WriteTask(writer, task));
+    }
+
+    private static string Compact(JsonElement element)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+        {
+            element.WriteTo(writer);
+        }
+
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     private async Task ListAsync(HttpContext context)

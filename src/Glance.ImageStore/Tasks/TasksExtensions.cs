@@ -4,7 +4,8 @@ namespace Glance.ImageStore.Tasks;
 internal static class TasksExtensions
 {
     public static IServiceCollection AddTasks(this IServiceCollection services) =>
-        services.AddSingleton<Persistence.TaskRepository>().AddSingleton<TasksEndpoints>();
+        services.AddSingleton<Persistence.TaskRepository>().AddSingleton<TasksEndpoints>()
+            .AddSingleton<LegacyTaskRunner>().AddHostedService(provider => provider.GetRequiredService<LegacyTaskRunner>());
 
     public static IEndpointRouteBuilder MapTasks(this IEndpointRouteBuilder endpoints)
     {

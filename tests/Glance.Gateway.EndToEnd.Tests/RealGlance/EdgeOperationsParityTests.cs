@@ -17,9 +17,9 @@ namespace Glance.Gateway.EndToEnd.Tests.RealGlance;
 /// <list type="bullet">
 /// <item>fronting (<c>*_CallerAndImage_SameAnswerAsGlance</c>): the gateway in front of Glance
 /// against Glance itself, each with its own fixture image made through Glance;</item>
-/// <item>hosted (<see cref="Hosted_LegacyRow_SameAnswerAsGlance"/>): the gateway hosting its own
-/// store against Glance (legacy mode, the hosted store's default), each fixture image made
-/// through that side's own API, the same legacy rows;</item>
+/// <item>hosted (<see cref="Hosted_LegacyRow_SameAnswerAsGlance"/>, <see cref="Hosted_SecureRow_SameAnswerAsGlance"/>):
+/// the gateway hosting its own store against Glance, in legacy mode (the hosted store's default)
+/// and in secure RBAC, each fixture image made through that side's own API, the same rows;</item>
 /// <item>shadow (<c>Shadow_*</c>): a gateway whose policy differs from its Glance's (another
 /// policy file; secure RBAC in front of legacy Glance), the operations in <c>Shadow</c> mode:
 /// Glance's answers, each disagreement audited and counted once, agreements not.</item>
@@ -33,8 +33,9 @@ namespace Glance.Gateway.EndToEnd.Tests.RealGlance;
 /// afterwards, read by the admin through each side's own API.
 /// </summary>
 [Collection(SharedKeystoneGroup.Name)]
-public sealed class EdgeOperationsParityTests(KeystoneFixture keystoneFixture, RealGlanceFixture glanceFixture, HostedStoreGatewayFixture hostedFixture)
-    : IAsyncLifetime, IClassFixture<HostedStoreGatewayFixture>
+public sealed class EdgeOperationsParityTests(
+    KeystoneFixture keystoneFixture, RealGlanceFixture glanceFixture, HostedStoreGatewayFixture hostedFixture, SecureHostedStoreGatewayFixture secureHostedFixture)
+    : IAsyncLifetime, IClassFixture<HostedStoreGatewayFixture>, IClassFixture<SecureHostedStoreGatewayFixture>
 {
     private readonly KeystoneServer _keystone = keystoneFixture.Keystone;
     private RealGlanceSuite _suite = null!;
@@ -50,8 +51,8 @@ public sealed class EdgeOperationsParityTests(KeystoneFixture keystoneFixture, R
 
     public Task DisposeAsync() => Task.CompletedTask;
 
-    /// <summary>Every legacy row of the fronting theories, with its operation (for the hosted store).</summary>
-    public static IEnumerable<object?[]> HostedRows()
+    /// <summary>Every row of the fronting theories in <paramref name="mode"/>, with its operation (for the hosted store).</summary>
+    public static IEnumerable<object?[]> HostedRows(GlanceRbac mode)
     {
         foreach (var theory in typeof(EdgeOperationsParityTests).GetMethods().Where(m => m.Name.EndsWith("_CallerAndImage_SameAnswerAsGlance", StringComparison.Ordinal)))
         {
@@ -60,12 +61,9 @@ public sealed class EdgeOperationsParityTests(KeystoneFixture keystoneFixture, R
             {
                 // The listing of the hosted store holds other images than Glance's: compared by ImageListParityHostedTests;
                 // its task list other tasks; its metadefs are loaded (the suite's Glance has none:
-                // compared by MetadefsParityTests, with Glance's loaded). A task the store does not
-                // create: Hosted_AddTask_AllowedCaller_GlanceAnswers400 (skipped, a known gap).
-                var who = (string)row[1]!;
-                var listing = op is "get_images" or "get_tasks" or "list_metadef_resource_types";
-                var notImplemented = op == "add_task" && (int)row[3]! != 403 && who != "none";
-                if ((GlanceRbac)row[0]! == GlanceRbac.Legacy && (!listing || who == "none") && !notImplemented)
+                // compared by MetadefsParityTests, with Glance's loaded). A listing's refusal is compared.
+                var listed = op is "get_images" or "get_tasks" or "list_metadef_resource_types" && (int)row[3]! == 200;
+                if ((GlanceRbac)row[0]! == mode && !listed)
                 {
                     yield return [op, row[1], row[2], row[3], row[4]];
                 }
@@ -649,26 +647,24 @@ public sealed class EdgeOperationsParityTests(KeystoneFixture keystoneFixture, R
     public Task ListMetadefResourceTypes_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
         AssertThroughAsync(mode, "list_metadef_resource_types", who, kind, status, edge);
 
-    // The hosted store does not create tasks (POST /v2/tasks, the deprecated import task type:
-    // TasksEndpoints says so): past tasks_api_access it answers 404 where Glance's deserializer
-    // answers 400 for this body (no input). The rows Glance answers after the rule, documented.
-    [Theory(Skip = "Known gap: the hosted store does not implement POST /v2/tasks (404 \"The resource could not be found.\" where Glance answers 400 \"Task 'input' is required\")")]
-    [InlineData("admin", 400)]
-    [InlineData("system-admin", 400)]
-    public async Task Hosted_AddTask_AllowedCaller_GlanceAnswers400(string who, int status)
-    {
-        var gateway = await hostedFixture.StartAsync(_keystone);
-        await _check.AssertSameAsync(_suite.Legacy.Direct, gateway.Client, gateway.Client, "hosted store vs Glance (legacy):", "add_task", who, "none", status);
-    }
-
     [Theory]
-    [MemberData(nameof(HostedRows))]
+    [MemberData(nameof(HostedRows), GlanceRbac.Legacy)]
     public async Task Hosted_LegacyRow_SameAnswerAsGlance(string op, string who, string kind, int status, string edge)
     {
         var gateway = await hostedFixture.StartAsync(_keystone);
         // edge: the fronting gateway's decision; the hosted store decides with the same functions, not audited here.
         _ = edge;
         await _check.AssertSameAsync(_suite.Legacy.Direct, gateway.Client, gateway.Client, "hosted store vs Glance (legacy):", op, who, kind, status);
+    }
+
+    // The hosted store in secure RBAC (SecureHostedStoreGatewayFixture) against the suite's secure Glance, every secure row.
+    [Theory]
+    [MemberData(nameof(HostedRows), GlanceRbac.Secure)]
+    public async Task Hosted_SecureRow_SameAnswerAsGlance(string op, string who, string kind, int status, string edge)
+    {
+        var gateway = await secureHostedFixture.StartAsync(_keystone);
+        _ = edge;
+        await _check.AssertSameAsync(_suite.Secure.Direct, gateway.Client, gateway.Client, "hosted store vs Glance (secure):", op, who, kind, status);
     }
 
     // Glance lists an image's members in the order they were added (its query has no ORDER BY:

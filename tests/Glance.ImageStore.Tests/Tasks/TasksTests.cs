@@ -147,12 +147,18 @@ public abstract partial class TasksTests(StoreFixture fixture)
         Assert.Equal(expected, await response.Content.ReadAsStringAsync());
     }
 
-    private static string RunPython(string code)
+    /// <summary>Runs <paramref name="code"/> with Glance's Python (its arguments after it); its standard output.</summary>
+    internal static string RunPython(string code, params string[] arguments)
     {
         Assert.True(File.Exists(GlancePython.Interpreter), $"{GlancePython.Interpreter} is needed (python3-glance) to compare with Glance's schemas.");
         var start = new ProcessStartInfo(GlancePython.Interpreter) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add(code);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEnd();
         var error = process.StandardError.ReadToEnd();
