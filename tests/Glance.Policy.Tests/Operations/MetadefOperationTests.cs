@@ -117,6 +117,13 @@ public sealed class MetadefOperationTests
     [InlineData("""{"namespace": "n", "created_at": "x", "self": "y"}""", 403, "Attribute 'self' is read-only.")]
     [InlineData("""{"namespace": "n", "updated_at": 1}""", 403, "Attribute 'updated_at' is read-only.")]
     [InlineData("""[{"namespace": "n"}]""", 500, "The server has either erred or is incapable of performing the requested operation.")]
+    [InlineData("""{"display_name": "n"}""", 400, "Provided object does not match schema 'namespace': 'namespace' is a required property")]
+    [InlineData("""{"namespace": "n", "visibility": "shared"}""", 400, "Provided object does not match schema 'namespace': 'shared' is not one of ['public', 'private']")]
+    [InlineData("""{"namespace": "n", "protected": "yes"}""", 400, "Provided object does not match schema 'namespace': 'yes' is not of type 'boolean'")]
+    [InlineData("""{"namespace": "n", "colour": "red"}""", 400, "Provided object does not match schema 'namespace': Additional properties are not allowed ('colour' was unexpected)")]
+    [InlineData("""{"namespace": "n", "tags": [{"nom": "t"}]}""", 400, "Provided object does not match schema 'namespace': 'name' is a required property")]
+    [InlineData("""{"namespace": "n", "properties": {"p": {"title": "p"}}}""", 400, "Provided object does not match schema 'namespace': 'type' is a required property")]
+    [InlineData("""{"namespace": "n", "properties": {"p": {"title": "p", "type": "string", "required": ["a"]}}}""", 500, "The server has either erred or is incapable of performing the requested operation.")]
     public void The_body_is_read_before_the_rules(string json, int status, string words) =>
         AssertRefused(MetadefOperations.AddNamespace(Input(Owner(true), json: json)), status, words);
 
@@ -363,7 +370,7 @@ public sealed class MetadefOperationTests
     [InlineData("delete_metadef_tag", "metadef_tags", "delete", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
     [InlineData("remove_metadef_resource_type_association", "metadef_resource_types", "delete", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
     [InlineData("get_metadef_namespaces", "metadef_namespaces", "index", EdgeFactsNeeded.None, false, EdgeMode.Enforce)]
-    [InlineData("add_metadef_namespace", "metadef_namespaces", "create", EdgeFactsNeeded.None, true, EdgeMode.Shadow)]
+    [InlineData("add_metadef_namespace", "metadef_namespaces", "create", EdgeFactsNeeded.None, true, EdgeMode.Enforce)]
     [InlineData("get_metadef_namespace", "metadef_namespaces", "show", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
     [InlineData("get_metadef_objects", "metadef_objects", "index", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
     [InlineData("get_metadef_properties", "metadef_properties", "index", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
