@@ -76,9 +76,13 @@ public static class MetadefBodies
         return CodePoints(name) > 80 ? SchemaRefusal("tag", $"'{name}' is too long") : null;
     }
 
-    /// <summary>A schema refusal in Glance's words.</summary>
+    /// <summary>
+    /// A schema refusal: the first line of Glance's words. Glance follows it with jsonschema's
+    /// report (the schema fragment and the instance, as Python writes them), which neither the
+    /// edge nor the store writes: the edge leaves the answer to the backend (<see cref="Refusal.WordedByBackend"/>).
+    /// </summary>
     public static Refusal SchemaRefusal(string schema, string problem) =>
-        new(400, $"Provided object does not match schema '{schema}': {problem}", Reason: "InvalidBody");
+        new(400, $"Provided object does not match schema '{schema}': {problem}", Reason: "InvalidBody") { WordedByBackend = true };
 
     /// <summary>
     /// A deserializer's checks in Glance's order: not an object (500), the 403 of a read-only

@@ -54,15 +54,15 @@ public sealed partial class EdgeMetadefParityTests(KeystoneFixture keystoneFixtu
     [InlineData(GlanceRbac.Legacy, "owner", "none>new", 403, "deny")]
     [InlineData(GlanceRbac.Legacy, "reader", "none>new", 403, "deny")]
     [InlineData(GlanceRbac.Legacy, "system-admin", "none>new", 201, "allow")]
-    [InlineData(GlanceRbac.Legacy, "admin", "none>bad-visibility", 400, "deny")]
+    [InlineData(GlanceRbac.Legacy, "admin", "none>bad-visibility", 400, "deny-forwarded")]
     [InlineData(GlanceRbac.Legacy, "admin", "none>read-only", 403, "deny")]
-    [InlineData(GlanceRbac.Legacy, "owner", "none>bad-visibility", 400, "deny")]
+    [InlineData(GlanceRbac.Legacy, "owner", "none>bad-visibility", 400, "deny-forwarded")]
     [InlineData(GlanceRbac.Legacy, "none", "none>new", 401, "none")]
     [InlineData(GlanceRbac.Secure, "admin", "none>new", 201, "allow")]
     [InlineData(GlanceRbac.Secure, "owner", "none>new", 403, "deny")]
     [InlineData(GlanceRbac.Secure, "reader", "none>new", 403, "deny")]
     [InlineData(GlanceRbac.Secure, "system-admin", "none>new", 404, "deny")]
-    [InlineData(GlanceRbac.Secure, "admin", "none>bad-visibility", 400, "deny")]
+    [InlineData(GlanceRbac.Secure, "admin", "none>bad-visibility", 400, "deny-forwarded")]
     [InlineData(GlanceRbac.Secure, "admin", "none>with-contents", 201, "allow")]
     [InlineData(GlanceRbac.Secure, "none", "none>new", 401, "none")]
     public Task AddMetadefNamespace_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
@@ -387,7 +387,7 @@ public sealed partial class EdgeMetadefParityTests(KeystoneFixture keystoneFixtu
     [InlineData(GlanceRbac.Secure, "system-admin", "private", 404, "deny")]
     [InlineData(GlanceRbac.Secure, "admin", "missing", 404, "deny")]
     [InlineData(GlanceRbac.Secure, "none", "private", 401, "none")]
-    [InlineData(GlanceRbac.Legacy, "stranger", "private>bad-body", 400, "deny")]
+    [InlineData(GlanceRbac.Legacy, "stranger", "private>bad-body", 400, "deny-forwarded")]
     [InlineData(GlanceRbac.Secure, "owner", "private>read-only", 403, "deny")]
     public Task ModifyMetadefNamespace_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
         AssertThroughAsync(mode, "modify_metadef_namespace", who, kind, status, edge);
@@ -409,8 +409,8 @@ public sealed partial class EdgeMetadefParityTests(KeystoneFixture keystoneFixtu
     [InlineData(GlanceRbac.Secure, "system-admin", "private", 404, "deny")]
     [InlineData(GlanceRbac.Secure, "admin", "missing", 404, "deny")]
     [InlineData(GlanceRbac.Secure, "none", "private", 401, "none")]
-    [InlineData(GlanceRbac.Legacy, "admin", "private>bad-property", 400, "deny")]
-    [InlineData(GlanceRbac.Secure, "stranger", "missing>bad-body", 400, "deny")]
+    [InlineData(GlanceRbac.Legacy, "admin", "private>bad-property", 400, "deny-forwarded")]
+    [InlineData(GlanceRbac.Secure, "stranger", "missing>bad-body", 400, "deny-forwarded")]
     public Task AddMetadefObject_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
         AssertThroughAsync(mode, "add_metadef_object", who, kind, status, edge);
 
@@ -432,7 +432,7 @@ public sealed partial class EdgeMetadefParityTests(KeystoneFixture keystoneFixtu
     [InlineData(GlanceRbac.Secure, "admin", "missing", 404, "deny")]
     [InlineData(GlanceRbac.Secure, "none", "private", 401, "none")]
     [InlineData(GlanceRbac.Legacy, "admin", "private>bad-property", 500, "deny")]
-    [InlineData(GlanceRbac.Secure, "admin", "private>bad-body", 400, "deny")]
+    [InlineData(GlanceRbac.Secure, "admin", "private>bad-body", 400, "deny-forwarded")]
     public Task ModifyMetadefObject_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
         AssertThroughAsync(mode, "modify_metadef_object", who, kind, status, edge);
 
@@ -453,7 +453,7 @@ public sealed partial class EdgeMetadefParityTests(KeystoneFixture keystoneFixtu
     [InlineData(GlanceRbac.Secure, "system-admin", "private", 404, "deny")]
     [InlineData(GlanceRbac.Secure, "admin", "missing", 404, "deny")]
     [InlineData(GlanceRbac.Secure, "none", "private", 401, "none")]
-    [InlineData(GlanceRbac.Legacy, "owner", "private>bad-body", 400, "deny")]
+    [InlineData(GlanceRbac.Legacy, "owner", "private>bad-body", 400, "deny-forwarded")]
     [InlineData(GlanceRbac.Secure, "admin", "private>read-only", 403, "deny")]
     public Task AddMetadefProperty_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
         AssertThroughAsync(mode, "add_metadef_property", who, kind, status, edge);
@@ -475,7 +475,7 @@ public sealed partial class EdgeMetadefParityTests(KeystoneFixture keystoneFixtu
     [InlineData(GlanceRbac.Secure, "system-admin", "private", 404, "deny")]
     [InlineData(GlanceRbac.Secure, "admin", "missing", 404, "deny")]
     [InlineData(GlanceRbac.Secure, "none", "private", 401, "none")]
-    [InlineData(GlanceRbac.Legacy, "admin", "private>bad-body", 400, "deny")]
+    [InlineData(GlanceRbac.Legacy, "admin", "private>bad-body", 400, "deny-forwarded")]
     [InlineData(GlanceRbac.Secure, "admin", "private>missing-child", 404, "allow")]
     public Task ModifyMetadefProperty_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
         AssertThroughAsync(mode, "modify_metadef_property", who, kind, status, edge);
@@ -497,8 +497,8 @@ public sealed partial class EdgeMetadefParityTests(KeystoneFixture keystoneFixtu
     [InlineData(GlanceRbac.Secure, "system-admin", "private", 404, "deny")]
     [InlineData(GlanceRbac.Secure, "admin", "missing", 404, "deny")]
     [InlineData(GlanceRbac.Secure, "none", "private", 401, "none")]
-    [InlineData(GlanceRbac.Legacy, "admin", "private>too-long", 400, "deny")]
-    [InlineData(GlanceRbac.Secure, "owner", "private>too-long", 400, "deny")]
+    [InlineData(GlanceRbac.Legacy, "admin", "private>too-long", 400, "deny-forwarded")]
+    [InlineData(GlanceRbac.Secure, "owner", "private>too-long", 400, "deny-forwarded")]
     [InlineData(GlanceRbac.Secure, "stranger", "private>too-long", 404, "deny")]
     public Task AddMetadefTag_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
         AssertThroughAsync(mode, "add_metadef_tag", who, kind, status, edge);
@@ -520,7 +520,7 @@ public sealed partial class EdgeMetadefParityTests(KeystoneFixture keystoneFixtu
     [InlineData(GlanceRbac.Secure, "system-admin", "private", 404, "deny")]
     [InlineData(GlanceRbac.Secure, "admin", "missing", 404, "deny")]
     [InlineData(GlanceRbac.Secure, "none", "private", 401, "none")]
-    [InlineData(GlanceRbac.Legacy, "admin", "private>bad-body", 400, "deny")]
+    [InlineData(GlanceRbac.Legacy, "admin", "private>bad-body", 400, "deny-forwarded")]
     [InlineData(GlanceRbac.Secure, "admin", "private>missing-child", 404, "allow")]
     public Task ModifyMetadefTag_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
         AssertThroughAsync(mode, "modify_metadef_tag", who, kind, status, edge);
@@ -542,7 +542,7 @@ public sealed partial class EdgeMetadefParityTests(KeystoneFixture keystoneFixtu
     [InlineData(GlanceRbac.Secure, "system-admin", "private", 404, "deny")]
     [InlineData(GlanceRbac.Secure, "admin", "missing", 404, "deny")]
     [InlineData(GlanceRbac.Secure, "none", "private", 401, "none")]
-    [InlineData(GlanceRbac.Legacy, "admin", "private>bad-body", 400, "deny")]
+    [InlineData(GlanceRbac.Legacy, "admin", "private>bad-body", 400, "deny-forwarded")]
     [InlineData(GlanceRbac.Secure, "admin", "private>array", 500, "deny")]
     public Task AddMetadefTags_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
         AssertThroughAsync(mode, "add_metadef_tags", who, kind, status, edge);
@@ -564,14 +564,15 @@ public sealed partial class EdgeMetadefParityTests(KeystoneFixture keystoneFixtu
     [InlineData(GlanceRbac.Secure, "system-admin", "private", 404, "deny")]
     [InlineData(GlanceRbac.Secure, "admin", "missing", 404, "deny")]
     [InlineData(GlanceRbac.Secure, "none", "private", 401, "none")]
-    [InlineData(GlanceRbac.Legacy, "admin", "private>bad-body", 400, "deny")]
+    [InlineData(GlanceRbac.Legacy, "admin", "private>bad-body", 400, "deny-forwarded")]
     [InlineData(GlanceRbac.Secure, "stranger", "public>read-only", 403, "deny")]
     public Task AddMetadefResourceTypeAssociation_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
         AssertThroughAsync(mode, "add_metadef_resource_type_association", who, kind, status, edge);
 
     // edge: the decision the edge's audit event must record (allow: forwarded, deny: answered at
-    // the edge; none: no token, refused before any decision). An allow answered with a refusal is
-    // Glance's reason after the rule (a child that does not exist).
+    // the edge, deny-forwarded: a schema 400 recorded and forwarded for Glance to word with its
+    // jsonschema report; none: no token, refused before any decision). An allow answered with a
+    // refusal is Glance's reason after the rule (a child that does not exist).
     private async Task AssertThroughAsync(GlanceRbac mode, string op, string who, string kind, int status, string edge)
     {
         var side = _suite.For(mode);
@@ -635,9 +636,10 @@ public sealed partial class EdgeMetadefParityTests(KeystoneFixture keystoneFixtu
             {
                 var events = await AuditEvent.EventuallyAsync(() => side.Gateway.AuditEvents().Where(e => e.Get("RequestId") == requestId));
                 var audit = events[0];
-                var wrong = audit.Get("Operation") != op || audit.Get("EdgeMode") != "Enforce" || audit.Get("Decision") != edge
+                var wrong = audit.Get("Operation") != op || audit.Get("EdgeMode") != "Enforce" || audit.Get("Decision") != edge.Split('-')[0]
                     || audit.Number("Status") != gateway.Status
-                    || (edge == "deny" && audit.Number("BackendStatus") is not null);
+                    || (edge == "deny" && audit.Number("BackendStatus") is not null)
+                    || (edge == "deny-forwarded" && audit.Number("BackendStatus") != gateway.Status);
                 if (wrong)
                 {
                     problems.Add($"the edge's audit event is not an Enforce {edge} of {op} answered {gateway.Status}: {audit.Line}");

@@ -125,6 +125,14 @@ public sealed class MetadefWriteOperationTests
         AssertRefused(Decide(operation, Write(Stranger(true), json, null)), status, words);
 
     [Fact]
+    public void A_schema_refusal_is_left_for_the_backend_to_word_other_refusals_are_not()
+    {
+        Assert.True(EdgeOperations.Named("add_metadef_tags")!.Decide(Write(Admin(true), """{"tags": "a"}""", Namespace())).WordedByBackend);
+        Assert.False(EdgeOperations.Named("add_metadef_tags")!.Decide(Write(Admin(true), """{"tags": [], "created_at": "x"}""", Namespace())).WordedByBackend);
+        Assert.False(EdgeOperations.Named("add_metadef_tags")!.Decide(Write(Owner(true), """{"tags": []}""", Namespace())).WordedByBackend);
+    }
+
+    [Fact]
     public void A_body_error_of_the_deserializer_comes_first() =>
         AssertRefused(Decide("modify_metadef_tag", Write(Stranger(true), null, null) with { BodyError = new Refusal(400, "Body expected in request.") }), 400, "Body expected in request.");
 
