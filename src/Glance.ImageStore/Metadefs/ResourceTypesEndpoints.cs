@@ -48,7 +48,8 @@ internal sealed class ResourceTypesEndpoints(MetadefRepository repository, Metad
     // ResourceTypeController.show: a namespace's associations.
     public async Task ShowAsync(HttpContext context)
     {
-        if (await lookup.FindAllowedAsync(context, PolicyRuleNames.ListMetadefResourceTypes) is not { } scope)
+        // The lookup, then the rule: the edge's decision.
+        if (await lookup.DecideAsync(context, MetadefOperations.ListResourceTypeAssociations) is not { } scope)
         {
             return;
         }

@@ -71,6 +71,7 @@ public static class EdgeOperations
         Op("modify_metadef_tag", "metadef_tags", "update", PolicyRuleNames.ModifyMetadefTag, EdgeFactsNeeded.Namespace, MetadefWriteOperations.UpdateTag, readsJsonBody: true),
         Op("add_metadef_tags", "metadef_tags", "create_tags", PolicyRuleNames.AddMetadefTags, EdgeFactsNeeded.Namespace, MetadefWriteOperations.AddTags, readsJsonBody: true),
         Op("add_metadef_resource_type_association", "metadef_resource_types", "create", PolicyRuleNames.AddMetadefResourceTypeAssociation, EdgeFactsNeeded.Namespace, MetadefWriteOperations.AddResourceTypeAssociation, readsJsonBody: true),
+        Op("list_metadef_namespace_resource_types", "metadef_resource_types", "show", PolicyRuleNames.ListMetadefResourceTypes, EdgeFactsNeeded.Namespace, MetadefOperations.ListResourceTypeAssociations),
     ];
 
     private const string ImportModeReason =

@@ -346,6 +346,18 @@ public static class MetadefOperations
     }
 
     /// <summary>
+    /// GET /v2/metadefs/namespaces/{namespace}/resource_types (<c>ResourceTypeController.show</c>):
+    /// the namespace (missing or not visible: 404 <c>Namespace X not found</c>), then
+    /// <c>list_metadef_resource_types</c> over it; the per-association <c>get_metadef_resource_type</c>
+    /// filter is the backend's.
+    /// </summary>
+    public static Refusal? ListResourceTypeAssociations(EdgeInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return InNamespace(input, missingIsNotFound: false, PolicyRuleNames.ListMetadefResourceTypes);
+    }
+
+    /// <summary>
     /// DELETE /v2/metadefs/namespaces/{namespace}/resource_types/{resource_type}
     /// (<c>ResourceTypeController.delete</c>): the namespace, then
     /// <c>remove_metadef_resource_type_association</c>; the association's 404 is the backend's.

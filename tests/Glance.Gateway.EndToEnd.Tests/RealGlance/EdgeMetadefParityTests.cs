@@ -571,6 +571,26 @@ public sealed partial class EdgeMetadefParityTests(KeystoneFixture keystoneFixtu
     public Task AddMetadefResourceTypeAssociation_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
         AssertThroughAsync(mode, "add_metadef_resource_type_association", who, kind, status, edge);
 
+    [Theory]
+    [InlineData(GlanceRbac.Legacy, "owner", "private", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "admin", "private", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "reader", "private", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "stranger", "private", 404, "deny")]
+    [InlineData(GlanceRbac.Legacy, "stranger", "public", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "system-admin", "private", 200, "allow")]
+    [InlineData(GlanceRbac.Legacy, "owner", "missing", 404, "deny")]
+    [InlineData(GlanceRbac.Legacy, "none", "private", 401, "none")]
+    [InlineData(GlanceRbac.Secure, "owner", "private", 200, "allow")]
+    [InlineData(GlanceRbac.Secure, "admin", "private", 200, "allow")]
+    [InlineData(GlanceRbac.Secure, "reader", "private", 200, "allow")]
+    [InlineData(GlanceRbac.Secure, "stranger", "private", 404, "deny")]
+    [InlineData(GlanceRbac.Secure, "stranger", "public", 200, "allow")]
+    [InlineData(GlanceRbac.Secure, "system-admin", "private", 404, "deny")]
+    [InlineData(GlanceRbac.Secure, "owner", "missing", 404, "deny")]
+    [InlineData(GlanceRbac.Secure, "none", "private", 401, "none")]
+    public Task ListMetadefNamespaceResourceTypes_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
+        AssertThroughAsync(mode, "list_metadef_namespace_resource_types", who, kind, status, edge);
+
     // edge: the decision the edge's audit event must record (allow: forwarded, deny: answered at
     // the edge, deny-forwarded: a schema 400 recorded and forwarded for Glance to word with its
     // jsonschema report; none: no token, refused before any decision). An allow answered with a
@@ -716,6 +736,7 @@ public sealed partial class EdgeMetadefParityTests(KeystoneFixture keystoneFixtu
             ("add_metadef_tags", "array") => Post(Ns + "/tags", "[{\"name\": \"a\"}]"),
             ("add_metadef_resource_type_association", null) => Post(Ns + "/resource_types", "{\"name\": \"Edge::Md::Other\", \"prefix\": \"edge_\"}"),
             ("add_metadef_resource_type_association", "bad-body") => Post(Ns + "/resource_types", "{\"prefix\": \"edge_\"}"),
+            ("list_metadef_namespace_resource_types", _) => new(HttpMethod.Get, Ns + "/resource_types", token),
             ("add_metadef_resource_type_association", "read-only") => Post(Ns + "/resource_types", "{\"name\": \"Edge::Md::Other\", \"created_at\": \"x\"}"),
             _ => throw new ArgumentOutOfRangeException(nameof(variant), $"{op} {variant}", null),
         };

@@ -159,6 +159,8 @@ public sealed class EdgeDecisionStepTests : IDisposable
         { "add_metadef_resource_type_association", "POST", "/v2/metadefs/namespaces/" + Namespace + "/resource_types", "{\"name\": \"OS::Glance::Image\"}", "application/json", Owner, "public", 403, "You are not authorized to complete add_metadef_resource_type_association action." },
         { "add_metadef_resource_type_association", "POST", "/v2/metadefs/namespaces/" + Namespace + "/resource_types", null, null, Admin, "private", 400, "Body expected in request." },
         { "add_metadef_resource_type_association", "POST", "/v2/metadefs/namespaces/" + Namespace + "/resource_types", "{\"name\": \"OS::Glance::Image\"}", "application/json", Admin, "private", 0, null },
+        { "list_metadef_namespace_resource_types", "GET", "/v2/metadefs/namespaces/" + Namespace + "/resource_types", null, null, Stranger, "private", 404, $"Namespace {Namespace} not found" },
+        { "list_metadef_namespace_resource_types", "GET", "/v2/metadefs/namespaces/" + Namespace + "/resource_types", null, null, Stranger, "public", 0, null },
     };
 
     [Fact]

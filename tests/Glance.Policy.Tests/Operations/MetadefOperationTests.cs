@@ -381,4 +381,27 @@ public sealed class MetadefOperationTests
         Assert.Equal((controller, action, name, facts, readsBody, mode), (operation.Controller, operation.Action, operation.Rule, operation.Facts, operation.ReadsJsonBody, operation.DefaultMode));
         Assert.Equal(mode == EdgeMode.Shadow, operation.DefaultModeReason is not null);
     }
+
+    // list_metadef_namespace_resource_types
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Listing_a_namespaces_associations_the_namespace_then_list_metadef_resource_types(bool secure)
+    {
+        var list = EdgeOperations.Named("list_metadef_namespace_resource_types")!;
+        Assert.Equal(("metadef_resource_types", "show", "list_metadef_resource_types", EdgeFactsNeeded.Namespace, EdgeMode.Enforce), (list.Controller, list.Action, list.Rule, list.Facts, list.DefaultMode));
+        Assert.Null(MetadefOperations.ListResourceTypeAssociations(Query(OwnerReader(secure), string.Empty, Namespace())));
+        Assert.Null(MetadefOperations.ListResourceTypeAssociations(Query(Stranger(secure), string.Empty, Namespace("public"))));
+        AssertRefused(MetadefOperations.ListResourceTypeAssociations(Query(Stranger(secure), string.Empty, Namespace())), 404, $"Namespace {Ns} not found");
+        AssertRefused(MetadefOperations.ListResourceTypeAssociations(Query(Owner(secure), string.Empty)), 404, $"Namespace {Ns} not found");
+    }
+
+    [Fact]
+    public void Listing_a_namespaces_associations_refused_by_the_rule_is_403_naming_it()
+    {
+        var caller = With(PolicyMode.Secure, """{"list_metadef_resource_types": "role:admin"}""", "member", "reader");
+        AssertRefused(MetadefOperations.ListResourceTypeAssociations(Query(caller, string.Empty, Namespace())), 403, Refused("list_metadef_resource_types"));
+        AssertRefused(MetadefOperations.ListResourceTypeAssociations(Query(With(PolicyMode.Secure, "{}"), string.Empty, Namespace())), 404, ResourceNotFound);
+    }
 }
