@@ -125,6 +125,14 @@ internal sealed partial class NamespacesEndpoints(MetadefRepository repository, 
         var now = MetadefTime.Store(time.GetUtcNow());
         var name = root.GetProperty("namespace").GetString()!;
         var owner = root.TryGetProperty("owner", out var ownerElement) ? ownerElement.GetString() : caller.ProjectId;
+        if (owner is null)
+        {
+            // A caller without a project (a system-scoped token) and no owner in the body: Glance
+            // writes the namespace with no owner, which its database refuses: a 500.
+            await MetadefRequest.InternalErrorAsync(context);
+            return;
+        }
+
         var ns = new MetadefNamespace(
             0,
             name,
@@ -292,6 +300,13 @@ internal sealed partial class NamespacesEndpoints(MetadefRepository repository, 
         }
 
         var (caller, ns, _) = scope;
+        if (Text(root, "owner") is not { Length: > 0 } && caller.ProjectId is null)
+        {
+            // user_ns.owner or req.context.owner, None for a system-scoped token: Glance's database refuses it, a 500.
+            await MetadefRequest.InternalErrorAsync(context);
+            return;
+        }
+
 
         // Every attribute is the request's; an optional one it leaves out takes create's default.
         var updated = ns with
