@@ -15,7 +15,8 @@ namespace Glance.Gateway.EdgePolicy;
 /// decision reads (<see cref="EdgeFactsReader"/>, the JSON body), decides with the operation's
 /// function and the rules in force (the same function and rules object the hosted store decides
 /// with), and records the decision once for the audit. By the operation's mode:
-/// <see cref="EdgeMode.Enforce"/> answers a refusal at the edge (it never reaches the backend) and
+/// <see cref="EdgeMode.Enforce"/> answers a refusal at the edge (it never reaches the backend; but a refusal
+/// the backend words, <see cref="EdgeDecision.WordedByBackend"/>, which is recorded and forwarded) and
 /// forwards an allow; <see cref="EdgeMode.Shadow"/> forwards either and compares at completion;
 /// <see cref="EdgeMode.Off"/> forwards undecided. A refusal that rested on cached facts is decided
 /// again on a fresh read before it is answered. When a candidate policy is configured, the same
@@ -61,8 +62,11 @@ public sealed partial class EdgeDecisionStep(
             return;
         }
 
-        edge.Decide(decision, mode, forwarded: decision.IsAllowed || mode == EdgeMode.Shadow);
-        if (mode == EdgeMode.Enforce && !decision.IsAllowed)
+        // A refusal Glance words with text the edge does not write (a schema 400's report) is
+        // recorded and forwarded: the backend refuses it before its rules, in its own words.
+        var forwarded = decision.IsAllowed || mode == EdgeMode.Shadow || decision.WordedByBackend;
+        edge.Decide(decision, mode, forwarded);
+        if (mode == EdgeMode.Enforce && !forwarded)
         {
             Refusal.WriteHeaders(context, decision.Headers);
             await GlanceErrorWriter.WriteAsync(context, decision.StatusCode, decision.Explanation!, decision.Allow, decision.Detail);

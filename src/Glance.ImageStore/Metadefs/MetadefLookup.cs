@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Glance.ImageStore.Identity;
 using Glance.ImageStore.Persistence;
 using Glance.ImageStore.Routing;
@@ -14,30 +15,7 @@ namespace Glance.ImageStore.Metadefs;
 internal sealed class MetadefLookup(MetadefRepository repository)
 {
     /// <summary>
-    /// The lookup of update, delete and the sub-resources: a namespace missing or not visible is
-    /// 404 <c>Namespace X not found</c>. Writes the answer and returns null when not found.
-    /// </summary>
-    /// <param name="context">The request.</param>
-    /// <param name="caller">The caller.</param>
-    /// <param name="name">The namespace's name.</param>
-    /// <param name="missingIsNotFound">
-    /// The objects controller's lookup: a namespace that does not exist is
-    /// <c>Metadata definition namespace=X was not found.</c>, only one not visible is <c>Namespace X not found</c>.
-    /// </param>
-    public async Task<MetadefNamespace?> FindVisibleAsync(HttpContext context, Caller caller, string name, bool missingIsNotFound = false)
-    {
-        var ns = await repository.FindNamespaceAsync(name, context.RequestAborted);
-        if (MetadefOperations.Lookup(caller, name, ns?.ToFacts(), missingIsNotFound) is { } missing)
-        {
-            await missing.WriteAsync(context);
-            return null;
-        }
-
-        return ns;
-    }
-
-    /// <summary>
-    /// The route's <c>{namespace}</c>, visible to the caller (<see cref="FindVisibleAsync"/>), with
+    /// The route's <c>{namespace}</c>, visible to the caller (missing or not visible: 404), with
     /// <paramref name="rules"/> enforced in order. Writes the answer and returns null when either fails.
     /// </summary>
     public async Task<MetadefScope?> FindAllowedAsync(HttpContext context, bool missingIsNotFound, params string[] rules)
@@ -57,6 +35,45 @@ internal sealed class MetadefLookup(MetadefRepository repository)
         return new MetadefScope(caller, ns, MetadefPolicy.For(caller, ns.Owner, ns.Visibility));
     }
 
+    /// <summary>
+    /// The route's <c>{namespace}</c> read, then the operation's decision (<paramref name="decide"/>:
+    /// the function the edge decides the same operation with) over it, the route's values and
+    /// <paramref name="body"/>. Writes the refusal and returns null when refused.
+    /// </summary>
+    public async Task<MetadefScope?> DecideAsync(HttpContext context, Func<EdgeInput, Refusal?> decide, JsonElement? body = null)
+    {
+        var caller = context.GetCaller().Caller;
+        var name = Resource.Id(context, "namespace");
+        var ns = await repository.FindNamespaceAsync(name, context.RequestAborted);
+        var input = new EdgeInput(caller, string.Empty, null) { Values = Resource.Routing(context).Values, Namespace = ns?.ToFacts(), Body = body };
+        var refused = decide(input);
+        if (refused is not null || ns is null)
+        {
+            await (refused ?? Refusal.ResourceNotFound).WriteAsync(context);
+            return null;
+        }
+
+        return new MetadefScope(caller, ns, MetadefPolicy.For(caller, ns.Owner, ns.Visibility));
+    }
+
+    /// <summary>
+    /// The <paramref name="kind"/> named by the route in the namespace of <paramref name="scope"/>:
+    /// none is 404 with the kind's message, written, and null.
+    /// </summary>
+    public static async Task<T?> FindChildAsync<T>(HttpContext context, MetadefScope scope, MetadefChild<T> kind)
+        where T : class
+    {
+        var name = Resource.Id(context, kind.RouteKey);
+        var found = await kind.Rows(scope.Namespace.Id, name, context.RequestAborted);
+        if (found.Count == 0)
+        {
+            await GlanceErrorWriter.WriteAsync(context, 404, kind.NotFound(name));
+            return null;
+        }
+
+        return found[0];
+    }
+
     /// <summary><see cref="FindAllowedAsync(HttpContext, bool, string[])"/> with a missing namespace answered as one not visible.</summary>
     public Task<MetadefScope?> FindAllowedAsync(HttpContext context, params string[] rules) =>
         FindAllowedAsync(context, missingIsNotFound: false, rules);
@@ -74,19 +91,11 @@ internal sealed class MetadefLookup(MetadefRepository repository)
             return default;
         }
 
-        var name = Resource.Id(context, kind.RouteKey);
-        var found = await kind.Rows(scope.Namespace.Id, name, context.RequestAborted);
-        if (found.Count == 0)
-        {
-            await GlanceErrorWriter.WriteAsync(context, 404, kind.NotFound(name));
-            return default;
-        }
-
-        return (scope.Namespace, found[0]);
+        return await FindChildAsync(context, scope, kind) is { } row ? (scope.Namespace, row) : default;
     }
 
     /// <summary>
-    /// The delete of a namespace's object, property or tag: <see cref="FindChildAsync"/>, the
+    /// The delete of a namespace's object, property or tag: <see cref="FindChildAsync{T}(HttpContext, string, MetadefChild{T})"/>, the
     /// protected namespace's 403, then the row's delete and 204.
     /// </summary>
     public async Task DeleteChildAsync<T>(HttpContext context, string rule, MetadefChild<T> kind)

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Glance.ImageStore.Persistence;
+using Glance.ImageStore.Routing;
 using Glance.Policy.Errors;
 using Glance.Policy.Rules;
 using Microsoft.Extensions.Options;
@@ -11,8 +12,6 @@ namespace Glance.ImageStore.Metadefs;
 /// </summary>
 internal sealed class ObjectsEndpoints(MetadefRepository repository, MetadefLookup lookup, TimeProvider time, IOptions<ImageStoreOptions> options)
 {
-    private static readonly string[] ReadOnly = ["self", "schema", "created_at", "updated_at"];
-    private static readonly string[] Attributes = ["name", "description", "required", "properties", "schema", "self", "created_at", "updated_at"];
     private readonly long _maxJsonBytes = options.Value.MaxJsonBodyBytes;
     private readonly MetadefChild<MetadefObject> _kind = new("object", "metadef_objects", "object_name", repository.ObjectsAsync, o => o.Name, name => $"Could not find metadata object {name}", MissingIsNotFound: true);
 
@@ -51,13 +50,14 @@ internal sealed class ObjectsEndpoints(MetadefRepository repository, MetadefLook
     // MetadefObjectsController.create.
     public async Task CreateAsync(HttpContext context)
     {
-        using var body = await ReadBodyAsync(context);
+        using var body = await JsonBody.ReadAsync(context, _maxJsonBytes);
         if (body is null)
         {
             return;
         }
 
-        if (await lookup.FindAllowedAsync(context, missingIsNotFound: true, PolicyRuleNames.AddMetadefObject) is not { } scope)
+        // The body, the lookup, then the rule: the edge's decision.
+        if (await lookup.DecideAsync(context, MetadefWriteOperations.AddObject, body.RootElement) is not { } scope)
         {
             return;
         }
@@ -89,23 +89,26 @@ internal sealed class ObjectsEndpoints(MetadefRepository repository, MetadefLook
     // MetadefObjectsController.update: every attribute is the request's.
     public async Task UpdateAsync(HttpContext context)
     {
-        using var body = await ReadBodyAsync(context);
+        using var body = await JsonBody.ReadAsync(context, _maxJsonBytes);
         if (body is null)
         {
             return;
         }
 
-        var (ns, o) = await FindAsync(context, PolicyRuleNames.ModifyMetadefObject);
-        if (o is null)
+        // The body, the lookup, then the rule: the edge's decision; then the object.
+        if (await lookup.DecideAsync(context, MetadefWriteOperations.UpdateObject, body.RootElement) is not { } scope
+            || await MetadefLookup.FindChildAsync(context, scope, _kind) is not { } o)
         {
             return;
         }
+
+        var ns = scope.Namespace;
 
         var root = body.RootElement;
         var now = MetadefTime.Store(time.GetUtcNow());
         var record = ToRecord(root, now);
         var duplicate = await repository.UpdateRowAsync(
-            "metadef_objects", ns!.Id, o.Name, record.Name,
+            "metadef_objects", ns.Id, o.Name, record.Name,
             [("description", record.Description), ("required", record.Required), ("json_schema", record.JsonSchema)],
             now,
             $"Invalid update. It would result in a duplicate metadata definition object with the same name={o.Name} in namespace={ns.Namespace}.",
@@ -125,31 +128,6 @@ internal sealed class ObjectsEndpoints(MetadefRepository repository, MetadefLook
     // The namespace, the rule, then the object (404 "Could not find metadata object X").
     private Task<(MetadefNamespace? Namespace, MetadefObject? Object)> FindAsync(HttpContext context, string rule) =>
         lookup.FindChildAsync(context, rule, _kind);
-
-    private Task<JsonDocument?> ReadBodyAsync(HttpContext context) =>
-        MetadefRequest.ReadCheckedBodyAsync(context, _maxJsonBytes, ReadOnly, "object", CheckSchema, root =>
-            root.TryGetProperty("properties", out var properties) && MetadefRequest.ConversionFails(properties));
-
-    private static string? CheckSchema(JsonElement root)
-    {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return $"{MetadefRequest.Repr(root)} is not of type 'object'";
-        }
-
-        if ((MetadefRequest.CheckAdditional(root, Attributes) ?? MetadefRequest.CheckString(root, "name", 80, required: true) ?? MetadefRequest.CheckString(root, "description", null)) is { } problem)
-        {
-            return problem;
-        }
-
-        if (root.TryGetProperty("required", out var required)
-            && (required.ValueKind != JsonValueKind.Array || required.EnumerateArray().Any(r => r.ValueKind != JsonValueKind.String)))
-        {
-            return $"{MetadefRequest.Repr(required)} is not of type 'array'";
-        }
-
-        return root.TryGetProperty("properties", out var properties) ? MetadefRequest.CheckProperties(properties) : null;
-    }
 
     private static MetadefObject ToRecord(JsonElement root, string now) => new(
         root.GetProperty("name").GetString()!,

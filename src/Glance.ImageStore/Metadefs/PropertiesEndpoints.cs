@@ -14,12 +14,6 @@ namespace Glance.ImageStore.Metadefs;
 /// </summary>
 internal sealed class PropertiesEndpoints(MetadefRepository repository, MetadefLookup lookup, TimeProvider time, IOptions<ImageStoreOptions> options)
 {
-    private static readonly string[] Attributes =
-    [
-        "name", "type", "title", "description", "operators", "default", "readonly", "minimum", "maximum", "enum", "pattern",
-        "minLength", "maxLength", "items", "uniqueItems", "minItems", "maxItems", "additionalItems", "required",
-    ];
-
     private readonly long _maxJsonBytes = options.Value.MaxJsonBodyBytes;
     private readonly MetadefChild<MetadefProperty> _kind = new("property", "metadef_properties", "property_name", repository.PropertiesAsync, p => p.Name, name => $"Could not find property {name}");
 
@@ -120,13 +114,14 @@ internal sealed class PropertiesEndpoints(MetadefRepository repository, MetadefL
     // NamespacePropertiesController.create.
     public async Task CreateAsync(HttpContext context)
     {
-        using var body = await ReadBodyAsync(context);
+        using var body = await JsonBody.ReadAsync(context, _maxJsonBytes);
         if (body is null)
         {
             return;
         }
 
-        if (await lookup.FindAllowedAsync(context, PolicyRuleNames.AddMetadefProperty) is not { } scope)
+        // The body, the lookup, then the rule: the edge's decision.
+        if (await lookup.DecideAsync(context, MetadefWriteOperations.AddProperty, body.RootElement) is not { } scope)
         {
             return;
         }
@@ -149,23 +144,26 @@ internal sealed class PropertiesEndpoints(MetadefRepository repository, MetadefL
     // NamespacePropertiesController.update: the request's definition replaces the stored one.
     public async Task UpdateAsync(HttpContext context)
     {
-        using var body = await ReadBodyAsync(context);
+        using var body = await JsonBody.ReadAsync(context, _maxJsonBytes);
         if (body is null)
         {
             return;
         }
 
-        var (ns, property) = await FindAsync(context, PolicyRuleNames.ModifyMetadefProperty);
-        if (property is null)
+        // The body, the lookup, then the rule: the edge's decision; then the property.
+        if (await lookup.DecideAsync(context, MetadefWriteOperations.UpdateProperty, body.RootElement) is not { } scope
+            || await MetadefLookup.FindChildAsync(context, scope, _kind) is not { } property)
         {
             return;
         }
+
+        var ns = scope.Namespace;
 
         var root = body.RootElement;
         var name = root.GetProperty("name").GetString()!;
         var schema = PropertyTypeJson.ToText(root);
         var duplicate = await repository.UpdateRowAsync(
-            "metadef_properties", ns!.Id, property.Name, name, [("json_schema", schema)], MetadefTime.Store(time.GetUtcNow()),
+            "metadef_properties", ns.Id, property.Name, name, [("json_schema", schema)], MetadefTime.Store(time.GetUtcNow()),
             $"Invalid update. It would result in a duplicate metadata definition property with the same name={property.Name} in namespace={ns.Namespace}.",
             context.RequestAborted);
         if (duplicate is not null)
@@ -179,9 +177,6 @@ internal sealed class PropertiesEndpoints(MetadefRepository repository, MetadefL
 
     // NamespacePropertiesController.delete.
     public Task DeleteAsync(HttpContext context) => lookup.DeleteChildAsync(context, PolicyRuleNames.RemoveMetadefProperty, _kind);
-
-    private Task<(MetadefNamespace? Namespace, MetadefProperty? Property)> FindAsync(HttpContext context, string rule) =>
-        lookup.FindChildAsync(context, rule, _kind);
 
     // _to_model: the stored definition with the row's name as its name.
     private static void WriteNamed(Utf8JsonWriter writer, string name, string schema)
@@ -204,23 +199,5 @@ internal sealed class PropertiesEndpoints(MetadefRepository repository, MetadefL
         }
 
         writer.WriteEndObject();
-    }
-
-    private Task<JsonDocument?> ReadBodyAsync(HttpContext context) =>
-        MetadefRequest.ReadCheckedBodyAsync(context, _maxJsonBytes, MetadefRequest.TimeAttributes, "property", CheckSchema, root => PropertyTypeJson.Problem(root) is not null);
-
-    private static string? CheckSchema(JsonElement root)
-    {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return $"{MetadefRequest.Repr(root)} is not of type 'object'";
-        }
-
-        if (!root.TryGetProperty("name", out _))
-        {
-            return "'name' is a required property";
-        }
-
-        return MetadefRequest.CheckAdditional(root, Attributes) ?? MetadefRequest.CheckProperty(root);
     }
 }

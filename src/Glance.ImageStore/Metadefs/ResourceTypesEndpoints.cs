@@ -48,7 +48,8 @@ internal sealed class ResourceTypesEndpoints(MetadefRepository repository, Metad
     // ResourceTypeController.show: a namespace's associations.
     public async Task ShowAsync(HttpContext context)
     {
-        if (await lookup.FindAllowedAsync(context, PolicyRuleNames.ListMetadefResourceTypes) is not { } scope)
+        // The lookup, then the rule: the edge's decision.
+        if (await lookup.DecideAsync(context, MetadefOperations.ListResourceTypeAssociations) is not { } scope)
         {
             return;
         }
@@ -75,14 +76,15 @@ internal sealed class ResourceTypesEndpoints(MetadefRepository repository, Metad
     // ResourceTypeController.create: associates a resource type (created when new) with the namespace.
     public async Task CreateAsync(HttpContext context)
     {
-        using var body = await MetadefRequest.ReadCheckedBodyAsync(context, _maxJsonBytes, MetadefRequest.TimeAttributes, "resource_type_association", CheckSchema);
+        using var body = await JsonBody.ReadAsync(context, _maxJsonBytes);
         if (body is null)
         {
             return;
         }
 
+        // The body, the lookup, then the rule: the edge's decision.
         var root = body.RootElement;
-        if (await lookup.FindAllowedAsync(context, PolicyRuleNames.AddMetadefResourceTypeAssociation) is not { } scope)
+        if (await lookup.DecideAsync(context, MetadefWriteOperations.AddResourceTypeAssociation, root) is not { } scope)
         {
             return;
         }
@@ -129,14 +131,6 @@ internal sealed class ResourceTypesEndpoints(MetadefRepository repository, Metad
 
         await MetadefJson.NoContentAsync(context);
     }
-
-    private static string? CheckSchema(JsonElement root) =>
-        root.ValueKind != JsonValueKind.Object
-            ? $"{MetadefRequest.Repr(root)} is not of type 'object'"
-            : MetadefRequest.CheckAdditional(root, ["name", "prefix", "properties_target", "created_at", "updated_at"])
-                ?? MetadefRequest.CheckString(root, "name", 80, required: true)
-                ?? MetadefRequest.CheckString(root, "prefix", 80)
-                ?? MetadefRequest.CheckString(root, "properties_target", 80);
 
     private static string? Text(JsonElement element, string name) =>
         element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Glance.ImageStore.Identity;
 using Glance.ImageStore.Persistence;
 using Glance.ImageStore.Routing;
 using Glance.Policy.Errors;
@@ -53,26 +52,14 @@ internal sealed class TagsEndpoints(MetadefRepository repository, MetadefLookup 
     // TagsController.create: POST .../tags/{tag_name}.
     public async Task CreateAsync(HttpContext context)
     {
-        var caller = context.GetCaller().Caller;
-        var ns = await lookup.FindVisibleAsync(context, caller, Resource.Id(context, "namespace"));
-        if (ns is null)
+        // The lookup, the name against the tag schema, then the rule: the edge's decision.
+        if (await lookup.DecideAsync(context, MetadefWriteOperations.AddTag) is not { } scope)
         {
             return;
         }
 
+        var ns = scope.Namespace;
         var name = Resource.Id(context, "tag_name");
-        if (name.EnumerateRunes().Count() > 80)
-        {
-            await MetadefRequest.SchemaRefusal("tag", $"'{name}' is too long").WriteAsync(context);
-            return;
-        }
-
-        if (MetadefPolicy.For(caller, ns.Owner, ns.Visibility).Enforce(PolicyRuleNames.AddMetadefTag) is { } refused)
-        {
-            await refused.WriteAsync(context);
-            return;
-        }
-
         var now = MetadefTime.Store(time.GetUtcNow());
         if (await repository.AddTagsAsync(ns.Id, ns.Namespace, [name], replace: false, now, context.RequestAborted) is { } duplicate)
         {
@@ -86,14 +73,15 @@ internal sealed class TagsEndpoints(MetadefRepository repository, MetadefLookup 
     // TagsController.create_tags: POST .../tags with {"tags": [{"name": ...}, ...]}.
     public async Task CreateTagsAsync(HttpContext context)
     {
-        using var body = await MetadefRequest.ReadCheckedBodyAsync(context, _maxJsonBytes, MetadefRequest.TimeAttributes, "tags", CheckListSchema);
+        using var body = await JsonBody.ReadAsync(context, _maxJsonBytes);
         if (body is null)
         {
             return;
         }
 
+        // The body, the lookup, then the rule: the edge's decision.
         var root = body.RootElement;
-        if (await lookup.FindAllowedAsync(context, PolicyRuleNames.AddMetadefTags) is not { } scope)
+        if (await lookup.DecideAsync(context, MetadefWriteOperations.AddTags, root) is not { } scope)
         {
             return;
         }
@@ -130,23 +118,26 @@ internal sealed class TagsEndpoints(MetadefRepository repository, MetadefLookup 
     // TagsController.update: renames the tag.
     public async Task UpdateAsync(HttpContext context)
     {
-        using var body = await MetadefRequest.ReadCheckedBodyAsync(context, _maxJsonBytes, MetadefRequest.TimeAttributes, "tag", CheckTagSchema);
+        using var body = await JsonBody.ReadAsync(context, _maxJsonBytes);
         if (body is null)
         {
             return;
         }
 
+        // The body, the lookup, then the rule: the edge's decision; then the tag.
         var root = body.RootElement;
-        var (ns, tag) = await FindAsync(context, PolicyRuleNames.ModifyMetadefTag);
-        if (tag is null)
+        if (await lookup.DecideAsync(context, MetadefWriteOperations.UpdateTag, root) is not { } scope
+            || await MetadefLookup.FindChildAsync(context, scope, _kind) is not { } tag)
         {
             return;
         }
 
+        var ns = scope.Namespace;
+
         var name = root.GetProperty("name").GetString()!;
         var now = MetadefTime.Store(time.GetUtcNow());
         var duplicate = await repository.UpdateRowAsync(
-            "metadef_tags", ns!.Id, tag.Name, name, [], now,
+            "metadef_tags", ns.Id, tag.Name, name, [], now,
             $"A metadata tag with name={name} already exists in namespace={ns.Namespace}. (Please note that metadata tag names are case insensitive).",
             context.RequestAborted);
         if (duplicate is not null)
@@ -163,50 +154,6 @@ internal sealed class TagsEndpoints(MetadefRepository repository, MetadefLookup 
 
     private Task<(MetadefNamespace? Namespace, MetadefTag? Tag)> FindAsync(HttpContext context, string rule) =>
         lookup.FindChildAsync(context, rule, _kind);
-
-    private static string? CheckTagSchema(JsonElement root)
-    {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return $"{MetadefRequest.Repr(root)} is not of type 'object'";
-        }
-
-        return MetadefRequest.CheckAdditional(root, ["name", "created_at", "updated_at"]) ?? MetadefRequest.CheckString(root, "name", 80, required: true);
-    }
-
-    private static string? CheckListSchema(JsonElement root)
-    {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            return $"{MetadefRequest.Repr(root)} is not of type 'object'";
-        }
-
-        if (!root.TryGetProperty("tags", out var tags))
-        {
-            return null;
-        }
-
-        if (tags.ValueKind != JsonValueKind.Array)
-        {
-            return $"{MetadefRequest.Repr(tags)} is not of type 'array'";
-        }
-
-        // The items' schema says required before additionalProperties: jsonschema reports in that order.
-        foreach (var tag in tags.EnumerateArray())
-        {
-            if (tag.ValueKind != JsonValueKind.Object)
-            {
-                return $"{MetadefRequest.Repr(tag)} is not of type 'object'";
-            }
-
-            if ((MetadefRequest.CheckString(tag, "name", null, required: true) ?? MetadefRequest.CheckAdditional(tag, ["name"])) is { } problem)
-            {
-                return problem;
-            }
-        }
-
-        return null;
-    }
 
     private static void WriteTag(Utf8JsonWriter writer, MetadefTag tag)
     {

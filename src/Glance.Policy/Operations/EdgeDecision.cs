@@ -17,6 +17,9 @@ public sealed record EdgeDecision(string Operation, string Reason, int? Row, str
     /// <summary>Headers the refusal's answer carries beside the body (<see cref="Refusal.Headers"/>), or null.</summary>
     public IReadOnlyList<KeyValuePair<string, string>>? Headers { get; init; }
 
+    /// <summary>A refusal the backend words (<see cref="Refusal.WordedByBackend"/>): forwarded in Enforce mode too.</summary>
+    public bool WordedByBackend { get; init; }
+
     /// <summary>True when the request goes on to the backend (its status is then the backend's).</summary>
     public bool IsAllowed => Reason == AllowedReason;
 
@@ -31,6 +34,7 @@ public sealed record EdgeDecision(string Operation, string Reason, int? Row, str
         return new(operation, refusal.PolicyRule is null ? refusal.Reason ?? reason : PolicyRefusedReason, null, refusal.PolicyRule, refusal.StatusCode, refusal.Explanation, refusal.Detail)
         {
             Headers = refusal.Headers,
+            WordedByBackend = refusal.WordedByBackend,
         };
     }
 }

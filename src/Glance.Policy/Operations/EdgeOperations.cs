@@ -46,7 +46,7 @@ public static class EdgeOperations
         Op("queue_image", "cached_images", "queue_image_from_api", PolicyRuleNames.CacheImage, EdgeFactsNeeded.Image, ServiceOperations.QueueImage),
         Op("list_metadef_resource_types", "metadef_resource_types", "index", PolicyRuleNames.ListMetadefResourceTypes, EdgeFactsNeeded.None, MetadefOperations.ListResourceTypes),
         Op("get_metadef_namespaces", "metadef_namespaces", "index", PolicyRuleNames.GetMetadefNamespaces, EdgeFactsNeeded.None, MetadefOperations.ListNamespaces),
-        Op("add_metadef_namespace", "metadef_namespaces", "create", PolicyRuleNames.AddMetadefNamespace, EdgeFactsNeeded.None, MetadefOperations.AddNamespace, readsJsonBody: true, mode: EdgeMode.Shadow, modeReason: AddMetadefNamespaceModeReason),
+        Op("add_metadef_namespace", "metadef_namespaces", "create", PolicyRuleNames.AddMetadefNamespace, EdgeFactsNeeded.None, MetadefOperations.AddNamespace, readsJsonBody: true),
         Op("get_metadef_namespace", "metadef_namespaces", "show", PolicyRuleNames.GetMetadefNamespace, EdgeFactsNeeded.Namespace, MetadefOperations.ShowNamespace),
         Op("get_metadef_objects", "metadef_objects", "index", PolicyRuleNames.GetMetadefObjects, EdgeFactsNeeded.Namespace, MetadefOperations.ListObjects),
         Op("get_metadef_properties", "metadef_properties", "index", PolicyRuleNames.GetMetadefProperties, EdgeFactsNeeded.Namespace, MetadefOperations.ListProperties),
@@ -62,6 +62,16 @@ public static class EdgeOperations
         Op("delete_metadef_namespace_objects", "metadef_namespaces", "delete_objects", PolicyRuleNames.DeleteMetadefNamespace, EdgeFactsNeeded.Namespace, input => MetadefOperations.DeleteContents(input, tags: false)),
         Op("delete_metadef_namespace_properties", "metadef_namespaces", "delete_properties", PolicyRuleNames.DeleteMetadefNamespace, EdgeFactsNeeded.Namespace, input => MetadefOperations.DeleteContents(input, tags: false)),
         Op("delete_metadef_tags", "metadef_namespaces", "delete_tags", PolicyRuleNames.DeleteMetadefTags, EdgeFactsNeeded.Namespace, input => MetadefOperations.DeleteContents(input, tags: true)),
+        Op("modify_metadef_namespace", "metadef_namespaces", "update", PolicyRuleNames.ModifyMetadefNamespace, EdgeFactsNeeded.Namespace, MetadefWriteOperations.UpdateNamespace, readsJsonBody: true),
+        Op("add_metadef_object", "metadef_objects", "create", PolicyRuleNames.AddMetadefObject, EdgeFactsNeeded.Namespace, MetadefWriteOperations.AddObject, readsJsonBody: true),
+        Op("modify_metadef_object", "metadef_objects", "update", PolicyRuleNames.ModifyMetadefObject, EdgeFactsNeeded.Namespace, MetadefWriteOperations.UpdateObject, readsJsonBody: true),
+        Op("add_metadef_property", "metadef_properties", "create", PolicyRuleNames.AddMetadefProperty, EdgeFactsNeeded.Namespace, MetadefWriteOperations.AddProperty, readsJsonBody: true),
+        Op("modify_metadef_property", "metadef_properties", "update", PolicyRuleNames.ModifyMetadefProperty, EdgeFactsNeeded.Namespace, MetadefWriteOperations.UpdateProperty, readsJsonBody: true),
+        Op("add_metadef_tag", "metadef_tags", "create", PolicyRuleNames.AddMetadefTag, EdgeFactsNeeded.Namespace, MetadefWriteOperations.AddTag),
+        Op("modify_metadef_tag", "metadef_tags", "update", PolicyRuleNames.ModifyMetadefTag, EdgeFactsNeeded.Namespace, MetadefWriteOperations.UpdateTag, readsJsonBody: true),
+        Op("add_metadef_tags", "metadef_tags", "create_tags", PolicyRuleNames.AddMetadefTags, EdgeFactsNeeded.Namespace, MetadefWriteOperations.AddTags, readsJsonBody: true),
+        Op("add_metadef_resource_type_association", "metadef_resource_types", "create", PolicyRuleNames.AddMetadefResourceTypeAssociation, EdgeFactsNeeded.Namespace, MetadefWriteOperations.AddResourceTypeAssociation, readsJsonBody: true),
+        Op("list_metadef_namespace_resource_types", "metadef_resource_types", "show", PolicyRuleNames.ListMetadefResourceTypes, EdgeFactsNeeded.Namespace, MetadefOperations.ListResourceTypeAssociations),
     ];
 
     private const string ImportModeReason =
@@ -78,9 +88,6 @@ public static class EdgeOperations
 
     private const string DeleteCacheEntryModeReason =
         "An image the lookup misses is still removed when it is in the cache or its queue, else 404: the backend's cache contents (the edge assumes it is not).";
-
-    private const string AddMetadefNamespaceModeReason =
-        "Before its rules, add_metadef_namespace's deserializer validates the body against Glance's namespace schema (400) and WSME converts it (a 500 for a property definition it cannot convert): the edge reads the JSON, the read-only attributes and the rules, not yet that schema.";
 
     private static readonly FrozenDictionary<(string Controller, string Action), EdgeOperation> ByRoute =
         Registered.ToFrozenDictionary(op => (op.Controller, op.Action));

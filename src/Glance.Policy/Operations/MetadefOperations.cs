@@ -17,8 +17,6 @@ public static class MetadefOperations
     // CONF.limit_param_default.
     private const int DefaultLimit = 25;
 
-    private static readonly string[] NamespaceReadOnly = ["self", "schema", "created_at", "updated_at"];
-
     private static Refusal InternalError => new(500, GlanceErrorWriter.InternalError, Reason: "InternalError");
 
     /// <summary>
@@ -78,10 +76,10 @@ public static class MetadefOperations
 
     /// <summary>
     /// POST /v2/metadefs/namespaces (<c>NamespaceController.create</c>), the deserializer first: no
-    /// body, malformed JSON (<see cref="EdgeInput.BodyError"/>), a JSON array (WSME's conversion
-    /// breaks: a 500), a read-only attribute (403 <c>Attribute 'X' is read-only.</c>); then
-    /// <see cref="AddNamespaceRules"/>. The namespace schema's own checks (a 400) between those two
-    /// are not reproduced here: the operation defaults to Shadow.
+    /// body or malformed JSON (<see cref="EdgeInput.BodyError"/>), then the namespace body
+    /// (<see cref="MetadefBodies.Namespace"/>: a JSON array or a definition WSME cannot convert is
+    /// a 500, a read-only attribute a 403, the namespace schema a 400); then
+    /// <see cref="AddNamespaceRules"/>.
     /// </summary>
     public static Refusal? AddNamespace(EdgeInput input)
     {
@@ -91,20 +89,12 @@ public static class MetadefOperations
             return error;
         }
 
-        if (input.Body is not { ValueKind: JsonValueKind.Object } body)
+        if (input.Body is not { } body)
         {
             return InternalError;
         }
 
-        foreach (var key in NamespaceReadOnly)
-        {
-            if (body.TryGetProperty(key, out _))
-            {
-                return new Refusal(403, $"Attribute '{key}' is read-only.", Reason: "ReadOnlyAttribute");
-            }
-        }
-
-        return AddNamespaceRules(input.Caller, body);
+        return MetadefBodies.Namespace(body) ?? AddNamespaceRules(input.Caller, body);
     }
 
     /// <summary>
@@ -353,6 +343,18 @@ public static class MetadefOperations
     {
         ArgumentNullException.ThrowIfNull(input);
         return InNamespace(input, missingIsNotFound: false, PolicyRuleNames.DeleteMetadefTag);
+    }
+
+    /// <summary>
+    /// GET /v2/metadefs/namespaces/{namespace}/resource_types (<c>ResourceTypeController.show</c>):
+    /// the namespace (missing or not visible: 404 <c>Namespace X not found</c>), then
+    /// <c>list_metadef_resource_types</c> over it; the per-association <c>get_metadef_resource_type</c>
+    /// filter is the backend's.
+    /// </summary>
+    public static Refusal? ListResourceTypeAssociations(EdgeInput input)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return InNamespace(input, missingIsNotFound: false, PolicyRuleNames.ListMetadefResourceTypes);
     }
 
     /// <summary>

@@ -33,6 +33,13 @@ public sealed record Refusal(int StatusCode, string Explanation, bool FromCodedC
     /// <summary>The 403 of a refused policy rule: Glance's <c>Forbidden</c> message naming the rule.</summary>
     public static Refusal NotAuthorized(string rule) => new(403, MemberDeletePolicy.NotAuthorized(rule), PolicyRule: rule);
 
+    /// <summary>
+    /// True when Glance's answer to this refusal carries text the edge does not write (a schema
+    /// 400's jsonschema report after its first line): in <see cref="EdgeMode.Enforce"/> the edge
+    /// records the decision and forwards the request for the backend to answer it in its own words.
+    /// </summary>
+    public bool WordedByBackend { get; init; }
+
     /// <summary>Headers Glance's answer carries beside the body (a PATCH's 415: <c>Accept-Patch</c>), or null.</summary>
     public IReadOnlyList<KeyValuePair<string, string>>? Headers { get; init; }
 

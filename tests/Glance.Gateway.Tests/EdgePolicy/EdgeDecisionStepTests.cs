@@ -139,6 +139,29 @@ public sealed class EdgeDecisionStepTests : IDisposable
         { "delete_metadef_tag", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/tags/t", null, null, Admin, "private", 0, null },
         { "remove_metadef_resource_type_association", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/resource_types/OS::Glance::Image", null, null, Owner, "public", 403, "You are not authorized to complete remove_metadef_resource_type_association action." },
         { "remove_metadef_resource_type_association", "DELETE", "/v2/metadefs/namespaces/" + Namespace + "/resource_types/OS::Glance::Image", null, null, Admin, "private", 0, null },
+        { "modify_metadef_namespace", "PUT", "/v2/metadefs/namespaces/" + Namespace, "{\"namespace\": \"n\"}", "application/json", Owner, "private", 403, "You are not authorized to complete modify_metadef_namespace action." },
+        { "modify_metadef_namespace", "PUT", "/v2/metadefs/namespaces/" + Namespace, "{\"namespace\": \"n\"}", "application/json", Stranger, "private", 404, $"Namespace {Namespace} not found" },
+        { "modify_metadef_namespace", "PUT", "/v2/metadefs/namespaces/" + Namespace, "{\"namespace\": \"n\"}", "application/json", Admin, "private", 0, null },
+        { "add_metadef_object", "POST", "/v2/metadefs/namespaces/missing/objects", "{\"name\": \"o\"}", "application/json", Admin, "private", 404, "Metadata definition namespace=missing was not found." },
+        { "add_metadef_object", "POST", "/v2/metadefs/namespaces/" + Namespace + "/objects", "{\"name\": \"o\"}", "application/json", Admin, "private", 0, null },
+        { "modify_metadef_object", "PUT", "/v2/metadefs/namespaces/" + Namespace + "/objects/o", "{\"name\": \"o\"}", "application/json", Owner, "public", 403, "You are not authorized to complete modify_metadef_object action." },
+        { "modify_metadef_object", "PUT", "/v2/metadefs/namespaces/" + Namespace + "/objects/o", "{\"name\": \"o\"}", "application/json", Admin, "private", 0, null },
+        { "add_metadef_property", "POST", "/v2/metadefs/namespaces/" + Namespace + "/properties", "{\"name\": \"p\", \"title\": \"p\", \"type\": \"string\"}", "application/json", Owner, "private", 403, "You are not authorized to complete add_metadef_property action." },
+        { "add_metadef_property", "POST", "/v2/metadefs/namespaces/" + Namespace + "/properties", "{\"name\": \"p\", \"title\": \"p\", \"type\": \"string\"}", "application/json", Admin, "private", 0, null },
+        { "modify_metadef_property", "PUT", "/v2/metadefs/namespaces/" + Namespace + "/properties/p", "{\"name\": \"p\", \"title\": \"p\", \"type\": \"string\", \"created_at\": \"x\"}", "application/json", Admin, "private", 403, "Attribute 'created_at' is read-only." },
+        { "modify_metadef_property", "PUT", "/v2/metadefs/namespaces/" + Namespace + "/properties/p", "{\"name\": \"p\", \"title\": \"p\", \"type\": \"string\"}", "application/json", Admin, "private", 0, null },
+        { "add_metadef_tag", "POST", "/v2/metadefs/namespaces/" + Namespace + "/tags/t", null, null, Stranger, "private", 404, $"Namespace {Namespace} not found" },
+        { "add_metadef_tag", "POST", "/v2/metadefs/namespaces/" + Namespace + "/tags/t", null, null, Admin, "private", 0, null },
+        { "modify_metadef_tag", "PUT", "/v2/metadefs/namespaces/" + Namespace + "/tags/t", "{\"name\": \"t2\"}", "application/json", Owner, "private", 403, "You are not authorized to complete modify_metadef_tag action." },
+        { "modify_metadef_tag", "PUT", "/v2/metadefs/namespaces/" + Namespace + "/tags/t", "{\"name\": \"t2\"}", "application/json", Admin, "private", 0, null },
+        { "add_metadef_tags", "POST", "/v2/metadefs/namespaces/" + Namespace + "/tags", "{\"tags\": [{\"name\": \"a\"}]}", "application/json", Owner, "public", 403, "You are not authorized to complete add_metadef_tags action." },
+        { "add_metadef_tags", "POST", "/v2/metadefs/namespaces/" + Namespace + "/tags", "[]", "application/json", Admin, "private", 500, "The server has either erred or is incapable of performing the requested operation." },
+        { "add_metadef_tags", "POST", "/v2/metadefs/namespaces/" + Namespace + "/tags", "{\"tags\": [{\"name\": \"a\"}]}", "application/json", Admin, "private", 0, null },
+        { "add_metadef_resource_type_association", "POST", "/v2/metadefs/namespaces/" + Namespace + "/resource_types", "{\"name\": \"OS::Glance::Image\"}", "application/json", Owner, "public", 403, "You are not authorized to complete add_metadef_resource_type_association action." },
+        { "add_metadef_resource_type_association", "POST", "/v2/metadefs/namespaces/" + Namespace + "/resource_types", null, null, Admin, "private", 400, "Body expected in request." },
+        { "add_metadef_resource_type_association", "POST", "/v2/metadefs/namespaces/" + Namespace + "/resource_types", "{\"name\": \"OS::Glance::Image\"}", "application/json", Admin, "private", 0, null },
+        { "list_metadef_namespace_resource_types", "GET", "/v2/metadefs/namespaces/" + Namespace + "/resource_types", null, null, Stranger, "private", 404, $"Namespace {Namespace} not found" },
+        { "list_metadef_namespace_resource_types", "GET", "/v2/metadefs/namespaces/" + Namespace + "/resource_types", null, null, Stranger, "public", 0, null },
     };
 
     [Fact]
@@ -169,6 +192,26 @@ public sealed class EdgeDecisionStepTests : IDisposable
             var answer = Encoding.UTF8.GetString(((MemoryStream)context.Response.Body).ToArray());
             Assert.Contains(words ?? string.Empty, answer, StringComparison.Ordinal);
         }
+    }
+
+    // Glance follows a schema 400's first line with jsonschema's report, which the edge does not
+    // write: the refusal is recorded (deny, 400) and the request forwarded for the backend to answer.
+    [Theory]
+    [InlineData("POST", "/v2/metadefs/namespaces", "{\"namespace\": \"n\", \"visibility\": \"shared\"}", Admin)]
+    [InlineData("PUT", "/v2/metadefs/namespaces/" + Namespace, "{\"namespace\": 5}", Owner)]
+    [InlineData("POST", "/v2/metadefs/namespaces/" + Namespace + "/objects", "{\"name\": \"o\", \"properties\": {\"p\": {\"title\": \"p\", \"type\": \"string\", \"x\": 1}}}", Stranger)]
+    [InlineData("POST", "/v2/metadefs/namespaces/" + Namespace + "/tags/ttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt", null, Owner)]
+    public async Task Enforce_ASchemaRefusal_IsRecordedAndForwardedForTheBackendToWord(string method, string path, string? body, string project)
+    {
+        _facts.Namespace = new NamespaceFacts(Namespace, Owner, "private", false);
+
+        var (context, nextCalled) = await RunAsync(method, path, body, body is null ? null : "application/json", project, EdgeMode.Enforce);
+
+        Assert.True(nextCalled());
+        var edge = EdgeRequestFeature.Of(context)!;
+        Assert.Equal((EdgeMode.Enforce, false, 400, true), (edge.Mode, edge.Decision!.IsAllowed, edge.Decision.StatusCode, edge.Forwarded));
+        Assert.StartsWith("Provided object does not match schema '", edge.Decision.Explanation, StringComparison.Ordinal);
+        Assert.Equal(200, context.Response.StatusCode);
     }
 
     [Fact]

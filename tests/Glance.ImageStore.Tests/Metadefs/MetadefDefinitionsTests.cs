@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Glance.ImageStore.Metadefs;
 using Glance.ImageStore.Tests.Support;
+using PropertyTypeJson = Glance.Policy.Operations.PropertyTypeJson;
 
 namespace Glance.ImageStore.Tests.Metadefs;
 

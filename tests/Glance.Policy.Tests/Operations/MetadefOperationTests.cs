@@ -117,6 +117,13 @@ public sealed class MetadefOperationTests
     [InlineData("""{"namespace": "n", "created_at": "x", "self": "y"}""", 403, "Attribute 'self' is read-only.")]
     [InlineData("""{"namespace": "n", "updated_at": 1}""", 403, "Attribute 'updated_at' is read-only.")]
     [InlineData("""[{"namespace": "n"}]""", 500, "The server has either erred or is incapable of performing the requested operation.")]
+    [InlineData("""{"display_name": "n"}""", 400, "Provided object does not match schema 'namespace': 'namespace' is a required property")]
+    [InlineData("""{"namespace": "n", "visibility": "shared"}""", 400, "Provided object does not match schema 'namespace': 'shared' is not one of ['public', 'private']")]
+    [InlineData("""{"namespace": "n", "protected": "yes"}""", 400, "Provided object does not match schema 'namespace': 'yes' is not of type 'boolean'")]
+    [InlineData("""{"namespace": "n", "colour": "red"}""", 400, "Provided object does not match schema 'namespace': Additional properties are not allowed ('colour' was unexpected)")]
+    [InlineData("""{"namespace": "n", "tags": [{"nom": "t"}]}""", 400, "Provided object does not match schema 'namespace': 'name' is a required property")]
+    [InlineData("""{"namespace": "n", "properties": {"p": {"title": "p"}}}""", 400, "Provided object does not match schema 'namespace': 'type' is a required property")]
+    [InlineData("""{"namespace": "n", "properties": {"p": {"title": "p", "type": "string", "required": ["a"]}}}""", 500, "The server has either erred or is incapable of performing the requested operation.")]
     public void The_body_is_read_before_the_rules(string json, int status, string words) =>
         AssertRefused(MetadefOperations.AddNamespace(Input(Owner(true), json: json)), status, words);
 
@@ -363,7 +370,7 @@ public sealed class MetadefOperationTests
     [InlineData("delete_metadef_tag", "metadef_tags", "delete", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
     [InlineData("remove_metadef_resource_type_association", "metadef_resource_types", "delete", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
     [InlineData("get_metadef_namespaces", "metadef_namespaces", "index", EdgeFactsNeeded.None, false, EdgeMode.Enforce)]
-    [InlineData("add_metadef_namespace", "metadef_namespaces", "create", EdgeFactsNeeded.None, true, EdgeMode.Shadow)]
+    [InlineData("add_metadef_namespace", "metadef_namespaces", "create", EdgeFactsNeeded.None, true, EdgeMode.Enforce)]
     [InlineData("get_metadef_namespace", "metadef_namespaces", "show", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
     [InlineData("get_metadef_objects", "metadef_objects", "index", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
     [InlineData("get_metadef_properties", "metadef_properties", "index", EdgeFactsNeeded.Namespace, false, EdgeMode.Enforce)]
@@ -373,5 +380,28 @@ public sealed class MetadefOperationTests
         var operation = EdgeOperations.Named(name)!;
         Assert.Equal((controller, action, name, facts, readsBody, mode), (operation.Controller, operation.Action, operation.Rule, operation.Facts, operation.ReadsJsonBody, operation.DefaultMode));
         Assert.Equal(mode == EdgeMode.Shadow, operation.DefaultModeReason is not null);
+    }
+
+    // list_metadef_namespace_resource_types
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Listing_a_namespaces_associations_the_namespace_then_list_metadef_resource_types(bool secure)
+    {
+        var list = EdgeOperations.Named("list_metadef_namespace_resource_types")!;
+        Assert.Equal(("metadef_resource_types", "show", "list_metadef_resource_types", EdgeFactsNeeded.Namespace, EdgeMode.Enforce), (list.Controller, list.Action, list.Rule, list.Facts, list.DefaultMode));
+        Assert.Null(MetadefOperations.ListResourceTypeAssociations(Query(OwnerReader(secure), string.Empty, Namespace())));
+        Assert.Null(MetadefOperations.ListResourceTypeAssociations(Query(Stranger(secure), string.Empty, Namespace("public"))));
+        AssertRefused(MetadefOperations.ListResourceTypeAssociations(Query(Stranger(secure), string.Empty, Namespace())), 404, $"Namespace {Ns} not found");
+        AssertRefused(MetadefOperations.ListResourceTypeAssociations(Query(Owner(secure), string.Empty)), 404, $"Namespace {Ns} not found");
+    }
+
+    [Fact]
+    public void Listing_a_namespaces_associations_refused_by_the_rule_is_403_naming_it()
+    {
+        var caller = With(PolicyMode.Secure, """{"list_metadef_resource_types": "role:admin"}""", "member", "reader");
+        AssertRefused(MetadefOperations.ListResourceTypeAssociations(Query(caller, string.Empty, Namespace())), 403, Refused("list_metadef_resource_types"));
+        AssertRefused(MetadefOperations.ListResourceTypeAssociations(Query(With(PolicyMode.Secure, "{}"), string.Empty, Namespace())), 404, ResourceNotFound);
     }
 }

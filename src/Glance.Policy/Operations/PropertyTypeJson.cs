@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
 
-namespace Glance.ImageStore.Metadefs;
+namespace Glance.Policy.Operations;
 
 /// <summary>
 /// A property definition as Glance's WSME model <c>PropertyType</c> (glance/api/v2/model/
@@ -13,7 +13,7 @@ namespace Glance.ImageStore.Metadefs;
 /// <c>bool()</c> or the unambiguous strings, <c>default</c> (a bytes attribute) as Python's
 /// <c>str()</c> of a string or number (true is "True") and null for anything else.
 /// </summary>
-internal static class PropertyTypeJson
+public static class PropertyTypeJson
 {
     private enum Kind
     {
