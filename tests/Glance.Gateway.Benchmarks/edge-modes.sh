@@ -14,6 +14,9 @@
 # Prints the median rps per scenario and mode, Enforce/Off, and in front of the store process the
 # backend reads the edge added per request (glance_gateway_metadata_request_duration_seconds_count
 # over the requests served).
+# CANDIDATE=1 (issue 22): the cost of a candidate policy instead. Both gateways enforce; gateway
+# "off" has no candidate, gateway "enforce" has one in shadow (Glance's defaults under secure RBAC,
+# the switch an operator previews), so "Enforce/Off" reads "with candidate / without".
 set -uo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 here="$root/tests/Glance.Gateway.Benchmarks"
@@ -79,8 +82,13 @@ start() {
   curl -sf "http://127.0.0.1:$port/healthz" >/dev/null || { log "gateway $name did not start"; cat "$work/$name.log" >&2; exit 1; }
   GW[$name]="http://127.0.0.1:$port"; STORE_URL[$name]="http://127.0.0.1:$sport"
 }
-start off EdgePolicy__Operations__get_image=Off EdgePolicy__Operations__delete_member=Off
-start enforce
+if [ -n "${CANDIDATE:-}" ]; then
+  start off
+  start enforce Policy__Candidate__File="$work/candidate.yaml" Policy__Candidate__EnforceNewDefaults=true Policy__Candidate__EnforceScope=true
+else
+  start off EdgePolicy__Operations__get_image=Off EdgePolicy__Operations__delete_member=Off
+  start enforce
+fi
 
 OWNER=bench-member-owner-1
 declare -A IMAGE
@@ -122,15 +130,15 @@ for round in $(seq 1 "$ROUNDS"); do
   for mode in $order; do delete_member "$mode" "$seed_rate"; done
 done
 
-python3 - "$results" "$STORE" "$CACHE_SECONDS" "$ROUNDS" "$CONNECTIONS" <<'PY'
+python3 - "$results" "$STORE" "$CACHE_SECONDS" "$ROUNDS" "$CONNECTIONS" "${CANDIDATE:-}" <<'PY'
 import statistics, sys
-path, store, cache, rounds, conns = sys.argv[1:]
+path, store, cache, rounds, conns, candidate = sys.argv[1:]
 runs = {}
 for line in open(path):
     name, _, *fields = line.split()
     runs.setdefault(name, []).append({k: float(v) for k, v in (f.split("=") for f in fields)})
 med = lambda n, k: statistics.median(r[k] for r in runs[n])
-print(f"store={store} facts_cache_s={cache} rounds={rounds} c={conns}")
+print(f"store={store} facts_cache_s={cache} rounds={rounds} c={conns}" + (" (off = no candidate, enforce = with a candidate)" if candidate else ""))
 print(f"{'scenario':<24}{'rps':>9}{'p50 ms':>9}{'p99 ms':>9}{'reads/req':>11}{'bad':>6}")
 for name in sorted(runs):
     reads = sum(r["reads"] for r in runs[name]) / max(1, sum(r["requests"] for r in runs[name]))
@@ -139,5 +147,6 @@ for name in sorted(runs):
 for scenario in ("get-image", "delete-member"):
     off, enforce = f"{scenario}/off", f"{scenario}/enforce"
     if off in runs and enforce in runs:
-        print(f"{scenario}: Enforce/Off = {med(enforce, 'rps') / med(off, 'rps'):.2f}")
+        label = "with candidate / without" if candidate else "Enforce/Off"
+        print(f"{scenario}: {label} = {med(enforce, 'rps') / med(off, 'rps'):.3f}")
 PY
