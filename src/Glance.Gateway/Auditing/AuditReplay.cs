@@ -58,7 +58,7 @@ public static class AuditReplay
         var operationName = Text(audit, "Operation") ?? string.Empty;
         var decision = Text(audit, "Decision");
         var requestId = Text(audit, "RequestId") ?? string.Empty;
-        if (decision is not ("allow" or "deny") || !audit.TryGetProperty("Credentials", out var credentials) || credentials.ValueKind != JsonValueKind.Object)
+        if (decision is not ("allow" or "deny") || !audit.TryGetProperty("Record", out var record) || record.ValueKind != JsonValueKind.String)
         {
             report.Skipped++;
             return;

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using Glance.Policy.Language;
 using Glance.Policy.Members;
@@ -19,116 +21,179 @@ namespace Glance.Gateway.Auditing;
 /// </summary>
 public static class DecisionRecord
 {
-    /// <summary>The credentials, as passed to the rules; <paramref name="serviceUserId"/> is the service token's user.</summary>
-    public static Dictionary<string, object?> Credentials(PolicyCredentials credentials, string? serviceUserId)
-    {
-        ArgumentNullException.ThrowIfNull(credentials);
-        return new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["user_id"] = credentials.UserId,
-            ["project_id"] = credentials.ProjectId,
-            ["domain_id"] = credentials.DomainId,
-            ["user_domain_id"] = credentials.UserDomainId,
-            ["project_domain_id"] = credentials.ProjectDomainId,
-            ["roles"] = credentials.Roles.ToArray(),
-            ["system_scope"] = credentials.SystemScope,
-            ["is_admin_project"] = credentials.IsAdminProject,
-            ["service_user_id"] = serviceUserId,
-        };
-    }
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
 
-    /// <summary>The router's parameters, and whether the decision read the query string (never the query).</summary>
-    public static Dictionary<string, object?> Request(EdgeInput input)
-    {
-        ArgumentNullException.ThrowIfNull(input);
-        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var (key, value) in input.Values)
-        {
-            values[key] = value;
-        }
-
-        return new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["image_id"] = input.ImageId,
-            ["member_id"] = input.MemberId,
-            ["values"] = values,
-            // Never the query itself: a client may put a token there. Only whether the decision read it.
-            ["query_read"] = input.QueryRead,
-            ["content_type"] = input.ContentType,
-        };
-    }
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
 
     /// <summary>
-    /// The image as the rules' target (null without one); the extra properties kept are those
-    /// <paramref name="keys"/> names, the others' names go to <paramref name="omitted"/>.
+    /// The record of <paramref name="input"/> as one compact JSON object (the audit's
+    /// <c>Record</c>): <c>Credentials</c> as passed to the rules (<paramref name="serviceUserId"/>
+    /// the service token's user), <c>Request</c> (the router's ids and values, and whether the
+    /// decision read the query: never the query itself, a client may put a token there),
+    /// <c>Target</c> (the image; of its custom properties those <paramref name="keys"/> names,
+    /// the others' names in <c>TargetOmitted</c>), <c>Membership</c>, <c>Namespace</c>. One string
+    /// property, not nested log properties: those cost the allow path a sixth of its rate.
     /// </summary>
-    public static Dictionary<string, object?>? Target(ImageFacts? image, IReadOnlySet<string> keys, List<string> omitted)
-    {
-        ArgumentNullException.ThrowIfNull(keys);
-        ArgumentNullException.ThrowIfNull(omitted);
-        if (image is null)
-        {
-            return null;
-        }
-
-        var properties = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var (name, value) in image.Properties ?? new Dictionary<string, string>())
-        {
-            if (keys.Contains(name))
-            {
-                properties[name] = value;
-            }
-            else
-            {
-                omitted.Add(name);
-            }
-        }
-
-        return new Dictionary<string, object?>(StringComparer.Ordinal)
-        {
-            ["id"] = image.Id,
-            ["owner"] = image.Owner,
-            ["visibility"] = image.Visibility,
-            ["status"] = image.Status,
-            ["name"] = image.Name,
-            ["protected"] = image.Protected,
-            ["os_hidden"] = image.OsHidden,
-            ["min_disk"] = image.MinDisk,
-            ["min_ram"] = image.MinRam,
-            ["disk_format"] = image.DiskFormat,
-            ["container_format"] = image.ContainerFormat,
-            ["size"] = image.Size,
-            ["virtual_size"] = image.VirtualSize,
-            ["checksum"] = image.Checksum,
-            ["os_hash_algo"] = image.OsHashAlgo,
-            ["os_hash_value"] = image.OsHashValue,
-            ["properties"] = properties,
-        };
-    }
-
-    /// <summary>The membership facts (null without an image).</summary>
-    public static Dictionary<string, object?>? Membership(EdgeInput input)
+    public static string Write(EdgeInput input, string? serviceUserId, IReadOnlySet<string> keys)
     {
         ArgumentNullException.ThrowIfNull(input);
-        return input.Image is null ? null : new Dictionary<string, object?>(StringComparer.Ordinal)
+        ArgumentNullException.ThrowIfNull(keys);
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(1024);
+        buffer.ResetWrittenCount();
+        var json = t_writer ??= new Utf8JsonWriter(buffer);
+        json.Reset(buffer);
+        json.WriteStartObject();
+        WriteCredentials(json, input.Caller.Credentials, serviceUserId);
+        WriteRequest(json, input);
+        if (input.Image is { } image)
         {
-            ["caller_is_member"] = input.Membership.CallerIsMember,
-            ["member_exists"] = input.Membership.MemberExists,
-        };
+            WriteTarget(json, image, keys);
+            json.WriteStartObject("Membership");
+            json.WriteBoolean("caller_is_member", input.Membership.CallerIsMember);
+            json.WriteBoolean("member_exists", input.Membership.MemberExists);
+            json.WriteEndObject();
+        }
+
+        if (input.Namespace is { } ns)
+        {
+            json.WriteStartObject("Namespace");
+            json.WriteString("namespace", ns.Namespace);
+            OptionalString(json, "owner", ns.Owner);
+            OptionalString(json, "visibility", ns.Visibility);
+            if (ns.Protected is { } isProtected)
+            {
+                json.WriteBoolean("protected", isProtected);
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+        json.Flush();
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
-    /// <summary>The metadef namespace facts (null without one).</summary>
-    public static Dictionary<string, object?>? Namespace(NamespaceFacts? ns) => ns is null ? null : new Dictionary<string, object?>(StringComparer.Ordinal)
+    private static void WriteCredentials(Utf8JsonWriter json, PolicyCredentials credentials, string? serviceUserId)
     {
-        ["namespace"] = ns.Namespace,
-        ["owner"] = ns.Owner,
-        ["visibility"] = ns.Visibility,
-        ["protected"] = ns.Protected,
-    };
+        json.WriteStartObject("Credentials");
+        OptionalString(json, "user_id", credentials.UserId);
+        OptionalString(json, "project_id", credentials.ProjectId);
+        OptionalString(json, "domain_id", credentials.DomainId);
+        OptionalString(json, "user_domain_id", credentials.UserDomainId);
+        OptionalString(json, "project_domain_id", credentials.ProjectDomainId);
+        json.WriteStartArray("roles");
+        foreach (var role in credentials.Roles)
+        {
+            json.WriteStringValue(role);
+        }
+
+        json.WriteEndArray();
+        OptionalString(json, "system_scope", credentials.SystemScope);
+        json.WriteBoolean("is_admin_project", credentials.IsAdminProject);
+        OptionalString(json, "service_user_id", serviceUserId);
+        json.WriteEndObject();
+    }
+
+    private static void WriteRequest(Utf8JsonWriter json, EdgeInput input)
+    {
+        json.WriteStartObject("Request");
+        json.WriteString("image_id", input.ImageId);
+        OptionalString(json, "member_id", input.MemberId);
+        if (input.Values.Count > 0)
+        {
+            json.WriteStartObject("values");
+            foreach (var (key, value) in input.Values)
+            {
+                json.WriteString(key, value);
+            }
+
+            json.WriteEndObject();
+        }
+
+        OptionalString(json, "content_type", input.ContentType);
+        if (input.QueryRead)
+        {
+            json.WriteBoolean("query_read", true);
+        }
+
+        json.WriteEndObject();
+    }
+
+    private static void WriteTarget(Utf8JsonWriter json, ImageFacts image, IReadOnlySet<string> keys)
+    {
+        json.WriteStartObject("Target");
+        json.WriteString("id", image.Id);
+        OptionalString(json, "owner", image.Owner);
+        json.WriteString("visibility", image.Visibility);
+        json.WriteString("status", image.Status);
+        OptionalString(json, "name", image.Name);
+        json.WriteBoolean("protected", image.Protected);
+        json.WriteBoolean("os_hidden", image.OsHidden);
+        json.WriteNumber("min_disk", image.MinDisk);
+        json.WriteNumber("min_ram", image.MinRam);
+        OptionalString(json, "disk_format", image.DiskFormat);
+        OptionalString(json, "container_format", image.ContainerFormat);
+        if (image.Size is { } size)
+        {
+            json.WriteNumber("size", size);
+        }
+
+        if (image.VirtualSize is { } virtualSize)
+        {
+            json.WriteNumber("virtual_size", virtualSize);
+        }
+
+        OptionalString(json, "checksum", image.Checksum);
+        OptionalString(json, "os_hash_algo", image.OsHashAlgo);
+        OptionalString(json, "os_hash_value", image.OsHashValue);
+        var omitted = false;
+        if (image.Properties is { Count: > 0 } properties)
+        {
+            json.WriteStartObject("properties");
+            foreach (var (name, value) in properties)
+            {
+                if (keys.Contains(name))
+                {
+                    json.WriteString(name, value);
+                }
+                else
+                {
+                    omitted = true;
+                }
+            }
+
+            json.WriteEndObject();
+        }
+
+        json.WriteEndObject();
+        if (omitted)
+        {
+            json.WriteStartArray("TargetOmitted");
+            foreach (var name in image.Properties!.Keys)
+            {
+                if (!keys.Contains(name))
+                {
+                    json.WriteStringValue(name);
+                }
+            }
+
+            json.WriteEndArray();
+        }
+    }
+
+    private static void OptionalString(Utf8JsonWriter json, string name, string? value)
+    {
+        if (value is not null)
+        {
+            json.WriteString(name, value);
+        }
+    }
 
     /// <summary>
-    /// The input of a recorded decision, decided with <paramref name="rules"/>; or why it cannot
-    /// be rebuilt (a field missing, a body the record does not keep, an omitted property a rule
+    /// The input of a recorded decision (an audit event with its <c>Record</c>, or the record
+    /// itself), decided with <paramref name="rules"/>; or why it cannot be rebuilt (a field missing, a body the record does not keep, an omitted property a rule
     /// of <paramref name="rules"/> substitutes).
     /// </summary>
     public static (EdgeInput? Input, string? Unreproducible) Read(JsonElement audit, EdgeOperation operation, PolicyRules rules)
@@ -140,10 +205,23 @@ public static class DecisionRecord
             return (null, "the decision read the request body, which the audit does not keep");
         }
 
+        if (audit.TryGetProperty("Record", out var text) && text.ValueKind == JsonValueKind.String)
+        {
+            try
+            {
+                using var record = JsonDocument.Parse(text.GetString()!);
+                return Read(record.RootElement, operation, rules);
+            }
+            catch (JsonException)
+            {
+                return (null, "the event's Record is not JSON");
+            }
+        }
+
         if (!audit.TryGetProperty("Credentials", out var creds) || creds.ValueKind != JsonValueKind.Object
             || !audit.TryGetProperty("Request", out var request) || request.ValueKind != JsonValueKind.Object)
         {
-            return (null, "the event has no Credentials or Request (written before they were recorded)");
+            return (null, "the event has no Record (written before decisions were recorded)");
         }
 
         if (audit.TryGetProperty("TargetOmitted", out var omitted) && omitted.ValueKind == JsonValueKind.Array)

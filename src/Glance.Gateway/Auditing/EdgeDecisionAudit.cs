@@ -77,29 +77,14 @@ public sealed partial class EdgeDecisionAudit(
         var userAgent = context.Request.Headers.UserAgent.ToString();
         var rules = policy.Current;
         var input = edge.Input;
-        List<string>? omitted = input?.Image is null ? null : [];
-        var keys = edge.CandidateRules is { } candidateRules ? rules.TargetKeys.Union(candidateRules.TargetKeys).ToHashSet(StringComparer.Ordinal) : rules.TargetKeys;
-        var target = input?.Image is null ? null : DecisionRecord.Target(input.Image, keys, omitted!);
+        var keys = edge.CandidateRules is { } candidateRules && candidateRules.TargetKeys.Count > 0
+            ? rules.TargetKeys.Union(candidateRules.TargetKeys).ToHashSet(StringComparer.Ordinal)
+            : rules.TargetKeys;
+        var record = input is null ? null : DecisionRecord.Write(input, service?.UserId, keys);
         var revision = revisions.Of(rules);
         var candidateRevision = candidate is null || edge.CandidateRules is null ? null : revisions.Of(edge.CandidateRules);
-        var credentials = input is null ? null : DecisionRecord.Credentials(input.Caller.Credentials, service?.UserId);
-        var request = input is null ? null : DecisionRecord.Request(input);
-        var membership = input is null ? null : DecisionRecord.Membership(input);
-        var ns = input is null ? null : DecisionRecord.Namespace(input.Namespace);
         var enqueue = time.GetTimestamp();
 
-        // What the decision read, as structured values: the logging generator writes its
-        // parameters as text, a scope's are captured as they are (objects and lists).
-        using var record = input is null ? null : _logger.BeginScope(new KeyValuePair<string, object?>[]
-        {
-            new("Credentials", credentials),
-            new("Request", request),
-            new("Target", target),
-            new("TargetOmitted", omitted is { Count: > 0 } ? omitted : null),
-            new("Membership", membership),
-            new("Namespace", ns),
-            new("FailedClause", edge.FailedClause),
-        });
         Log.Decision(
             _logger,
             edge.Operation,
@@ -130,7 +115,9 @@ public sealed partial class EdgeDecisionAudit(
             candidate is null ? null : candidate.IsAllowed ? "allow" : "deny",
             candidate is { IsAllowed: false } ? candidate.StatusCode : null,
             candidate is null ? null : candidate.PolicyRule ?? candidate.Reason,
-            candidateRevision);
+            candidateRevision,
+            record,
+            edge.FailedClause);
         metrics.RecordAuditQueueWait(time.GetElapsedTime(enqueue).TotalSeconds);
     }
 
@@ -164,7 +151,7 @@ public sealed partial class EdgeDecisionAudit(
     private static partial class Log
     {
         [LoggerMessage(EventId = 9001, EventName = "EdgeDecision", Level = LogLevel.Information,
-            Message = "Edge decision {Operation} {Decision} by rule {Rule} ({RuleName}), policy rule {PolicyRule} in {PolicyMode} mode, edge mode {EdgeMode}, with status {Status}, backend status {BackendStatus}, predicted {PredictedStatus}, disagreement {Disagreement}: {Method} {Path} image {ImageId} member {MemberId} by user {UserId} project {ProjectId} roles {Roles} with service {ServiceUserId} from {ClientAddress} ({UserAgent}); token cache {TokenCache}; request {RequestId}; {ElapsedMs} ms; policy revision {PolicyRevision}; candidate {CandidateDecision} {CandidateStatus} by {CandidateRule} in revision {CandidateRevision}")]
+            Message = "Edge decision {Operation} {Decision} by rule {Rule} ({RuleName}), policy rule {PolicyRule} in {PolicyMode} mode, edge mode {EdgeMode}, with status {Status}, backend status {BackendStatus}, predicted {PredictedStatus}, disagreement {Disagreement}: {Method} {Path} image {ImageId} member {MemberId} by user {UserId} project {ProjectId} roles {Roles} with service {ServiceUserId} from {ClientAddress} ({UserAgent}); token cache {TokenCache}; request {RequestId}; {ElapsedMs} ms; policy revision {PolicyRevision}; candidate {CandidateDecision} {CandidateStatus} by {CandidateRule} in revision {CandidateRevision}; failed clause {FailedClause}; record {Record}")]
         public static partial void Decision(
             ILogger logger,
             string operation,
@@ -195,6 +182,8 @@ public sealed partial class EdgeDecisionAudit(
             string? candidateDecision,
             int? candidateStatus,
             string? candidateRule,
-            string? candidateRevision);
+            string? candidateRevision,
+            string? record,
+            string? failedClause);
     }
 }

@@ -59,7 +59,7 @@ internal sealed record EdgeCase(EdgeOperation Operation, PolicyCredentials Crede
             RawQuery = Query,
             Image = Image,
             Namespace = Namespace,
-            ContentType = ContentType ?? DefaultContentType(Operation),
+            ContentType = ContentType ?? (Body is null ? null : DefaultContentType(Operation)), // no body, no type: as a client sends it
             Membership = MembershipOf(caller),
         };
 

@@ -119,7 +119,7 @@ internal static class PolicyExplainCommand
         edgeCase = edgeCase with
         {
             ContentType = args.Option("--content-type"),
-            Body = args.Option("--request") is { } request ? InputFile.ReadBytes(request) : null,
+            Body = args.Option("--request") is { } request ? (ReadOnlyMemory<byte>?)InputFile.ReadBytes(request) : null, // (a null array would become an empty body)
         };
         var operation = edgeCase.Operation;
         if (args.Option("--image") is { } imagePath)

@@ -11,6 +11,7 @@ namespace Glance.Gateway.Tests.Policy;
 /// audited with the candidate's answer, nothing else is, and the candidate never changes an answer.
 /// </summary>
 [Trait("Host", "Any")]
+[Collection(Glance.Gateway.Tests.Telemetry.RunsAlone.Name)] // the meters of other gateways in this process would count too
 public sealed class CandidatePolicyTests : IDisposable
 {
     private const string Counter = "glance_gateway_policy_candidate_disagreements_total";

@@ -13,6 +13,7 @@ namespace Glance.Gateway.Tests.Policy;
 /// recorded for replay, never a token.
 /// </summary>
 [Trait("Host", "Any")]
+[Collection(Glance.Gateway.Tests.Telemetry.RunsAlone.Name)] // the meters of other gateways in this process would count too
 public sealed class PolicyRevisionTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("glance-revision-").FullName;
@@ -91,16 +92,17 @@ public sealed class PolicyRevisionTests : IDisposable
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var decision = (await AuditEvent.EventuallyAsync(() => gateway.AuditEvents("get_image"))).Single();
-        var credentials = decision.Json.GetProperty("Credentials");
+        using var record = JsonDocument.Parse(decision.Get("Record")!);
+        var credentials = record.RootElement.GetProperty("Credentials");
         Assert.Equal(("stranger-user", "project-c"), (credentials.GetProperty("user_id").GetString(), credentials.GetProperty("project_id").GetString()));
         Assert.Equal("member,reader", string.Join(",", credentials.GetProperty("roles").EnumerateArray().Select(r => r.GetString()).Order()));
         Assert.True(credentials.GetProperty("is_admin_project").GetBoolean());
-        var target = decision.Json.GetProperty("Target");
+        var target = record.RootElement.GetProperty("Target");
         Assert.Equal((image, "project-a", "community"), (target.GetProperty("id").GetString(), target.GetProperty("owner").GetString(), target.GetProperty("visibility").GetString()));
         Assert.Equal("gold", target.GetProperty("properties").GetProperty("tier").GetString());
         Assert.False(target.GetProperty("properties").TryGetProperty("colour", out _));
-        Assert.Equal("colour", string.Join(",", decision.Json.GetProperty("TargetOmitted").EnumerateArray().Select(e => e.GetString())));
-        Assert.Equal(image, decision.Json.GetProperty("Request").GetProperty("image_id").GetString());
+        Assert.Equal("colour", string.Join(",", record.RootElement.GetProperty("TargetOmitted").EnumerateArray().Select(e => e.GetString())));
+        Assert.Equal(image, record.RootElement.GetProperty("Request").GetProperty("image_id").GetString());
         Assert.DoesNotContain("dev-stranger", decision.Line, StringComparison.Ordinal);
     }
 

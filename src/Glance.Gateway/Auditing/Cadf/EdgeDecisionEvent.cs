@@ -7,7 +7,7 @@ namespace Glance.Gateway.Auditing.Cadf;
 /// The properties of one audit event 9001 (<see cref="EdgeDecisionAudit"/>) that a CADF event is
 /// built from, read by name from the Serilog event. <c>PolicyRevision</c> and the candidate
 /// policy's answer are read when the event carries them. What the decision read for replay
-/// (<c>Credentials</c>, <c>Request</c>, <c>Target</c>, ...) is not: a CADF event carries no
+/// (<c>Record</c>: the credentials, request and target) is not: a CADF event carries no
 /// credential. Nothing here is, or can hold, a token: the audit event has none.
 /// </summary>
 internal sealed record EdgeDecisionEvent(

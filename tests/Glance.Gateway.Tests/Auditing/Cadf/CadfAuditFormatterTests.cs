@@ -149,8 +149,9 @@ public sealed class CadfAuditFormatterTests
 
         var cadf = JsonDocument.Parse(Format(logEvent)).RootElement;
 
-        Assert.True(logEvent.Properties.ContainsKey("Credentials"), "the audit event has no Credentials to leave out");
-        Assert.DoesNotContain(Keys(cadf), key => key is "Credentials" or "roles" or "user_domain_id" or "is_admin_project" or "Target" or "Request");
+        Assert.True(logEvent.Properties.ContainsKey("Record"), "the audit event has no Record to leave out");
+        Assert.DoesNotContain(Keys(cadf), key => key is "Record" or "Credentials" or "roles" or "user_domain_id" or "is_admin_project" or "Target" or "Request");
+        Assert.DoesNotContain("is_admin_project", Format(logEvent), StringComparison.Ordinal);
     }
 
     [Fact]
