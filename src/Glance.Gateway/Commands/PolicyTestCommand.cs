@@ -168,7 +168,7 @@ internal static class PolicyTestCommand
             var operation = edgeCase.Operation;
             edgeCase = edgeCase with
             {
-                Body = item.TryGetProperty("request", out var request) ? JsonSerializer.SerializeToUtf8Bytes(request, CommandJsonContext.Default.JsonElement) : null,
+                Body = item.TryGetProperty("request", out var request) ? (ReadOnlyMemory<byte>?)JsonSerializer.SerializeToUtf8Bytes(request, CommandJsonContext.Default.JsonElement) : null,
                 ContentType = Text(item, "content_type"),
             };
             if (Resolve(item, "image", images, where) is { } image)
