@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Threading.Channels;
 using Glance.ImageStore.Images;
 using Glance.ImageStore.Persistence;
 using Glance.ImageStore.Tasks;
@@ -24,10 +23,9 @@ namespace Glance.ImageStore.Import;
 /// </summary>
 internal sealed partial class ImportTaskRunner(
     TaskRepository tasks, ImageImportRepository images, ImportStaging staging, IStoreDatabase database, TimeProvider time,
-    IOptions<ImageStoreOptions> options, ILogger<ImportTaskRunner> logger) : BackgroundService
+    IOptions<ImageStoreOptions> options, ILogger<ImportTaskRunner> logger) : QueuedTaskRunner(MaxConcurrentImports)
 {
     private const int MaxConcurrentImports = 4;
-    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ImportUriFilter _filter = new(options.Value.Import.Filtering);
     private readonly long _maxImageBytes = options.Value.MaxImageBytes;
     private readonly TimeSpan _timeToLive = TimeSpan.FromHours(options.Value.Import.TaskTimeToLiveHours);
@@ -35,42 +33,8 @@ internal sealed partial class ImportTaskRunner(
     /// <summary>Glance's message for a task the executor saw fail.</summary>
     public const string InternalErrorMessage = "Task failed due to Internal Error";
 
-    /// <summary>Starts the task soon (after the answer that created it).</summary>
-    public void Enqueue(string taskId) => _queue.Writer.TryWrite(taskId);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var slots = new SemaphoreSlim(MaxConcurrentImports);
-        var running = new List<Task>();
-        try
-        {
-            await foreach (var taskId in _queue.Reader.ReadAllAsync(stoppingToken))
-            {
-                await slots.WaitAsync(stoppingToken);
-                running.RemoveAll(t => t.IsCompleted);
-                running.Add(Task.Run(async () =>
-                {
-                    try
-                    {
-                        await RunAsync(taskId, stoppingToken);
-                    }
-                    finally
-                    {
-                        slots.Release();
-                    }
-                }, CancellationToken.None));
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: the imports under way end with the token.
-        }
-
-        await Task.WhenAll(running);
-    }
-
     /// <summary>Runs one task to its end; never throws (a failure is the task's).</summary>
-    public async Task RunAsync(string taskId, CancellationToken cancellationToken)
+    public override async Task RunAsync(string taskId, CancellationToken cancellationToken)
     {
         var task = await tasks.FindAsync(taskId, CancellationToken.None);
         if (task is null || task.Status != TaskStatus.Pending)

@@ -1,6 +1,5 @@
 using System.Net.Sockets;
 using System.Text.Json;
-using System.Threading.Channels;
 using Glance.ImageStore.Images;
 using Glance.ImageStore.Import;
 using Glance.ImageStore.Persistence;
@@ -32,7 +31,7 @@ namespace Glance.ImageStore.Tasks;
 /// </summary>
 internal sealed partial class LegacyTaskRunner(
     TaskRepository tasks, ImageRepository images, IStoreDatabase database, TimeProvider time,
-    IOptions<ImageStoreOptions> options, ILogger<LegacyTaskRunner> logger) : BackgroundService
+    IOptions<ImageStoreOptions> options, ILogger<LegacyTaskRunner> logger) : QueuedTaskRunner(MaxConcurrentTasks)
 {
     private const int MaxConcurrentTasks = 4;
 
@@ -44,7 +43,6 @@ internal sealed partial class LegacyTaskRunner(
         "direct_url", "locations", "self", "file", "schema", "stores",
     };
 
-    private readonly Channel<string> _queue = Channel.CreateUnbounded<string>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ImportUriFilter _filter = new(options.Value.Import.Filtering);
     private readonly long _maxImageBytes = options.Value.MaxImageBytes;
     private readonly TimeSpan _timeToLive = TimeSpan.FromHours(options.Value.Import.TaskTimeToLiveHours);
@@ -52,42 +50,8 @@ internal sealed partial class LegacyTaskRunner(
     /// <summary>The URI filter the controller checks <c>import_from</c> with (the same the task checks again).</summary>
     public ImportUriFilter Filter => _filter;
 
-    /// <summary>Starts the task soon (after the answer that created it).</summary>
-    public void Enqueue(string taskId) => _queue.Writer.TryWrite(taskId);
-
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        using var slots = new SemaphoreSlim(MaxConcurrentTasks);
-        var running = new List<Task>();
-        try
-        {
-            await foreach (var taskId in _queue.Reader.ReadAllAsync(stoppingToken))
-            {
-                await slots.WaitAsync(stoppingToken);
-                running.RemoveAll(t => t.IsCompleted);
-                running.Add(Task.Run(async () =>
-                {
-                    try
-                    {
-                        await RunAsync(taskId, stoppingToken);
-                    }
-                    finally
-                    {
-                        slots.Release();
-                    }
-                }, CancellationToken.None));
-            }
-        }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-        {
-            // Stopping: the tasks under way end with the token.
-        }
-
-        await Task.WhenAll(running);
-    }
-
     /// <summary>Runs one task to its end (or, for an <c>api_image_import</c> past its checks, to <c>processing</c>); never throws.</summary>
-    public async Task RunAsync(string taskId, CancellationToken cancellationToken)
+    public override async Task RunAsync(string taskId, CancellationToken cancellationToken)
     {
         var task = await tasks.FindAsync(taskId, CancellationToken.None);
         if (task is null || task.Status != TaskStatus.Pending)

@@ -19,14 +19,15 @@ namespace Glance.Gateway.EndToEnd.Tests.RealGlance;
 /// and the times read alike), the gateway's request id, the namespace afterwards as the admin
 /// reads it, and the edge's audit event (operation, Enforce, the row's decision, the status).
 /// Callers: admin, owner, reader (reader role only, owner project), stranger, system-admin
-/// (system scope), none (no token). Hosted (<see cref="Hosted_LegacyRow_SameAnswerAsGlance"/>):
-/// the legacy rows against the gateway hosting its store, each side's namespaces made through its
+/// (system scope), none (no token). Hosted (<see cref="Hosted_LegacyRow_SameAnswerAsGlance"/>, <see cref="Hosted_SecureRow_SameAnswerAsGlance"/>):
+/// each mode's rows against the gateway hosting its store in that mode, each side's namespaces made through its
 /// own API (but the namespace listing: the store has the shipped definitions loaded, the suite's
 /// Glance none; and a schema 400, whose jsonschema report the store does not write).
 /// </summary>
 [Collection(SharedKeystoneGroup.Name)]
-public sealed partial class EdgeMetadefParityTests(KeystoneFixture keystoneFixture, RealGlanceFixture glanceFixture, HostedStoreGatewayFixture hostedFixture)
-    : IAsyncLifetime, IClassFixture<HostedStoreGatewayFixture>
+public sealed partial class EdgeMetadefParityTests(
+    KeystoneFixture keystoneFixture, RealGlanceFixture glanceFixture, HostedStoreGatewayFixture hostedFixture, SecureHostedStoreGatewayFixture secureHostedFixture)
+    : IAsyncLifetime, IClassFixture<HostedStoreGatewayFixture>, IClassFixture<SecureHostedStoreGatewayFixture>
 {
     private const string Missing = "edge-md-missing";
     private const string ResourceType = "Edge::Md::Type";
@@ -596,8 +597,8 @@ public sealed partial class EdgeMetadefParityTests(KeystoneFixture keystoneFixtu
     public Task ListMetadefNamespaceResourceTypes_CallerAndImage_SameAnswerAsGlance(GlanceRbac mode, string who, string kind, int status, string edge) =>
         AssertThroughAsync(mode, "list_metadef_namespace_resource_types", who, kind, status, edge);
 
-    /// <summary>Every legacy row of the fronting theories but the namespace listing, with its operation.</summary>
-    public static IEnumerable<object?[]> HostedRows()
+    /// <summary>Every row of <paramref name="mode"/> of the fronting theories but the namespace listing, with its operation.</summary>
+    public static IEnumerable<object?[]> HostedRows(GlanceRbac mode)
     {
         foreach (var theory in typeof(EdgeMetadefParityTests).GetMethods().Where(m => m.Name.EndsWith("_CallerAndImage_SameAnswerAsGlance", StringComparison.Ordinal)))
         {
@@ -607,7 +608,7 @@ public sealed partial class EdgeMetadefParityTests(KeystoneFixture keystoneFixtu
             {
                 // A schema 400: the store writes its first line, Glance adds jsonschema's report (the
                 // store's known difference, compared by MetadefsParityTests as SAME-BUT-REPORT).
-                if ((GlanceRbac)row[0]! == GlanceRbac.Legacy && op != "get_metadef_namespaces" && (string)row[4]! != "deny-forwarded")
+                if ((GlanceRbac)row[0]! == mode && op != "get_metadef_namespaces" && (string)row[4]! != "deny-forwarded")
                 {
                     yield return [op, row[1], row[2], row[3]];
                 }
@@ -616,11 +617,20 @@ public sealed partial class EdgeMetadefParityTests(KeystoneFixture keystoneFixtu
     }
 
     [Theory]
-    [MemberData(nameof(HostedRows))]
+    [MemberData(nameof(HostedRows), GlanceRbac.Legacy)]
     public async Task Hosted_LegacyRow_SameAnswerAsGlance(string op, string who, string kind, int status)
     {
         var gateway = await hostedFixture.StartAsync(_keystone);
         await AssertSameAsync("hosted store vs Glance (legacy):", _suite.Legacy.Direct, gateway.Client, null, op, who, kind, status, null);
+    }
+
+    // The hosted store in secure RBAC (SecureHostedStoreGatewayFixture) against the suite's secure Glance.
+    [Theory]
+    [MemberData(nameof(HostedRows), GlanceRbac.Secure)]
+    public async Task Hosted_SecureRow_SameAnswerAsGlance(string op, string who, string kind, int status)
+    {
+        var gateway = await secureHostedFixture.StartAsync(_keystone);
+        await AssertSameAsync("hosted store vs Glance (secure):", _suite.Secure.Direct, gateway.Client, null, op, who, kind, status, null);
     }
 
     // edge: the decision the edge's audit event must record (allow: forwarded, deny: answered at

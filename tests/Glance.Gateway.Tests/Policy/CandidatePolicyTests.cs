@@ -1,6 +1,7 @@
 using System.Net;
 using Glance.Gateway.Tests.Support;
 using Glance.Gateway.Tests.Telemetry;
+using Glance.Policy.Rules;
 
 namespace Glance.Gateway.Tests.Policy;
 
@@ -8,7 +9,8 @@ namespace Glance.Gateway.Tests.Policy;
 /// The candidate policy (<c>Policy:Candidate</c>) through the real gateway: the same requests run
 /// once with the candidate in shadow and once with it live. Every status that differs between the
 /// two runs is counted once (<c>glance_gateway_policy_candidate_disagreements_total</c>) and
-/// audited with the candidate's answer, nothing else is, and the candidate never changes an answer.
+/// audited with the candidate's answer, nothing else is, and the candidate never changes an answer;
+/// the shadowed run's audit replayed against the candidate gives the live run's answers.
 /// </summary>
 [Trait("Host", "Any")]
 [Collection(Glance.Gateway.Tests.Telemetry.RunsAlone.Name)] // the meters of other gateways in this process would count too
@@ -52,6 +54,15 @@ public sealed class CandidatePolicyTests : IDisposable
         var withCandidate = events.Select((e, i) => (Event: e, Index: i)).Where(x => x.Event.Get("CandidateDecision") is not null).ToList();
         Assert.Equal(differing, withCandidate.Select(x => x.Index).ToList());
         Assert.Equal(setupDisagreements + differing.Count, await CountAsync(shadowed, setupDisagreements + differing.Count));
+
+        // The shadowed gateway's audit replayed against the candidate gives the live run's answers.
+        var replay = Glance.Gateway.Auditing.AuditReplay.Run(
+            events.Select(e => e.Line), PolicyRules.Build(PolicyMode.Secure, PolicyFile.Parse(CandidateRules), candidate));
+        var byRequest = events.Select((e, i) => (Id: e.Get("RequestId"), Index: i)).ToDictionary(x => x.Id!, x => x.Index);
+        Assert.Empty(replay.Unreproducible);
+        Assert.Equal(differing, replay.Changed.Select(c => byRequest[c.RequestId]).Order().ToList());
+        Assert.All(replay.Changed, c => Assert.Equal(liveStatuses[byRequest[c.RequestId]] < 400 ? 0 : liveStatuses[byRequest[c.RequestId]], c.ReplayedStatus));
+
         Assert.All(withCandidate, x =>
         {
             var liveStatus = liveStatuses[x.Index];
