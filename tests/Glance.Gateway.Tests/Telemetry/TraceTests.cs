@@ -43,7 +43,8 @@ public sealed class TraceTests
         Assert.Equal(HttpStatusCode.NoContent, response.StatusCode);
         var requestId = response.Headers.GetValues("X-Openstack-Request-Id").Single();
 
-        var trace = await WaitForAsync(spans, requestId);
+        // Both server spans carry the request id; the store's ends (and is exported) first.
+        var trace = await WaitForAsync(spans, requestId, serverSpans: 2);
         var server = trace.Where(a => a.Kind == ActivityKind.Server).OrderBy(a => a.StartTimeUtc).ToList();
         Assert.Equal(2, server.Count);
         var gatewaySpan = server[0];
@@ -83,14 +84,16 @@ public sealed class TraceTests
     }
 
     // The exporter adds a span when it ends; the gateway's own ends just after the client has the answer.
-    private static async Task<IReadOnlyList<Activity>> WaitForAsync(SpanList spans, string requestId)
+    // The spans of the request's trace, once serverSpans server spans with its request id have
+    // been exported (a span is exported when it ends: the innermost first).
+    private static async Task<IReadOnlyList<Activity>> WaitForAsync(SpanList spans, string requestId, int serverSpans = 1)
     {
         ActivityTraceId? traceId = null;
         await WaitUntilAsync(() =>
         {
-            var root = Snapshot(spans).FirstOrDefault(a => a.Kind == ActivityKind.Server && requestId.Equals(a.GetTagItem(GatewayTelemetry.RequestIdTag)));
-            traceId = root?.TraceId;
-            return root is not null;
+            var tagged = Snapshot(spans).Where(a => a.Kind == ActivityKind.Server && requestId.Equals(a.GetTagItem(GatewayTelemetry.RequestIdTag))).ToList();
+            traceId = tagged.FirstOrDefault()?.TraceId;
+            return tagged.Count >= serverSpans;
         });
         return Snapshot(spans).Where(a => a.TraceId == traceId).ToList();
     }
