@@ -53,16 +53,7 @@ internal sealed partial class LegacyTaskRunner(
     /// <summary>Runs one task to its end (or, for an <c>api_image_import</c> past its checks, to <c>processing</c>); never throws.</summary>
     public override async Task RunAsync(string taskId, CancellationToken cancellationToken)
     {
-        var task = await tasks.FindAsync(taskId, CancellationToken.None);
-        if (task is null || task.Status != TaskStatus.Pending)
-        {
-            return;
-        }
-
-        // executor.begin_processing
-        task.Status = TaskStatus.Processing;
-        task.UpdatedAt = TaskTime.Store(time.GetUtcNow());
-        if (!await tasks.UpdateAsync(task, TaskStatus.Pending, CancellationToken.None))
+        if (await BeginProcessingAsync(tasks, taskId, time) is not { } task)
         {
             return;
         }

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Glance.ImageStore.Persistence;
 
 namespace Glance.ImageStore.Tasks;
 
@@ -17,6 +18,25 @@ internal abstract class QueuedTaskRunner(int maxConcurrent) : BackgroundService
 
     /// <summary>Runs one task to its end; never throws (a failure is the task's).</summary>
     public abstract Task RunAsync(string taskId, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Glance's <c>executor.begin_processing</c>: the task, if it is still pending, moved to
+    /// <c>processing</c> (a compare-and-set: another runner that took it first wins); else null.
+    /// </summary>
+    protected static async Task<TaskRecord?> BeginProcessingAsync(TaskRepository tasks, string taskId, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(tasks);
+        ArgumentNullException.ThrowIfNull(time);
+        var task = await tasks.FindAsync(taskId, CancellationToken.None);
+        if (task is null || task.Status != TaskStatus.Pending)
+        {
+            return null;
+        }
+
+        task.Status = TaskStatus.Processing;
+        task.UpdatedAt = TaskTime.Store(time.GetUtcNow());
+        return await tasks.UpdateAsync(task, TaskStatus.Pending, CancellationToken.None) ? task : null;
+    }
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
